@@ -1,0 +1,292 @@
+import { UserError } from '../../shared/errors.js';
+import type { StacItem } from '../../shared/stac.js';
+import { readLines, readText, resolveHref, type ReadOptions } from '../io/uri.js';
+import {
+  isJsonObject,
+  missingCollectionError,
+  stacLinks,
+  type Catalog,
+  type CatalogQuery,
+  type JsonObject,
+} from './catalog.js';
+
+/** Where a static catalogue's items come from. */
+export type StaticSource =
+  /** A catalog, collection, item or item collection, already read, and what it links to. */
+  | { type: 'document'; uri: string; document: JsonObject }
+  /** Item (or item collection) files, such as a folder's or a glob's; other JSON is skipped. */
+  | { type: 'files'; uris: string[] }
+  /** One item a line. */
+  | { type: 'lines'; uri: string };
+
+type StacDocumentType = 'Catalog' | 'Collection' | 'Feature' | 'FeatureCollection';
+
+interface StacDocument {
+  uri: string;
+  json: JsonObject;
+  /** The id of the collection the document is, or lies in. */
+  collectionId?: string;
+}
+
+const READS_AT_ONCE = 16;
+
+export class StaticCatalog implements Catalog {
+  readonly kind = 'static';
+
+  constructor(
+    readonly uri: string,
+    private readonly source: StaticSource,
+    private readonly readOptions: { unsigned?: boolean } = {},
+  ) {}
+
+  async *items(query: CatalogQuery, signal?: AbortSignal): AsyncIterable<StacItem> {
+    const matches = queryMatcher(query);
+    const options = { ...this.readOptions, signal };
+    for await (const item of this.unfilteredItems(query, options)) {
+      if (matches(item)) yield item;
+    }
+  }
+
+  private unfilteredItems(query: CatalogQuery, options: ReadOptions): AsyncIterable<StacItem> {
+    switch (this.source.type) {
+      case 'document':
+        return treeItems(this.uri, this.source.uri, this.source.document, query.collections, options);
+      case 'files':
+        return fileItems(this.source.uris, options);
+      case 'lines':
+        return lineItems(this.source.uri, options);
+    }
+  }
+}
+
+export function stacDocumentType(value: unknown): StacDocumentType | undefined {
+  if (!isJsonObject(value)) return undefined;
+  switch (value.type) {
+    case 'Feature':
+      return typeof value.id === 'string' ? 'Feature' : undefined;
+    case 'FeatureCollection':
+      return Array.isArray(value.features) ? 'FeatureCollection' : undefined;
+    case 'Catalog':
+    case 'Collection':
+      return typeof value.id === 'string' ? value.type : undefined;
+  }
+  // STAC before 1.0 gave catalogs and collections no type.
+  if (typeof value.stac_version === 'string' && typeof value.id === 'string' && Array.isArray(value.links)) {
+    return 'extent' in value ? 'Collection' : 'Catalog';
+  }
+  return undefined;
+}
+
+async function readJson(uri: string, options: ReadOptions): Promise<unknown> {
+  const text = await readText(uri, options);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`invalid JSON in ${uri}: ${(error as Error).message}`);
+  }
+}
+
+async function* treeItems(
+  catalogUri: string,
+  rootUri: string,
+  root: JsonObject,
+  collections: string[],
+  options: ReadOptions,
+): AsyncIterable<StacItem> {
+  const wanted = new Set(collections);
+  const visited = new Set([rootUri]);
+  const unvisitedLinks = (from: StacDocument, rel: string): string[] => {
+    const uris: string[] = [];
+    for (const href of linkHrefs(from.json, rel)) {
+      const uri = resolveHref(from.uri, href);
+      if (visited.has(uri)) continue;
+      visited.add(uri);
+      uris.push(uri);
+    }
+    return uris;
+  };
+  const readLinked = async (uri: string, from: StacDocument): Promise<StacDocument> => {
+    const json = await readJson(uri, options).catch((error: unknown) => {
+      throw error instanceof UserError ? new UserError(`${error.message} (linked from ${from.uri})`) : error;
+    });
+    if (!isJsonObject(json)) throw new UserError(`${uri} (linked from ${from.uri}) is not a STAC document`);
+    return { uri, json, collectionId: collectionIdOf(json) ?? from.collectionId };
+  };
+
+  // Catalogs and collections first, breadth first: a missing collection is reported before any
+  // item is read, and collections nobody asked for are never entered.
+  const containers: StacDocument[] = [];
+  const collectionsFound = new Set<string>();
+  let level: StacDocument[] = [{ uri: rootUri, json: root, collectionId: collectionIdOf(root) }];
+  while (level.length > 0) {
+    const children: Array<{ uri: string; from: StacDocument }> = [];
+    for (const document of level) {
+      const collectionId = collectionIdOf(document.json);
+      if (collectionId !== undefined) {
+        collectionsFound.add(collectionId);
+        if (!wanted.has(collectionId)) continue;
+      }
+      containers.push(document);
+      for (const uri of unvisitedLinks(document, 'child')) children.push({ uri, from: document });
+    }
+    level = [];
+    for await (const child of mapConcurrently(children, ({ uri, from }) => readLinked(uri, from))) level.push(child);
+  }
+  if (collectionsFound.size > 0) {
+    const missing = collections.find((collection) => !collectionsFound.has(collection));
+    if (missing !== undefined) throw missingCollectionError(missing, catalogUri, collectionsFound);
+  }
+
+  const itemLinks: Array<{ uri: string; from: StacDocument }> = [];
+  for (const container of containers) {
+    yield* documentItems(container);
+    for (const uri of unvisitedLinks(container, 'item')) itemLinks.push({ uri, from: container });
+  }
+  for await (const linked of mapConcurrently(itemLinks, ({ uri, from }) => readLinked(uri, from))) {
+    yield* documentItems(linked);
+  }
+}
+
+async function* fileItems(uris: string[], options: ReadOptions): AsyncIterable<StacItem> {
+  const documents = mapConcurrently(uris, async (uri) => ({ uri, json: await readJson(uri, options) }));
+  for await (const { uri, json } of documents) {
+    if (isJsonObject(json)) yield* documentItems({ uri, json });
+  }
+}
+
+async function* lineItems(uri: string, options: ReadOptions): AsyncIterable<StacItem> {
+  let lineNumber = 0;
+  for await (const line of readLines(uri, options)) {
+    lineNumber += 1;
+    if (/^\s*$/.test(line)) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new UserError(`invalid JSON on line ${lineNumber} of ${uri}: ${(error as Error).message}`);
+    }
+    if (stacDocumentType(value) !== 'Feature') throw new UserError(`line ${lineNumber} of ${uri} is not a STAC item`);
+    yield absoluteItem(value as StacItem, uri);
+  }
+}
+
+/** The items a document is or holds; none for catalogs, collections and other JSON. */
+function documentItems({ uri, json, collectionId }: StacDocument): StacItem[] {
+  switch (stacDocumentType(json)) {
+    case 'Feature':
+      return [absoluteItem(json as StacItem, uri, collectionId, true)];
+    case 'FeatureCollection':
+      return (json.features as unknown[]).map((feature, index) => {
+        if (stacDocumentType(feature) !== 'Feature') throw new UserError(`feature ${index + 1} of ${uri} is not a STAC item`);
+        return absoluteItem(feature as StacItem, uri, collectionId);
+      });
+    default:
+      return [];
+  }
+}
+
+/**
+ * The item, changed in place: asset hrefs and the self link made absolute against the document
+ * it was read from, which becomes the self link of an item that is a document of its own and
+ * has none; the collection filled in from the collection it lies in.
+ */
+function absoluteItem(item: StacItem, documentUri: string, collectionId?: string, ownDocument = false): StacItem {
+  if (item.collection === undefined && collectionId !== undefined) item.collection = collectionId;
+  for (const asset of Object.values(item.assets ?? {})) {
+    if (typeof asset?.href === 'string') asset.href = resolveHref(documentUri, asset.href);
+  }
+  const self = item.links?.find((link) => link.rel === 'self');
+  if (self && typeof self.href === 'string') self.href = resolveHref(documentUri, self.href);
+  else if (ownDocument) (item.links ??= []).push({ rel: 'self', href: documentUri });
+  return item;
+}
+
+function collectionIdOf(json: JsonObject): string | undefined {
+  return stacDocumentType(json) === 'Collection' ? (json.id as string) : undefined;
+}
+
+function linkHrefs(json: JsonObject, rel: string): string[] {
+  return stacLinks(json)
+    .filter((link) => link.rel === rel)
+    .map((link) => link.href);
+}
+
+/** `transform` applied to every input, `READS_AT_ONCE` at a time, results in input order. */
+async function* mapConcurrently<T, R>(inputs: T[], transform: (input: T) => Promise<R>): AsyncIterable<R> {
+  const pending: Array<Promise<R>> = [];
+  let next = 0;
+  const fill = () => {
+    while (pending.length < READS_AT_ONCE && next < inputs.length) {
+      const result = transform(inputs[next++]);
+      // Marks a failure as handled until its turn comes (where it is thrown), so that Node does
+      // not report it as unhandled, or lose it when the reader stops early.
+      result.catch(() => undefined);
+      pending.push(result);
+    }
+  };
+  fill();
+  while (pending.length > 0) {
+    const result = await pending.shift()!;
+    fill();
+    yield result;
+  }
+}
+
+// The query, checked loosely: an item whose place or time is unknown is kept.
+function queryMatcher(query: CatalogQuery): (item: StacItem) => boolean {
+  const collections = new Set(query.collections);
+  const { bbox, datetime } = query;
+  return (item) => {
+    if (item.collection === undefined || !collections.has(item.collection)) return false;
+    if (bbox) {
+      const itemBox = itemBbox(item);
+      if (itemBox && !boxesIntersect(itemBox, bbox)) return false;
+    }
+    if (datetime) {
+      const range = itemTimeRange(item);
+      if (range && (range[0] >= datetime.end || range[1] < datetime.start)) return false;
+    }
+    return true;
+  };
+}
+
+type Box = [west: number, south: number, east: number, north: number];
+
+function itemBbox(item: StacItem): Box | undefined {
+  const { bbox, geometry } = item;
+  if (bbox?.length === 4) return [bbox[0], bbox[1], bbox[2], bbox[3]];
+  if (bbox?.length === 6) return [bbox[0], bbox[1], bbox[3], bbox[4]];
+  if (!geometry?.coordinates) return undefined;
+  const box: Box = [Infinity, Infinity, -Infinity, -Infinity];
+  forEachPosition(geometry.coordinates, ([lon, lat]) => {
+    box[0] = Math.min(box[0], lon);
+    box[1] = Math.min(box[1], lat);
+    box[2] = Math.max(box[2], lon);
+    box[3] = Math.max(box[3], lat);
+  });
+  return box[0] <= box[2] ? box : undefined;
+}
+
+function forEachPosition(coordinates: unknown, visit: (position: number[]) => void): void {
+  if (!Array.isArray(coordinates)) return;
+  if (typeof coordinates[0] === 'number') visit(coordinates as number[]);
+  else for (const nested of coordinates) forEachPosition(nested, visit);
+}
+
+function boxesIntersect(a: Box, b: Box): boolean {
+  if (a[1] > b[3] || b[1] > a[3]) return false;
+  return longitudeRanges(a).some(([aWest, aEast]) =>
+    longitudeRanges(b).some(([bWest, bEast]) => aWest <= bEast && bWest <= aEast),
+  );
+}
+
+/** A box's longitudes as ranges that do not cross the antimeridian. */
+function longitudeRanges([west, , east]: Box): Array<[number, number]> {
+  return west <= east ? [[west, east]] : [[west, 180], [-180, east]];
+}
+
+function itemTimeRange({ properties }: StacItem): [number, number] | undefined {
+  const start = Date.parse(properties?.start_datetime ?? properties?.datetime ?? '');
+  const end = Date.parse(properties?.end_datetime ?? properties?.datetime ?? '');
+  return Number.isNaN(start) || Number.isNaN(end) ? undefined : [start, end];
+}

@@ -1,0 +1,50 @@
+import { Command, CommanderError } from 'commander';
+import { APP_VERSION } from '../version.js';
+import { demoCommand } from './demo-command.js';
+import { userMessage } from './errors.js';
+import { processIo, type CliIo } from './run-command.js';
+import { saveTasksCommand } from './save-tasks-command.js';
+
+export function createProgram(io: CliIo = processIo): Command {
+  const program = new Command('odc-stats')
+    .description('Statistical products from satellite imagery: plan tasks from STAC, compute them, publish them to a fleet')
+    .version(APP_VERSION, '-V, --version')
+    .showSuggestionAfterError()
+    .configureOutput(outputTo(io))
+    .exitOverride();
+  program.addCommand(saveTasksCommand(io));
+  program.addCommand(demoCommand(io));
+  for (const sub of program.commands) sub.exitOverride().configureOutput(outputTo(io));
+  return program;
+}
+
+function outputTo(io: CliIo) {
+  return {
+    writeOut: (s: string) => io.out(s.trimEnd()),
+    writeErr: (s: string) => io.err(s.trimEnd()),
+    // Commander puts its "Did you mean …?" on a second line; a user error is one line.
+    outputError: (s: string, write: (s: string) => void) => write(s.trim().replace(/\n+/g, ' ')),
+  };
+}
+
+/** Runs the CLI and returns its exit code: 0 done, 1 user error, 130 interrupted, 70 bug. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const program = createProgram(io);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 1;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode; // commander has printed its one line already
+    const message = userMessage(e);
+    if (message !== undefined) {
+      io.err(`odc-stats: error: ${message}`);
+      return (e as Error).name === 'AbortError' ? 130 : 1;
+    }
+    io.err(`odc-stats: internal error: ${(e as Error)?.stack ?? String(e)}`);
+    return 70;
+  }
+}

@@ -1,0 +1,36 @@
+/** A georeferenced pixel grid: a CRS, an affine pixel-to-world mapping and a size in pixels. */
+
+/** Rasterio/GDAL order: x = a*col + b*row + c; y = d*col + e*row + f (col/row at pixel corners). */
+export type Affine = readonly [number, number, number, number, number, number];
+
+export interface BBox {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+export interface GeoBox {
+  crs: string;
+  affine: Affine;
+  width: number;
+  height: number;
+}
+
+export function pixelToWorld(affine: Affine, col: number, row: number): [number, number] {
+  const [a, b, c, d, e, f] = affine;
+  return [a * col + b * row + c, d * col + e * row + f];
+}
+
+/** The world-coordinate bounds of the whole pixel grid, whatever the sign or rotation of the affine. */
+export function geoboxBounds(g: GeoBox): BBox {
+  const corners = [
+    pixelToWorld(g.affine, 0, 0),
+    pixelToWorld(g.affine, g.width, 0),
+    pixelToWorld(g.affine, 0, g.height),
+    pixelToWorld(g.affine, g.width, g.height),
+  ];
+  const xs = corners.map(([x]) => x);
+  const ys = corners.map(([, y]) => y);
+  return { minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) };
+}
