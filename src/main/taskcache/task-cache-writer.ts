@@ -31,6 +31,8 @@ export interface TaskTotals {
 }
 
 const ROWS_PER_TRANSACTION = 20_000;
+/** Links are inserted this many per statement: per-statement overhead dominates single-row inserts. */
+const LINKS_PER_INSERT = 256;
 
 /**
  * Builds a new task cache in one pass over the catalogue: datasets and their task links are
@@ -41,7 +43,8 @@ export class TaskCacheWriter {
   private readonly db: Database.Database;
   private readonly insertDataset: Database.Statement;
   private readonly insertTask: Database.Statement;
-  private readonly insertLink: Database.Statement;
+  private readonly insertLinks: Database.Statement;
+  private readonly pendingLinks: Array<number | string> = [];
   private readonly tasks = new Map<string, TaskTally>();
   private readonly seenItems = new Set<string>();
   private rowsInTransaction = 0;
@@ -61,7 +64,9 @@ export class TaskCacheWriter {
     this.insertTask = this.db.prepare(
       'INSERT INTO tasks (task_id, period, x, y, period_start, period_end, utc_offset) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    this.insertLink = this.db.prepare('INSERT INTO task_datasets (task_id, dataset_id, solar_day) VALUES (?, ?, ?)');
+    this.insertLinks = this.db.prepare(
+      `INSERT INTO task_datasets (task_id, dataset_id, solar_day) VALUES ${Array(LINKS_PER_INSERT).fill('(?, ?, ?)').join(', ')}`,
+    );
     this.db.exec('BEGIN');
   }
 
@@ -95,7 +100,11 @@ export class TaskCacheWriter {
     }
     tally.datasets += 1;
     tally.days.add(solarDay);
-    this.insertLink.run(tally.taskId, datasetId, solarDay);
+    this.pendingLinks.push(tally.taskId, datasetId, solarDay);
+    if (this.pendingLinks.length === LINKS_PER_INSERT * 3) {
+      this.insertLinks.run(this.pendingLinks);
+      this.pendingLinks.length = 0;
+    }
     this.countRow();
   }
 
@@ -125,6 +134,7 @@ export class TaskCacheWriter {
 
   /** Writes the tallies, indexes and metadata, and closes the file. */
   finish(meta: TaskCacheMeta): void {
+    this.flushLinks();
     const setCounts = this.db.prepare('UPDATE tasks SET datasets = ?, days = ? WHERE task_id = ?');
     for (const tally of this.tasks.values()) setCounts.run(tally.datasets, tally.days.size, tally.taskId);
     const setMeta = this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
@@ -140,6 +150,12 @@ export class TaskCacheWriter {
   abandon(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.db.close();
+  }
+
+  private flushLinks(): void {
+    const rest = this.db.prepare('INSERT INTO task_datasets (task_id, dataset_id, solar_day) VALUES (?, ?, ?)');
+    for (let i = 0; i < this.pendingLinks.length; i += 3) rest.run(this.pendingLinks.slice(i, i + 3));
+    this.pendingLinks.length = 0;
   }
 
   private countRow(): void {

@@ -1,0 +1,27 @@
+/**
+ * Messages between a host (the app's main process, the CLI, a pod's worker loop) and a worker
+ * process that computes one task at a time. Plain data only: they cross process boundaries.
+ */
+export interface TaskProgress {
+  /** What the worker is doing: 'loading', 'reducing', 'writing'. */
+  stage: string;
+  done: number;
+  total: number;
+}
+
+export interface TaskOutcome {
+  status: 'finished' | 'skipped';
+  /** Where the STAC item of the task is (file path or s3:// URI). */
+  stacItem: string;
+  /** Every file written. */
+  outputs: string[];
+  seconds: number;
+}
+
+export type HostMessage<Task> = { type: 'run'; key: string; task: Task };
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'progress'; key: string; progress: TaskProgress }
+  | { type: 'finished'; key: string; outcome: TaskOutcome }
+  | { type: 'failed'; key: string; error: string };
