@@ -47,6 +47,9 @@ export const RUN_CONFIG_KEYS = [
   'resolution',
   'max_receive',
   'dlq',
+  's3_public',
+  'dataset_filters',
+  'apply_eodatasets3',
 ] as const;
 
 /** odc-stats save-tasks keys that tune its Datacube index or file format; they have no meaning here. */

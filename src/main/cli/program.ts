@@ -1,8 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../version.js';
 import { demoCommand } from './demo-command.js';
+import { runCommand } from './run-tasks-command.js';
 import { userMessage } from './errors.js';
-import { processIo, type CliIo } from './run-command.js';
+import { processIo, type CliIo } from './cli-io.js';
 import { saveTasksCommand } from './save-tasks-command.js';
 
 export function createProgram(io: CliIo = processIo): Command {
@@ -13,6 +14,7 @@ export function createProgram(io: CliIo = processIo): Command {
     .configureOutput(outputTo(io))
     .exitOverride();
   program.addCommand(saveTasksCommand(io));
+  program.addCommand(runCommand(io));
   program.addCommand(demoCommand(io));
   for (const sub of program.commands) sub.exitOverride().configureOutput(outputTo(io));
   return program;

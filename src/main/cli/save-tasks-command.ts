@@ -6,7 +6,7 @@ import { GRID_NAMES } from '../../shared/grid.js';
 import { parsePlanConfig, splitProducts, type PlanConfig } from '../../shared/plan-config.js';
 import { saveTasks, type SaveTasksOptions, type SaveTasksResult } from '../planner/save-tasks.js';
 import { formatBytes, formatCount } from './format.js';
-import { runInterruptibly, type CliIo } from './run-command.js';
+import { runInterruptibly, type CliIo } from './cli-io.js';
 
 interface SaveTasksFlags {
   config?: string;

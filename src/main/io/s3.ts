@@ -3,9 +3,9 @@ import {
   ListObjectsV2Command,
   S3Client,
   S3ServiceException,
-  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { UserError } from '../../shared/errors.js';
+import { s3ClientConfig } from '../../shared/s3-config.js';
 
 export interface S3ReadOptions {
   /** Send requests unsigned, as public buckets allow, without looking for credentials. */
@@ -13,45 +13,18 @@ export interface S3ReadOptions {
   signal?: AbortSignal;
 }
 
-const DEFAULT_REGION = 'us-west-2';
-
-// One scheme that resolves no identity and passes requests through unchanged. Replacing the
-// SigV4 schemes (rather than only the signer) keeps the SDK from searching for credentials,
-// which off AWS would end in a probe of the EC2 metadata service.
-const unsignedRequests: Pick<S3ClientConfig, 'httpAuthSchemes' | 'httpAuthSchemeProvider'> = {
-  httpAuthSchemeProvider: () => [{ schemeId: 'smithy.api#noAuth' }],
-  httpAuthSchemes: [
-    {
-      schemeId: 'smithy.api#noAuth',
-      identityProvider: () => async () => ({}),
-      signer: { sign: async (request) => request },
-    },
-  ],
-};
-
 const clients = new Map<string, S3Client>();
 
-/**
- * The S3 client for the endpoint and region the environment names, shared by every caller with
- * the same options. A custom endpoint (moto, MinIO) is addressed path-style.
- */
 // This app runs on Node 20 (better-sqlite3 12 needs it); the SDK's notice that its releases
 // after January 2027 need Node 22 is for us, not for every user of every command.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
+/** The S3 client for the endpoint and region the environment names, one per configuration. */
 export function s3Client(options: { unsigned?: boolean } = {}): S3Client {
-  const endpoint = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
-  const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || DEFAULT_REGION;
-  const unsigned = options.unsigned ?? false;
-  // The environment is part of the key so that a changed endpoint (tests) gets a fresh client.
-  const key = JSON.stringify([endpoint, region, unsigned]);
+  const { key, config } = s3ClientConfig(process.env, options);
   let client = clients.get(key);
   if (!client) {
-    client = new S3Client({
-      region,
-      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
-      ...(unsigned ? unsignedRequests : {}),
-    });
+    client = new S3Client(config);
     clients.set(key, client);
   }
   return client;

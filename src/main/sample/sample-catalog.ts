@@ -2,34 +2,41 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { transformer } from '../../shared/crs.js';
 import type { StacItem } from '../../shared/stac.js';
+import { encodeCog } from '../../worker/cog/cog-writer.js';
+import {
+  REFLECTANCE_BANDS,
+  coverAt,
+  dnOf,
+  observedReflectance,
+  sclOf,
+  skyAt,
+  surfaceReflectance,
+  textureAt,
+  type Cover,
+} from './sample-scene.js';
 
 /**
  * A small synthetic Sentinel-2 L2A collection, the embedded default that the demo and the
- * tests plan without any cloud account: two MGRS tiles in UTM zone 37S (Rift Valley, Kenya)
- * seen every ten days for a year, as a static STAC catalogue on disk. Every other pass is
- * from an orbit whose swath edge cuts the western part of the tile, as real S2 footprints do.
+ * tests use without any cloud account: two MGRS-like tiles in UTM zone 37S (Rift Valley,
+ * Kenya) seen every 20 days through 2021, as a static STAC catalogue of COGs on disk. Every
+ * other pass is from an orbit whose swath edge leaves the western part of the tile without
+ * data, as real Sentinel-2 footprints do. Pixels are 120 m (not S2's 10–20 m) to keep the
+ * sample small; tile origins are multiples of 120 m so that a grid of 120 m pixels aligns.
  */
 export const SAMPLE_COLLECTION = 's2_l2a';
 export const SAMPLE_CRS = 'EPSG:32737';
-/** MGRS tile id → western and northern edge in UTM 37S metres; S2 tiles are 109 800 m wide. */
-export const SAMPLE_TILES: Record<string, { west: number; north: number }> = {
-  '37MBU': { west: 199_980, north: 9_900_040 },
-  '37MCU': { west: 299_980, north: 9_900_040 },
-};
+export const SAMPLE_PIXEL_METRES = 120;
 export const SAMPLE_TILE_METRES = 109_800;
-export const SAMPLE_START = Date.UTC(2021, 0, 3, 7, 58, 0);
-export const SAMPLE_DATES = 37;
-export const SAMPLE_REVISIT_DAYS = 10;
-/** Band asset keys as Digital Earth Africa names them, with their pixel size in metres. */
-export const SAMPLE_BANDS: Record<string, number> = {
-  B02: 10,
-  B03: 10,
-  B04: 10,
-  B08: 10,
-  B11: 20,
-  B12: 20,
-  SCL: 20,
+export const SAMPLE_TILE_PIXELS = SAMPLE_TILE_METRES / SAMPLE_PIXEL_METRES;
+/** MGRS-like tile id → western and northern edge in UTM 37S metres. */
+export const SAMPLE_TILES: Record<string, { west: number; north: number }> = {
+  '37MBU': { west: 199_920, north: 9_900_000 },
+  '37MCU': { west: 299_880, north: 9_900_000 },
 };
+export const SAMPLE_START = Date.UTC(2021, 0, 3, 7, 58, 0);
+export const SAMPLE_DATES = 18;
+export const SAMPLE_REVISIT_DAYS = 20;
+export const SAMPLE_BANDS = [...REFLECTANCE_BANDS, 'SCL'] as const;
 /** How far into the tile (metres from its western edge) a partial pass's swath edge lies. */
 export const SWATH_EDGE_OFFSET = 45_000;
 
@@ -37,6 +44,28 @@ export interface SampleCatalog {
   root: string;
   catalogPath: string;
   items: StacItem[];
+}
+
+export interface SamplePass {
+  id: string;
+  tile: string;
+  /** Index of the acquisition date, 0 … SAMPLE_DATES − 1. */
+  date: number;
+  time: Date;
+  partial: boolean;
+}
+
+export function samplePasses(): SamplePass[] {
+  const passes: SamplePass[] = [];
+  for (let date = 0; date < SAMPLE_DATES; date++) {
+    const partial = date % 2 === 1;
+    Object.keys(SAMPLE_TILES).forEach((tile, t) => {
+      const time = new Date(SAMPLE_START + date * SAMPLE_REVISIT_DAYS * 86_400_000 + t * 4000);
+      const stamp = time.toISOString().slice(0, 10).replaceAll('-', '');
+      passes.push({ id: `S2${partial ? 'B' : 'A'}_${tile}_${stamp}_0_L2A`, tile, date, time, partial });
+    });
+  }
+  return passes;
 }
 
 /** The footprint of one pass over a tile, in UTM metres (ring, counter-clockwise). */
@@ -54,70 +83,153 @@ export function sampleFootprintUtm(tile: string, partial: boolean): Array<[numbe
   ];
 }
 
-export function sampleItems(): StacItem[] {
+export function sampleItem(pass: SamplePass): StacItem {
   const toLonLat = transformer(SAMPLE_CRS, 'EPSG:4326');
-  const items: StacItem[] = [];
-  for (let d = 0; d < SAMPLE_DATES; d++) {
-    const time = new Date(SAMPLE_START + d * SAMPLE_REVISIT_DAYS * 86_400_000);
-    const partial = d % 2 === 1;
-    Object.keys(SAMPLE_TILES).forEach((tile, t) => {
-      const stamp = time.toISOString().slice(0, 10).replaceAll('-', '');
-      const id = `S2${partial ? 'B' : 'A'}_${tile}_${stamp}_0_L2A`;
-      const ring = sampleFootprintUtm(tile, partial).map(([x, y]) => roundPosition(toLonLat(x, y)));
-      const lons = ring.map((p) => p[0]);
-      const lats = ring.map((p) => p[1]);
-      const { west, north } = SAMPLE_TILES[tile]!;
-      const assets: StacItem['assets'] = {};
-      for (const [band, res] of Object.entries(SAMPLE_BANDS)) {
-        const shape = SAMPLE_TILE_METRES / res;
-        assets[band] = {
-          href: `./${id}/${band}.tif`,
-          type: 'image/tiff; application=geotiff; profile=cloud-optimized',
-          roles: [band === 'SCL' ? 'data-mask' : 'data'],
-          'proj:shape': [shape, shape],
-          'proj:transform': [res, 0, west, 0, -res, north],
-        };
-      }
-      items.push({
-        type: 'Feature',
-        stac_version: '1.0.0',
-        stac_extensions: ['https://stac-extensions.github.io/projection/v1.1.0/schema.json'],
-        id,
-        collection: SAMPLE_COLLECTION,
-        geometry: { type: 'Polygon', coordinates: [ring] },
-        bbox: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)],
-        properties: {
-          datetime: new Date(time.getTime() + t * 4000).toISOString(),
-          platform: partial ? 'sentinel-2b' : 'sentinel-2a',
-          constellation: 'sentinel-2',
-          'eo:cloud_cover': (d * 37) % 100,
-          'proj:epsg': 32737,
-          's2:mgrs_tile': tile,
-        },
-        assets,
-        links: [],
-      });
-    });
+  const ring = sampleFootprintUtm(pass.tile, pass.partial).map(([x, y]) => roundPosition(toLonLat(x, y)));
+  const lons = ring.map((p) => p[0]);
+  const lats = ring.map((p) => p[1]);
+  const { west, north } = SAMPLE_TILES[pass.tile]!;
+  const assets: StacItem['assets'] = {};
+  for (const band of SAMPLE_BANDS) {
+    assets[band] = {
+      href: `./${band}.tif`,
+      type: 'image/tiff; application=geotiff; profile=cloud-optimized',
+      roles: [band === 'SCL' ? 'data-mask' : 'data'],
+      'proj:shape': [SAMPLE_TILE_PIXELS, SAMPLE_TILE_PIXELS],
+      'proj:transform': [SAMPLE_PIXEL_METRES, 0, west, 0, -SAMPLE_PIXEL_METRES, north],
+    };
   }
-  return items;
+  return {
+    type: 'Feature',
+    stac_version: '1.0.0',
+    stac_extensions: ['https://stac-extensions.github.io/projection/v1.1.0/schema.json'],
+    id: pass.id,
+    collection: SAMPLE_COLLECTION,
+    geometry: { type: 'Polygon', coordinates: [ring] },
+    bbox: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)],
+    properties: {
+      datetime: pass.time.toISOString(),
+      platform: pass.partial ? 'sentinel-2b' : 'sentinel-2a',
+      constellation: 'sentinel-2',
+      'proj:epsg': 32737,
+      's2:mgrs_tile': pass.tile,
+    },
+    assets,
+    links: [],
+  };
+}
+
+export function sampleItems(): StacItem[] {
+  return samplePasses().map(sampleItem);
 }
 
 function roundPosition([x, y]: [number, number]): [number, number] {
   return [Math.round(x * 1e7) / 1e7, Math.round(y * 1e7) / 1e7];
 }
 
-/** Writes the catalogue (catalog.json → collection.json → items/…) under `root`. */
-export async function writeSampleCatalog(root: string): Promise<SampleCatalog> {
-  const items = sampleItems();
+/** UTM coordinates of the centre of pixel (col, row) of a tile. */
+export function pixelCentre(tile: string, col: number, row: number): [number, number] {
+  const { west, north } = SAMPLE_TILES[tile]!;
+  return [west + (col + 0.5) * SAMPLE_PIXEL_METRES, north - (row + 0.5) * SAMPLE_PIXEL_METRES];
+}
+
+/** The rasters of one pass: six reflectance bands as DN (uint16, nodata 0) and SCL (uint8, nodata 0). */
+export function renderPass(pass: SamplePass, ground: TileGround): Record<string, Uint16Array | Uint8Array> {
+  const n = SAMPLE_TILE_PIXELS * SAMPLE_TILE_PIXELS;
+  const out: Record<string, Uint16Array | Uint8Array> = { SCL: new Uint8Array(n) };
+  for (const band of REFLECTANCE_BANDS) out[band] = new Uint16Array(n);
+  const dayOfYear = Math.floor((pass.time.getTime() - Date.UTC(pass.time.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
+  const firstCol = pass.partial ? SWATH_EDGE_OFFSET / SAMPLE_PIXEL_METRES : 0;
+  for (let row = 0; row < SAMPLE_TILE_PIXELS; row++) {
+    for (let col = firstCol; col < SAMPLE_TILE_PIXELS; col++) {
+      const p = row * SAMPLE_TILE_PIXELS + col;
+      const [x, y] = pixelCentre(pass.tile, col, row);
+      const cover = ground.cover[p]!;
+      const sky = skyAt(pass.date, x, y);
+      out['SCL']![p] = sclOf(sky, cover);
+      for (const band of REFLECTANCE_BANDS) {
+        out[band]![p] = dnOf(observedReflectance(surfaceReflectance(band, cover, ground.texture[p]!, dayOfYear), sky));
+      }
+    }
+  }
+  return out;
+}
+
+/** What does not change from date to date in a tile: its cover and texture. */
+export interface TileGround {
+  cover: Cover[];
+  texture: Float32Array;
+}
+
+export function tileGround(tile: string): TileGround {
+  const n = SAMPLE_TILE_PIXELS * SAMPLE_TILE_PIXELS;
+  const cover = new Array<Cover>(n);
+  const texture = new Float32Array(n);
+  for (let row = 0; row < SAMPLE_TILE_PIXELS; row++) {
+    for (let col = 0; col < SAMPLE_TILE_PIXELS; col++) {
+      const [x, y] = pixelCentre(tile, col, row);
+      cover[row * SAMPLE_TILE_PIXELS + col] = coverAt(x, y);
+      texture[row * SAMPLE_TILE_PIXELS + col] = textureAt(x, y);
+    }
+  }
+  return { cover, texture };
+}
+
+/** Writes the catalogue (catalog.json → s2_l2a/collection.json → ID/ID.json + ID/BAND.tif) under `root`. */
+export async function writeSampleCatalog(root: string, options: { onItem?: (done: number, total: number) => void } = {}): Promise<SampleCatalog> {
+  const passes = samplePasses();
+  const items = passes.map(sampleItem);
   const collectionDir = path.join(root, SAMPLE_COLLECTION);
   await fs.mkdir(collectionDir, { recursive: true });
-  const lonLats = items.flatMap((i) => [i.bbox!]);
+  const grounds = new Map(Object.keys(SAMPLE_TILES).map((t) => [t, tileGround(t)]));
+  for (const [i, pass] of passes.entries()) {
+    const dir = path.join(collectionDir, pass.id);
+    await fs.mkdir(dir, { recursive: true });
+    const { west, north } = SAMPLE_TILES[pass.tile]!;
+    const geobox = {
+      crs: SAMPLE_CRS,
+      affine: [SAMPLE_PIXEL_METRES, 0, west, 0, -SAMPLE_PIXEL_METRES, north] as const,
+      width: SAMPLE_TILE_PIXELS,
+      height: SAMPLE_TILE_PIXELS,
+    };
+    const rasters = renderPass(pass, grounds.get(pass.tile)!);
+    for (const [band, data] of Object.entries(rasters)) {
+      const cog = encodeCog({ geobox, data, nodata: 0 }, { zlevel: 1, blocksize: 256, overviewResampling: band === 'SCL' ? 'mode' : 'average' });
+      await fs.writeFile(path.join(dir, `${band}.tif`), cog);
+    }
+    const item = items[i]!;
+    const withLinks = {
+      ...item,
+      links: [
+        { rel: 'collection', href: '../collection.json', type: 'application/json' },
+        { rel: 'parent', href: '../collection.json', type: 'application/json' },
+        { rel: 'root', href: '../../catalog.json', type: 'application/json' },
+      ],
+    };
+    await fs.writeFile(path.join(dir, `${item.id}.json`), JSON.stringify(withLinks, null, 2));
+    options.onItem?.(i + 1, passes.length);
+  }
+  const boxes = items.map((i) => i.bbox!);
   const extent = [
-    Math.min(...lonLats.map((b) => b[0]!)),
-    Math.min(...lonLats.map((b) => b[1]!)),
-    Math.max(...lonLats.map((b) => b[2]!)),
-    Math.max(...lonLats.map((b) => b[3]!)),
+    Math.min(...boxes.map((b) => b[0]!)),
+    Math.min(...boxes.map((b) => b[1]!)),
+    Math.max(...boxes.map((b) => b[2]!)),
+    Math.max(...boxes.map((b) => b[3]!)),
   ];
+  const times = items.map((i) => i.properties.datetime!).sort();
+  const collection = {
+    type: 'Collection',
+    stac_version: '1.0.0',
+    id: SAMPLE_COLLECTION,
+    description: 'Synthetic Sentinel-2 Level-2A surface reflectance (two tiles, 2021, 120 m)',
+    license: 'CC-BY-4.0',
+    extent: { spatial: { bbox: [extent] }, temporal: { interval: [[times[0], times[times.length - 1]]] } },
+    links: [
+      { rel: 'root', href: '../catalog.json', type: 'application/json' },
+      { rel: 'parent', href: '../catalog.json', type: 'application/json' },
+      ...items.map((i) => ({ rel: 'item', href: `./${i.id}/${i.id}.json`, type: 'application/geo+json' })),
+    ],
+  };
   const catalog = {
     type: 'Catalog',
     stac_version: '1.0.0',
@@ -128,34 +240,8 @@ export async function writeSampleCatalog(root: string): Promise<SampleCatalog> {
       { rel: 'child', href: `./${SAMPLE_COLLECTION}/collection.json`, type: 'application/json' },
     ],
   };
-  const times = items.map((i) => i.properties.datetime!).sort();
-  const collection = {
-    type: 'Collection',
-    stac_version: '1.0.0',
-    id: SAMPLE_COLLECTION,
-    description: 'Synthetic Sentinel-2 Level-2A surface reflectance (two MGRS tiles, 2021)',
-    license: 'CC-BY-4.0',
-    extent: { spatial: { bbox: [extent] }, temporal: { interval: [[times[0], times[times.length - 1]]] } },
-    links: [
-      { rel: 'root', href: '../catalog.json', type: 'application/json' },
-      { rel: 'parent', href: '../catalog.json', type: 'application/json' },
-      ...items.map((i) => ({ rel: 'item', href: `./${i.id}/${i.id}.json`, type: 'application/geo+json' })),
-    ],
-  };
-  await fs.writeFile(path.join(root, 'catalog.json'), JSON.stringify(catalog, null, 2));
   await fs.writeFile(path.join(collectionDir, 'collection.json'), JSON.stringify(collection, null, 2));
-  for (const item of items) {
-    const dir = path.join(collectionDir, item.id);
-    await fs.mkdir(dir, { recursive: true });
-    const withLinks = {
-      ...item,
-      links: [
-        { rel: 'collection', href: '../collection.json', type: 'application/json' },
-        { rel: 'parent', href: '../collection.json', type: 'application/json' },
-        { rel: 'root', href: '../../catalog.json', type: 'application/json' },
-      ],
-    };
-    await fs.writeFile(path.join(dir, `${item.id}.json`), JSON.stringify(withLinks, null, 2));
-  }
+  // The root last: a catalogue whose catalog.json exists is complete.
+  await fs.writeFile(path.join(root, 'catalog.json'), JSON.stringify(catalog, null, 2));
   return { root, catalogPath: path.join(root, 'catalog.json'), items };
 }

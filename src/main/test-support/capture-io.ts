@@ -1,4 +1,4 @@
-import type { CliIo } from '../cli/run-command.js';
+import type { CliIo } from '../cli/cli-io.js';
 
 /** A CliIo that records what a command prints, for tests. */
 export function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {

@@ -1,0 +1,36 @@
+import { createWriteStream, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { UserError } from '../../shared/errors.js';
+import { parseS3Uri, s3Client, s3ReadError } from '../io/s3.js';
+import { TaskCache } from '../taskcache/task-cache.js';
+
+const downloaded = new Map<string, string>();
+
+/**
+ * Opens a task cache from a path or an s3:// URI. A remote cache is downloaded once per
+ * process into the temporary folder and reused (a worker draining a queue sees the same
+ * cache in many messages).
+ */
+export async function openTaskCache(uri: string, options: { unsigned?: boolean } = {}): Promise<TaskCache> {
+  if (!uri.startsWith('s3://')) return TaskCache.open(uri);
+  let local = downloaded.get(uri);
+  if (!local) {
+    const { bucket, key } = parseS3Uri(uri);
+    if (!key) throw new UserError(`not a task cache URI: ${uri} (expected s3://bucket/path/NAME.db)`);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'odc-stats-cache-'));
+    local = path.join(dir, path.basename(key));
+    try {
+      const response = await s3Client(options).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      await pipeline(response.Body as Readable, createWriteStream(local));
+    } catch (e) {
+      await fs.rm(dir, { recursive: true, force: true });
+      throw s3ReadError(e, uri);
+    }
+    downloaded.set(uri, local);
+  }
+  return TaskCache.open(local);
+}

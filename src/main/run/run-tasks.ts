@@ -1,0 +1,150 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import { UserError } from '../../shared/errors.js';
+import { stacItemPath } from '../../shared/output-layout.js';
+import { resolveOutputLocation, resolveOutputProduct, type RunConfig } from '../../shared/run-config.js';
+import { formatTaskId, parseTaskSelector, selectTasks } from '../../shared/task-id.js';
+import { sinkFor } from '../../worker/output/sink.js';
+import { loadPlugin } from '../../worker/plugins/registry.js';
+import type { TaskProgress } from '../../worker/protocol.js';
+import type { TaskDatasetRef, WorkerTask } from '../../worker/task.js';
+import { TaskCache, type TaskRow } from '../taskcache/task-cache.js';
+import { openTaskCache } from './open-task-cache.js';
+import { runPool, type JobResult, type SpawnWorker } from './worker-pool.js';
+
+export interface RunRequest {
+  /** Task cache: a path or s3:// URI. */
+  cache: string;
+  selectors: string[];
+  config: RunConfig;
+  dryrun?: boolean;
+}
+
+export interface DryRunLine {
+  task: string;
+  days: number;
+  datasets: number;
+  output: string;
+  state: 'new' | 'skip' | 'recompute';
+}
+
+export interface RunSummary {
+  finished: string[];
+  skipped: string[];
+  failed: Array<{ task: string; error: string }>;
+}
+
+export interface RunEvents {
+  onStart?(task: string): void;
+  onProgress?(task: string, progress: TaskProgress): void;
+  onResult?(result: JobResult): void;
+}
+
+const HEARTBEAT_MS = 5_000;
+
+/**
+ * `odc-stats run`: the selected tasks of a cache computed by a pool of worker processes, or,
+ * with `dryrun`, what would be computed.
+ */
+export async function runTasks(
+  request: RunRequest,
+  spawn: SpawnWorker,
+  control: { signal?: AbortSignal; events?: RunEvents } = {},
+): Promise<RunSummary | DryRunLine[]> {
+  const { config } = request;
+  if (!config.plugin) throw new UserError('no plugin: set plugin in the run config or give --plugin (e.g. gm-s2, pq)');
+  const plugin = await loadPlugin(config.plugin, config.plugin_config);
+  const product = resolveOutputProduct(config, plugin.productDefaults ?? {});
+  const location = resolveOutputLocation(config, product);
+
+  const cache = await openTaskCache(request.cache, { unsigned: config.aws_unsigned ?? false });
+  let tasks: WorkerTask[];
+  let rows: TaskRow[];
+  try {
+    const meta = cache.meta();
+    rows = selectTasks(cache.tasks(), request.selectors.map(parseTaskSelector));
+    tasks = rows.map((row) => ({
+      id: { period: row.period, x: row.x, y: row.y },
+      period: { label: row.period, start: Date.parse(row.periodStart), end: Date.parse(row.periodEnd) },
+      grid: meta.grid,
+      datasets: datasetRefs(cache, row),
+      plugin: config.plugin!,
+      pluginConfig: config.plugin_config,
+      product,
+      location,
+      cogOptions: config.cog_opts ?? { common: {}, overrides: {} },
+      overwrite: config.overwrite,
+      unsigned: config.aws_unsigned ?? false,
+      ...(config.s3_acl && { s3Acl: config.s3_acl }),
+      ...(config.resolution !== undefined && { resolution: config.resolution }),
+    }));
+  } finally {
+    cache.close();
+  }
+
+  if (request.dryrun) {
+    const sink = sinkFor(location, { unsigned: config.aws_unsigned ?? false });
+    const lines: DryRunLine[] = [];
+    for (const [i, t] of tasks.entries()) {
+      const output = stacItemPath(location, product, t.id);
+      const exists = await sink.exists(output);
+      lines.push({
+        task: formatTaskId(t.id),
+        days: rows[i]!.days,
+        datasets: rows[i]!.datasets,
+        output,
+        state: !exists ? 'new' : config.overwrite ? 'recompute' : 'skip',
+      });
+    }
+    return lines;
+  }
+
+  const stopHeartbeat = config.heartbeat_filepath ? startHeartbeat(config.heartbeat_filepath) : () => {};
+  try {
+    const results = await runPool(
+      spawn,
+      tasks.map((task) => ({ key: formatTaskId(task.id), task })),
+      { workers: workerCount(config.threads, tasks.length), maxProcessingSeconds: config.max_processing_time, ...(control.signal && { signal: control.signal }) },
+      {
+        onStart: (key) => control.events?.onStart?.(key),
+        onProgress: (key, p) => control.events?.onProgress?.(key, p),
+        onResult: (r) => control.events?.onResult?.(r),
+      },
+    );
+    const summary: RunSummary = { finished: [], skipped: [], failed: [] };
+    for (const r of results) {
+      if (r.status === 'failed') summary.failed.push({ task: r.key, error: r.error });
+      else summary[r.status].push(r.key);
+    }
+    for (const job of tasks) {
+      const key = formatTaskId(job.id);
+      if (!results.some((r) => r.key === key)) summary.failed.push({ task: key, error: 'not run (cancelled)' });
+    }
+    return summary;
+  } finally {
+    stopHeartbeat();
+  }
+}
+
+function datasetRefs(cache: TaskCache, row: TaskRow): TaskDatasetRef[] {
+  return cache.datasetsOf(row.taskId).map(({ item, solarDay }) => {
+    const assets: Record<string, string> = {};
+    for (const [key, asset] of Object.entries(item.assets ?? {})) assets[key] = asset.href;
+    const self = item.links?.find((l) => l.rel === 'self')?.href;
+    return { id: item.id, collection: item.collection ?? '', solarDay, assets, ...(self && { itemHref: self }) };
+  });
+}
+
+/** odc-stats' rule: absent, zero or negative threads means one per CPU. */
+function workerCount(threads: number | undefined, tasks: number): number {
+  const wanted = threads === undefined || threads <= 0 ? os.availableParallelism() : threads;
+  return Math.max(1, Math.min(wanted, tasks));
+}
+
+/** Rewrites the heartbeat file with the current time while tasks run, for liveness probes. */
+function startHeartbeat(file: string): () => void {
+  const beat = () => fs.writeFile(file, `${new Date().toISOString()}\n`).catch(() => undefined);
+  void beat();
+  const timer = setInterval(beat, HEARTBEAT_MS);
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,318 @@
+/**
+ * Single-band Cloud-Optimised GeoTIFF encoder, laid out as GDAL's COG driver lays files out
+ * (what GDAL reports as LAYOUT=COG):
+ *
+ *   header · GDAL ghost area · IFD full resolution · IFD overview 1 · … · IFD smallest overview
+ *   · tiles of the smallest overview · … · tiles of overview 1 · tiles of the full resolution
+ *
+ * Each tile is preceded by its byte count (uint32) and followed by a copy of its last 4 bytes,
+ * as the ghost area declares, so readers can fetch several tiles in one request and check them.
+ * Classic TIFF only (32-bit offsets).
+ */
+import { isGeographicCrs } from '../../shared/crs.js';
+import type { GeoBox } from '../../shared/geobox.js';
+import { sampleTypeOf, type Raster, type SampleType } from '../raster.js';
+import {
+  defaultOverviewFactors,
+  overviewSizes,
+  resampleOverview,
+  type OverviewResampling,
+  type SampleGrid,
+} from './overviews.js';
+import { encodeTiles, tileCounts, type Predictor, type TileEncoding } from './tiles.js';
+import { checkClassicTiffLength, ifdByteLength, Tag, writeIfd, type IfdEntry } from './tiff-ifd.js';
+
+export type CogCompression = 'deflate' | 'none';
+
+export interface CogOptions {
+  /** Default deflate; odc-stats/rio-cogeo spellings ('DEFLATE', 'NONE') are accepted too. */
+  compress?: CogCompression | Uppercase<CogCompression>;
+  /** zlib level 0–9, default 6. */
+  zlevel?: number;
+  /** Default 'auto': 2 (horizontal) for integers, 3 (floating point) for floats; always 1 without compression. */
+  predictor?: Predictor | 'auto';
+  /** Tile width and height in pixels, a multiple of 16; default 512. */
+  blocksize?: number;
+  /** Default nearest. */
+  overviewResampling?: OverviewResampling | Uppercase<OverviewResampling>;
+  /** Overview decimation factors, e.g. [2, 4, 8, 16]; default: halve until the image fits in one tile. */
+  overviewLevels?: readonly number[];
+}
+
+interface ResolvedOptions {
+  compression: CogCompression;
+  zlevel: number;
+  predictor: Predictor;
+  tileSize: number;
+  resampling: OverviewResampling;
+  overviewFactors: readonly number[] | null;
+}
+
+const COMPRESSION_CODE: Record<CogCompression, number> = { none: 1, deflate: 8 };
+
+interface SampleLayout {
+  bitsPerSample: number;
+  /** TIFF SampleFormat: 1 unsigned integer, 2 signed integer, 3 IEEE float. */
+  sampleFormat: 1 | 2 | 3;
+  min: number;
+  max: number;
+}
+
+const SAMPLE_LAYOUT: Record<SampleType, SampleLayout> = {
+  uint8: { bitsPerSample: 8, sampleFormat: 1, min: 0, max: 2 ** 8 - 1 },
+  int8: { bitsPerSample: 8, sampleFormat: 2, min: -(2 ** 7), max: 2 ** 7 - 1 },
+  uint16: { bitsPerSample: 16, sampleFormat: 1, min: 0, max: 2 ** 16 - 1 },
+  int16: { bitsPerSample: 16, sampleFormat: 2, min: -(2 ** 15), max: 2 ** 15 - 1 },
+  uint32: { bitsPerSample: 32, sampleFormat: 1, min: 0, max: 2 ** 32 - 1 },
+  int32: { bitsPerSample: 32, sampleFormat: 2, min: -(2 ** 31), max: 2 ** 31 - 1 },
+  float32: { bitsPerSample: 32, sampleFormat: 3, min: -Infinity, max: Infinity },
+  float64: { bitsPerSample: 64, sampleFormat: 3, min: -Infinity, max: Infinity },
+};
+
+/**
+ * GDAL's structural metadata, read by GDAL right after the 8-byte header. The trailing space
+ * is GDAL's too: it lets GDAL rewrite "NO" as "YES" in place when a file is edited.
+ */
+const GHOST_AREA_BODY =
+  'LAYOUT=IFDS_BEFORE_DATA\n' +
+  'BLOCK_ORDER=ROW_MAJOR\n' +
+  'BLOCK_LEADER=SIZE_AS_UINT4\n' +
+  'BLOCK_TRAILER=LAST_4_BYTES_REPEATED\n' +
+  'KNOWN_INCOMPATIBLE_EDITION=NO\n ';
+const GHOST_AREA =
+  `GDAL_STRUCTURAL_METADATA_SIZE=${String(GHOST_AREA_BODY.length).padStart(6, '0')} bytes\n` + GHOST_AREA_BODY;
+
+const TIFF_HEADER_BYTES = 8;
+const BLOCK_LEADER_BYTES = 4;
+const BLOCK_TRAILER_BYTES = 4;
+
+function resolveOptions(options: CogOptions, type: SampleType): ResolvedOptions {
+  const compression = (options.compress ?? 'deflate').toLowerCase();
+  if (compression !== 'deflate' && compression !== 'none') {
+    throw new Error(`COG compress '${options.compress}' is not supported: use 'deflate' or 'none'`);
+  }
+  const zlevel = options.zlevel ?? 6;
+  if (!Number.isInteger(zlevel) || zlevel < 0 || zlevel > 9) {
+    throw new Error(`COG zlevel ${zlevel} must be an integer from 0 to 9`);
+  }
+  const tileSize = options.blocksize ?? 512;
+  if (!Number.isInteger(tileSize) || tileSize < 16 || tileSize % 16 !== 0 || tileSize > 65520) {
+    throw new Error(`COG blocksize ${tileSize} must be a multiple of 16 (TIFF tiles), from 16 to 65520`);
+  }
+  const resampling = (options.overviewResampling ?? 'nearest').toLowerCase();
+  if (resampling !== 'nearest' && resampling !== 'average' && resampling !== 'mode') {
+    throw new Error(
+      `COG overview resampling '${options.overviewResampling}' is not supported: use nearest, average or mode`,
+    );
+  }
+  const isFloat = SAMPLE_LAYOUT[type].sampleFormat === 3;
+  const requested = options.predictor ?? 'auto';
+  let predictor: Predictor;
+  if (compression === 'none') {
+    // TIFF predictors are defined only as a step before LZW/Deflate-style compression.
+    predictor = 1;
+  } else if (requested === 'auto') {
+    predictor = isFloat ? 3 : 2;
+  } else if (requested === 2 && isFloat) {
+    throw new Error(`COG predictor 2 (horizontal) is for integer bands; use 3 for ${type}`);
+  } else if (requested === 3 && !isFloat) {
+    throw new Error(`COG predictor 3 (floating point) is for float bands; use 2 for ${type}`);
+  } else if (requested === 1 || requested === 2 || requested === 3) {
+    predictor = requested;
+  } else {
+    throw new Error(`COG predictor ${String(requested)} must be 1, 2, 3 or 'auto'`);
+  }
+  return {
+    compression,
+    zlevel,
+    predictor,
+    tileSize,
+    resampling,
+    overviewFactors: options.overviewLevels ?? null,
+  };
+}
+
+function checkBand(band: Raster): void {
+  const { width, height } = band.geobox;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new Error(`COG band size ${width} × ${height} must be positive integers`);
+  }
+  if (band.data.length !== width * height) {
+    throw new Error(`COG band holds ${band.data.length} samples, but its geobox is ${width} × ${height}`);
+  }
+  if (band.nodata === null) return;
+  const type = sampleTypeOf(band.data);
+  const { sampleFormat, min, max } = SAMPLE_LAYOUT[type];
+  if (sampleFormat !== 3 && !(Number.isInteger(band.nodata) && band.nodata >= min && band.nodata <= max)) {
+    throw new Error(`COG nodata ${band.nodata} cannot be stored in a ${type} band`);
+  }
+}
+
+function epsgCode(crs: string): number {
+  const match = /^EPSG:(\d+)$/i.exec(crs.trim());
+  if (!match) throw new Error(`COG CRS '${crs}' must be an EPSG code ('EPSG:NNNN')`);
+  return Number(match[1]);
+}
+
+/** GeoTIFF keys: model type, PixelIsArea and the CRS as an EPSG code. */
+function geoKeyDirectory(crs: string): number[] {
+  const code = epsgCode(crs);
+  const geographic = isGeographicCrs(crs);
+  const modelTypeProjected = 1;
+  const modelTypeGeographic = 2;
+  const rasterPixelIsArea = 1;
+  const keys: Array<[number, number]> = [
+    [1024, geographic ? modelTypeGeographic : modelTypeProjected], // GTModelTypeGeoKey
+    [1025, rasterPixelIsArea], // GTRasterTypeGeoKey
+    geographic ? [2048, code] : [3072, code], // GeographicTypeGeoKey / ProjectedCSTypeGeoKey
+  ];
+  // Header: directory version 1, key revision 1.0, number of keys; then per key: id, where the
+  // value lives (0: in the directory itself), count, value.
+  return [1, 1, 0, keys.length, ...keys.flatMap(([id, value]) => [id, 0, 1, value])];
+}
+
+/** ModelPixelScale and ModelTiepoint for a north-up affine; anything else cannot be written so. */
+function georeferencing(geobox: GeoBox): { pixelScale: number[]; tiepoint: number[] } {
+  const [a, b, c, d, e, f] = geobox.affine;
+  if (b !== 0 || d !== 0) {
+    throw new Error(`COG writer supports north-up geoboxes only; affine [${geobox.affine.join(', ')}] is rotated`);
+  }
+  if (!(a > 0) || !(e < 0)) {
+    throw new Error(
+      'COG writer supports north-up geoboxes only (positive x and negative y pixel size); ' +
+        `affine [${geobox.affine.join(', ')}]`,
+    );
+  }
+  return { pixelScale: [a, -e, 0], tiepoint: [0, 0, 0, c, f, 0] };
+}
+
+/** GDAL_NODATA is ASCII, in the spellings GDAL parses and writes. */
+function nodataText(nodata: number): string {
+  if (Number.isNaN(nodata)) return 'nan';
+  if (nodata === Infinity) return 'inf';
+  if (nodata === -Infinity) return '-inf';
+  return String(nodata);
+}
+
+interface Level {
+  width: number;
+  height: number;
+  isOverview: boolean;
+  tiles: Uint8Array[];
+  tileOffsets: Uint32Array;
+  tileByteCounts: Uint32Array;
+  entries: IfdEntry[];
+}
+
+function levelEntries(
+  level: Omit<Level, 'entries'>,
+  type: SampleType,
+  options: ResolvedOptions,
+  nodata: number | null,
+): IfdEntry[] {
+  const { bitsPerSample, sampleFormat } = SAMPLE_LAYOUT[type];
+  const entries: IfdEntry[] = [
+    { tag: Tag.imageWidth, type: 'long', values: [level.width] },
+    { tag: Tag.imageLength, type: 'long', values: [level.height] },
+    { tag: Tag.bitsPerSample, type: 'short', values: [bitsPerSample] },
+    { tag: Tag.compression, type: 'short', values: [COMPRESSION_CODE[options.compression]] },
+    { tag: Tag.photometricInterpretation, type: 'short', values: [1] }, // BlackIsZero
+    { tag: Tag.samplesPerPixel, type: 'short', values: [1] },
+    { tag: Tag.planarConfiguration, type: 'short', values: [1] },
+    { tag: Tag.tileWidth, type: 'short', values: [options.tileSize] },
+    { tag: Tag.tileLength, type: 'short', values: [options.tileSize] },
+    { tag: Tag.tileOffsets, type: 'long', values: level.tileOffsets },
+    { tag: Tag.tileByteCounts, type: 'long', values: level.tileByteCounts },
+    { tag: Tag.sampleFormat, type: 'short', values: [sampleFormat] },
+  ];
+  if (level.isOverview) entries.push({ tag: Tag.newSubfileType, type: 'long', values: [1] }); // reduced resolution
+  if (options.predictor !== 1) entries.push({ tag: Tag.predictor, type: 'short', values: [options.predictor] });
+  if (nodata !== null) entries.push({ tag: Tag.gdalNoData, type: 'ascii', values: nodataText(nodata) });
+  return entries;
+}
+
+/**
+ * The whole COG file for one band. Overviews are computed from the full-resolution samples with
+ * `overviewResampling`; edge tiles are padded with nodata (0 when nodata is unset).
+ */
+export function encodeCog(band: Raster, options: CogOptions = {}): Uint8Array {
+  checkBand(band);
+  const type = sampleTypeOf(band.data);
+  const resolved = resolveOptions(options, type);
+  const { geobox, nodata } = band;
+  const { pixelScale, tiepoint } = georeferencing(geobox);
+  const geoKeys = geoKeyDirectory(geobox.crs);
+
+  const encoding: TileEncoding = {
+    tileSize: resolved.tileSize,
+    compression: resolved.compression,
+    zlevel: resolved.zlevel,
+    predictor: resolved.predictor,
+    fill: nodata ?? 0,
+  };
+
+  const base: SampleGrid = { width: geobox.width, height: geobox.height, data: band.data };
+  const factors = resolved.overviewFactors ?? defaultOverviewFactors(base.width, base.height, resolved.tileSize);
+  const sizes = [{ width: base.width, height: base.height }, ...overviewSizes(base.width, base.height, factors)];
+  // Each overview's samples are dropped once its tiles are encoded; only the tiles are kept.
+  const levels: Level[] = sizes.map(({ width, height }, index) => {
+    const grid: SampleGrid =
+      index === 0 ? base : { width, height, data: resampleOverview(base, width, height, resolved.resampling, nodata) };
+    const { across, down } = tileCounts(width, height, resolved.tileSize);
+    const level = {
+      width,
+      height,
+      isOverview: index > 0,
+      tiles: encodeTiles(grid, encoding),
+      tileOffsets: new Uint32Array(across * down),
+      tileByteCounts: new Uint32Array(across * down),
+    };
+    return { ...level, entries: levelEntries(level, type, resolved, nodata) };
+  });
+  const fullResolution = levels[0]!;
+  fullResolution.entries.push(
+    { tag: Tag.modelPixelScale, type: 'double', values: pixelScale },
+    { tag: Tag.modelTiepoint, type: 'double', values: tiepoint },
+    { tag: Tag.geoKeyDirectory, type: 'short', values: geoKeys },
+  );
+
+  // Layout: IFDs in level order (full resolution first), then tile data smallest level first.
+  const ghostAreaEnd = TIFF_HEADER_BYTES + GHOST_AREA.length;
+  const ifdOffsets: number[] = [];
+  let offset = ghostAreaEnd + (ghostAreaEnd % 2);
+  for (const level of levels) {
+    ifdOffsets.push(offset);
+    offset += ifdByteLength(level.entries);
+  }
+  for (const level of [...levels].reverse()) {
+    level.tiles.forEach((tile, index) => {
+      offset += BLOCK_LEADER_BYTES;
+      level.tileOffsets[index] = offset;
+      level.tileByteCounts[index] = tile.length;
+      offset += tile.length + BLOCK_TRAILER_BYTES;
+    });
+  }
+  const fileLength = offset;
+  checkClassicTiffLength(fileLength, `a ${geobox.width} × ${geobox.height} ${type} band`);
+
+  const file = new Uint8Array(fileLength);
+  const view = new DataView(file.buffer);
+  view.setUint8(0, 0x49); // 'II': little-endian
+  view.setUint8(1, 0x49);
+  view.setUint16(2, 42, true);
+  view.setUint32(4, ifdOffsets[0]!, true);
+  for (let i = 0; i < GHOST_AREA.length; i++) file[TIFF_HEADER_BYTES + i] = GHOST_AREA.charCodeAt(i);
+  levels.forEach((level, index) => {
+    writeIfd(view, ifdOffsets[index]!, level.entries, ifdOffsets[index + 1] ?? 0);
+  });
+  for (const level of levels) {
+    level.tiles.forEach((tile, index) => {
+      const dataOffset = level.tileOffsets[index]!;
+      view.setUint32(dataOffset - BLOCK_LEADER_BYTES, tile.length, true);
+      file.set(tile, dataOffset);
+      // Tiles are never under 4 bytes: a zlib stream has at least 8, a raw tile 16 × 16 samples.
+      file.set(tile.subarray(tile.length - BLOCK_TRAILER_BYTES), dataOffset + tile.length);
+    });
+  }
+  return file;
+}

@@ -1,0 +1,34 @@
+/** Reads byte ranges of one file, wherever it is: local disk, HTTP(S), S3. */
+export interface RangeReader {
+  /** The file as the caller named it, for messages. */
+  readonly href: string;
+  /**
+   * The bytes [offset, offset + length): fewer where the file ends first, none past its end.
+   * Throws DatasetReadError (missing file, exhausted retries, …) or the signal's abort reason.
+   */
+  read(offset: number, length: number, signal?: AbortSignal): Promise<ArrayBuffer>;
+  /** The file's size in bytes, once a read has told it; null before. */
+  readonly size: number | null;
+  /** Frees what the reader holds (a file handle); a later read opens again. */
+  close(): Promise<void>;
+}
+
+/** Resolves or rejects with `work`, or rejects with the signal's reason as soon as it aborts. */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

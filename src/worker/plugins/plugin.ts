@@ -1,0 +1,57 @@
+import type { GeoBox } from '../../shared/geobox.js';
+import type { Resampling } from '../load/load-band.js';
+import type { SampleArray, SampleType } from '../raster.js';
+
+/** A band the plugin writes: one COG per band. */
+export interface OutputBand {
+  name: string;
+  dtype: SampleType;
+  nodata: number | null;
+  /** How overviews of this band are made: classifications want `mode` or `nearest`. */
+  overviewResampling?: 'nearest' | 'average' | 'mode';
+}
+
+/** A band the plugin reads from every dataset (a STAC asset key). */
+export interface InputBand {
+  name: string;
+  resampling: Resampling;
+}
+
+/**
+ * The observations of one chunk of a tile, one entry per solar day (datasets of the same day
+ * fused, first valid pixel wins), each band as loaded: its source sample type, `nodata` marking
+ * missing pixels.
+ */
+export interface ObservationChunk {
+  geobox: GeoBox;
+  days: string[];
+  bands: Record<string, SampleArray[]>;
+  nodata: Record<string, number | null>;
+}
+
+export type QuicklookSpec =
+  | { kind: 'rgb'; bands: [string, string, string] }
+  | { kind: 'ramp'; band: string; ramp: 'viridis' | 'magma' | 'greys' };
+
+/**
+ * A statistic computed per pixel over a task's time series. Plugins see typed arrays only:
+ * loading, masking by nodata, fusing and writing happen around them.
+ */
+export interface StatsPlugin {
+  readonly name: string;
+  readonly inputs: readonly InputBand[];
+  readonly measurements: readonly OutputBand[];
+  readonly quicklook?: QuicklookSpec;
+  /**
+   * Pixels of margin the plugin needs around each chunk to compute its inner pixels as it would
+   * on the whole tile (the reach of its morphological filters).
+   */
+  readonly halo?: number;
+  /** The output product's name and version when the run config's `product` does not say. */
+  readonly productDefaults?: { name: string; version: string };
+  /** Output bands for the chunk, `width × height` each, in the measurements' dtypes. */
+  reduce(chunk: ObservationChunk): Record<string, SampleArray>;
+}
+
+/** What a plugin module exports (by default, for external plugins): config in, plugin out. */
+export type PluginFactory = (config: Record<string, unknown>) => StatsPlugin;

@@ -1,0 +1,167 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fromArrayBuffer } from 'geotiff';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseTemporalRange } from '../shared/daterange.js';
+import type { OutputProduct } from '../shared/run-config.js';
+import { encodeCog } from './cog/cog-writer.js';
+import { runTask } from './run-task.js';
+import type { TaskDatasetRef, WorkerTask } from './task.js';
+
+/**
+ * A custom grid of 1 km tiles of 10 m pixels in UTM 37S, so the synthetic datasets below align
+ * with the tile pixel for pixel and every expected output can be counted by hand.
+ */
+const GRID = 'EPSG:32737;10;100';
+const TILE = { x: 250, y: 9900 };
+const WEST = 250_000;
+const NORTH = 9_901_000;
+const SIZE = 100;
+
+const product: OutputProduct = {
+  name: 'test_pq',
+  shortName: 'test_pq',
+  version: '1.0.0',
+  productFamily: 'statistics',
+  regionCodeFormat: 'x{x:02d}y{y:02d}',
+  href: 'https://example.invalid/product/test_pq',
+  properties: {},
+};
+
+let dir: string;
+
+function writeBand(dataset: string, band: string, data: Uint8Array | Uint16Array, nodata: number): string {
+  const file = path.join(dir, 'inputs', dataset, `${band}.tif`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const geobox = { crs: 'EPSG:32737', affine: [10, 0, WEST, 0, -10, NORTH] as const, width: SIZE, height: SIZE };
+  writeFileSync(file, encodeCog({ geobox, data, nodata }, { blocksize: 64 }));
+  return file;
+}
+
+/** SCL of one day: `fill` everywhere but for the rectangles given. */
+function scl(fill: number, ...rects: Array<[x0: number, y0: number, x1: number, y1: number, value: number]>): Uint8Array {
+  const a = new Uint8Array(SIZE * SIZE).fill(fill);
+  for (const [x0, y0, x1, y1, v] of rects) for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) a[y * SIZE + x] = v;
+  return a;
+}
+
+function dataset(id: string, solarDay: string, bands: Record<string, Uint8Array | Uint16Array>): TaskDatasetRef {
+  const assets: Record<string, string> = {};
+  for (const [band, data] of Object.entries(bands)) assets[band] = writeBand(id, band, data, 0);
+  return { id, collection: 's2_l2a', solarDay, assets };
+}
+
+async function readTif(file: string): Promise<{ data: ArrayLike<number>; nodata: number | null; width: number }> {
+  const buf = readFileSync(file);
+  const tiff = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const image = await tiff.getImage();
+  const [data] = (await image.readRasters()) as unknown as [ArrayLike<number>];
+  return { data, nodata: image.getGDALNoData(), width: image.getWidth() };
+}
+
+function task(datasets: TaskDatasetRef[], plugin: string, pluginConfig: Record<string, unknown>, location: string): WorkerTask {
+  return {
+    id: { period: '2021--P1Y', ...TILE },
+    period: parseTemporalRange('2021--P1Y'),
+    grid: GRID,
+    datasets,
+    plugin,
+    pluginConfig,
+    product,
+    location,
+    cogOptions: { common: { blocksize: 64 }, overrides: {} },
+    overwrite: false,
+    unsigned: false,
+    chunkSize: 48,
+  };
+}
+
+describe('runTask', () => {
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'run-task-'));
+  });
+
+  it('counts total and clear observations per pixel (pq), writes COGs, checksums and the STAC item last', async () => {
+    const datasets = [
+      // Day 1: vegetation, a cloud (9) on pixels x 10–11, y 10–11.
+      dataset('d1', '2021-02-01', { SCL: scl(4, [10, 10, 12, 12, 9]) }),
+      // Day 2: no data (0) on the left half, then bare soil; two datasets of the same day, the
+      // second fills where the first has no data (first valid pixel wins).
+      dataset('d2a', '2021-03-01', { SCL: scl(5, [0, 0, 50, 100, 0]) }),
+      dataset('d2b', '2021-03-01', { SCL: scl(0, [0, 0, 20, 100, 6]) }),
+      // Day 3: a shadow (3) at pixel (30, 40).
+      dataset('d3', '2021-04-01', { SCL: scl(4, [30, 40, 31, 41, 3]) }),
+    ];
+    const location = path.join(dir, 'out-pq');
+    const filters = { clear_1: [['dilation', 1]] };
+    const outcome = await runTask(task(datasets, 'pq', { filters }, location));
+    expect(outcome.status).toBe('finished');
+
+    const prefix = path.join(location, 'x250', 'y9900', '2021--P1Y', 'test_pq_x250y9900_2021--P1Y');
+    const total = await readTif(`${prefix}_total.tif`);
+    const clear = await readTif(`${prefix}_clear.tif`);
+    const clear1 = await readTif(`${prefix}_clear_1.tif`);
+    const at = (r: { data: ArrayLike<number> }, x: number, y: number) => r.data[y * SIZE + x];
+    // Total: 3 days everywhere but x 20–49 on day 2 (no data in both datasets of the day).
+    expect(at(total, 5, 5)).toBe(3);
+    expect(at(total, 25, 5)).toBe(2);
+    expect(at(total, 60, 5)).toBe(3);
+    // Clear: the cloud and the shadow take one observation each.
+    expect(at(clear, 10, 10)).toBe(2);
+    expect(at(clear, 11, 11)).toBe(2);
+    expect(at(clear, 12, 12)).toBe(3);
+    expect(at(clear, 30, 40)).toBe(1); // day 2 missing there, day 3 shadow
+    // clear_1: the cloud dilated by a disk of radius 1 (a plus) also takes (12, 10) and (9, 11)
+    // but not the diagonal (12, 12); the shadow takes (31, 40) and (30, 41).
+    expect(at(clear1, 12, 10)).toBe(2);
+    expect(at(clear1, 9, 11)).toBe(2);
+    expect(at(clear1, 12, 12)).toBe(3);
+    expect(at(clear1, 31, 40)).toBe(1);
+    expect(at(clear1, 31, 41)).toBe(2);
+    expect(total.nodata).toBe(0);
+
+    const item = JSON.parse(readFileSync(`${prefix}.stac-item.json`, 'utf8'));
+    expect(item.properties['odc:region_code']).toBe('x250y9900');
+    expect(Object.keys(item.assets)).toEqual(expect.arrayContaining(['total', 'clear', 'clear_1']));
+    expect(item.assets.total.href).toBe('test_pq_x250y9900_2021--P1Y_total.tif');
+    const sums = readFileSync(`${prefix}.sha1`, 'utf8').trim().split('\n');
+    expect(sums.map((l) => l.split('  ')[1])).toEqual(expect.arrayContaining(['test_pq_x250y9900_2021--P1Y_total.tif', 'test_pq_x250y9900_2021--P1Y.stac-item.json']));
+    expect(existsSync(`${prefix}_thumbnail.png`)).toBe(true);
+
+    // Finished tasks are skipped, unless overwritten.
+    expect((await runTask(task(datasets, 'pq', { filters }, location))).status).toBe('skipped');
+    expect((await runTask({ ...task(datasets, 'pq', { filters }, location), overwrite: true })).status).toBe('finished');
+  });
+
+  it('computes the geomedian of clear observations, in DN, with COUNT (gm-s2)', async () => {
+    const n = SIZE * SIZE;
+    const band = (v: number) => new Uint16Array(n).fill(v);
+    // Three clear days with reflectances (DN) (1000, 2000, 3000), (1100, 2100, 3100),
+    // (1000, 2000, 3000) → the geometric median is the repeated point; a fourth, cloudy day
+    // (SCL 9) of (9000, 9000, 9000) is left out.
+    const days = [
+      ['a', '2021-01-01', 1000, 2000, 3000, 4],
+      ['b', '2021-01-11', 1100, 2100, 3100, 4],
+      ['c', '2021-01-21', 1000, 2000, 3000, 5],
+      ['d', '2021-01-31', 9000, 9000, 9000, 9],
+    ] as const;
+    const datasets = days.map(([id, day, b2, b3, b4, cls]) => dataset(`gm-${id}`, day, { B02: band(b2), B03: band(b3), B04: band(b4), SCL: new Uint8Array(n).fill(cls) }));
+    const location = path.join(dir, 'out-gm');
+    const outcome = await runTask(task(datasets, 'gm-s2', { bands: ['B02', 'B03', 'B04'], cloud_filters: [] }, location));
+    expect(outcome.status).toBe('finished');
+    const prefix = path.join(location, 'x250', 'y9900', '2021--P1Y', 'test_pq_x250y9900_2021--P1Y');
+    expect((await readTif(`${prefix}_B02.tif`)).data[1234]).toBe(1000);
+    expect((await readTif(`${prefix}_B04.tif`)).data[99]).toBe(3000);
+    expect((await readTif(`${prefix}_COUNT.tif`)).data[5000]).toBe(3);
+    // EMAD in DN: distances 0, √3·100, 0 → median 0, up to the iteration's tolerance
+    // (eps 1e-6 of |estimate| ≈ 0.37 reflectance, i.e. ~0.004 DN).
+    expect((await readTif(`${prefix}_EMAD.tif`)).data[5000]).toBeLessThan(0.01);
+  });
+
+  it('fails with the file named when a dataset is missing', async () => {
+    const broken: TaskDatasetRef = { id: 'gone', collection: 's2_l2a', solarDay: '2021-05-01', assets: { SCL: path.join(dir, 'nope', 'SCL.tif') } };
+    await expect(runTask(task([broken], 'pq', {}, path.join(dir, 'out-broken')))).rejects.toThrow(/nope\/SCL\.tif/);
+    expect(existsSync(path.join(dir, 'out-broken'))).toBe(false);
+  });
+});
