@@ -1,14 +1,13 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
-import { UserError } from '../../shared/errors.js';
 import { stacItemPath } from '../../shared/output-layout.js';
-import { resolveOutputLocation, resolveOutputProduct, type RunConfig } from '../../shared/run-config.js';
+import type { RunConfig } from '../../shared/run-config.js';
 import { formatTaskId, parseTaskSelector, selectTasks } from '../../shared/task-id.js';
 import { sinkFor } from '../../worker/output/sink.js';
-import { loadPlugin } from '../../worker/plugins/registry.js';
 import type { TaskProgress } from '../../worker/protocol.js';
-import type { TaskDatasetRef, WorkerTask } from '../../worker/task.js';
-import { TaskCache, type TaskRow } from '../taskcache/task-cache.js';
+import type { WorkerTask } from '../../worker/task.js';
+import type { TaskRow } from '../taskcache/task-cache.js';
+import { prepareRun, workerTaskFor } from './task-builder.js';
 import { openTaskCache } from './open-task-cache.js';
 import { runPool, type JobResult, type SpawnWorker } from './worker-pool.js';
 
@@ -52,32 +51,15 @@ export async function runTasks(
   control: { signal?: AbortSignal; events?: RunEvents } = {},
 ): Promise<RunSummary | DryRunLine[]> {
   const { config } = request;
-  if (!config.plugin) throw new UserError('no plugin: set plugin in the run config or give --plugin (e.g. gm-s2, pq)');
-  const plugin = await loadPlugin(config.plugin, config.plugin_config);
-  const product = resolveOutputProduct(config, plugin.productDefaults ?? {});
-  const location = resolveOutputLocation(config, product);
-
+  const setup = await prepareRun(config);
+  const { product, location } = setup;
   const cache = await openTaskCache(request.cache, { unsigned: config.aws_unsigned ?? false });
   let tasks: WorkerTask[];
   let rows: TaskRow[];
   try {
     const meta = cache.meta();
     rows = selectTasks(cache.tasks(), request.selectors.map(parseTaskSelector));
-    tasks = rows.map((row) => ({
-      id: { period: row.period, x: row.x, y: row.y },
-      period: { label: row.period, start: Date.parse(row.periodStart), end: Date.parse(row.periodEnd) },
-      grid: meta.grid,
-      datasets: datasetRefs(cache, row),
-      plugin: config.plugin!,
-      pluginConfig: config.plugin_config,
-      product,
-      location,
-      cogOptions: config.cog_opts ?? { common: {}, overrides: {} },
-      overwrite: config.overwrite,
-      unsigned: config.aws_unsigned ?? false,
-      ...(config.s3_acl && { s3Acl: config.s3_acl }),
-      ...(config.resolution !== undefined && { resolution: config.resolution }),
-    }));
+    tasks = rows.map((row) => workerTaskFor(cache, meta, row, setup));
   } finally {
     cache.close();
   }
@@ -124,15 +106,6 @@ export async function runTasks(
   } finally {
     stopHeartbeat();
   }
-}
-
-function datasetRefs(cache: TaskCache, row: TaskRow): TaskDatasetRef[] {
-  return cache.datasetsOf(row.taskId).map(({ item, solarDay }) => {
-    const assets: Record<string, string> = {};
-    for (const [key, asset] of Object.entries(item.assets ?? {})) assets[key] = asset.href;
-    const self = item.links?.find((l) => l.rel === 'self')?.href;
-    return { id: item.id, collection: item.collection ?? '', solarDay, assets, ...(self && { itemHref: self }) };
-  });
 }
 
 /** odc-stats' rule: absent, zero or negative threads means one per CPU. */

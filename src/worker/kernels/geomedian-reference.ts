@@ -1,13 +1,14 @@
 /**
  * Plain float64 geometric median, one pixel at a time: the yardstick the WebAssembly kernel
  * (./geomedian.ts) is tested and benchmarked against. Same algorithm and conventions as the
- * kernel (mean start, Vardi–Zhang step at coincident observations, relative stopping rule);
- * only the arithmetic (float64, scalar) differs.
+ * kernel (mean start, Vardi–Zhang step at coincident observations, relative stopping rule,
+ * final exact test at a dominant observation; see ./geomedian.ts); only the arithmetic (float64,
+ * scalar, written for clarity rather than speed) differs.
  */
 import type { GeomedianOptions, GeomedianResult, GeomedianStats, StackShape } from './geomedian.js';
 import { DEFAULT_EPS, DEFAULT_MAX_ITERS, addStats, checkOptions, checkShape } from './stack.js';
 
-/** The valid observations of one pixel, observation-major: `values[i * bands + b]`. */
+/** The valid observations of one pixel (all bands finite), one array of bands each. */
 export function validObservations(stack: Float32Array, shape: StackShape, pixel: number): Float64Array[] {
   const { bands, times, pixels } = shape;
   const observations: Float64Array[] = [];

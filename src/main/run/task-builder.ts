@@ -1,0 +1,51 @@
+import { resolveOutputLocation, resolveOutputProduct, type OutputProduct, type RunConfig } from '../../shared/run-config.js';
+import { UserError } from '../../shared/errors.js';
+import { loadPlugin } from '../../worker/plugins/registry.js';
+import type { StatsPlugin } from '../../worker/plugins/plugin.js';
+import type { TaskDatasetRef, WorkerTask } from '../../worker/task.js';
+import type { TaskCache, TaskCacheMeta, TaskRow } from '../taskcache/task-cache.js';
+
+/** What every task of a run shares, resolved once from the run config (and checked there). */
+export interface RunSetup {
+  config: RunConfig;
+  plugin: StatsPlugin;
+  product: OutputProduct;
+  location: string;
+}
+
+export async function prepareRun(config: RunConfig): Promise<RunSetup> {
+  if (!config.plugin) throw new UserError('no plugin: set plugin in the run config or give --plugin (e.g. gm-s2, pq)');
+  const plugin = await loadPlugin(config.plugin, config.plugin_config);
+  const product = resolveOutputProduct(config, plugin.productDefaults ?? {});
+  return { config, plugin, product, location: resolveOutputLocation(config, product) };
+}
+
+/** The message a worker process gets for one task of a cache. */
+export function workerTaskFor(cache: TaskCache, meta: TaskCacheMeta, row: TaskRow, setup: RunSetup): WorkerTask {
+  const { config } = setup;
+  return {
+    id: { period: row.period, x: row.x, y: row.y },
+    period: { label: row.period, start: Date.parse(row.periodStart), end: Date.parse(row.periodEnd) },
+    grid: meta.grid,
+    datasets: datasetRefs(cache, row),
+    plugin: config.plugin!,
+    pluginConfig: config.plugin_config,
+    product: setup.product,
+    location: setup.location,
+    cogOptions: config.cog_opts ?? { common: {}, overrides: {} },
+    overwrite: config.overwrite,
+    unsigned: config.aws_unsigned ?? false,
+    ...(config.s3_acl && { s3Acl: config.s3_acl }),
+    ...(config.s3_public && !config.s3_acl && { s3Acl: 'public-read' }),
+    ...(config.resolution !== undefined && { resolution: config.resolution }),
+  };
+}
+
+function datasetRefs(cache: TaskCache, row: TaskRow): TaskDatasetRef[] {
+  return cache.datasetsOf(row.taskId).map(({ item, solarDay }) => {
+    const assets: Record<string, string> = {};
+    for (const [key, asset] of Object.entries(item.assets ?? {})) assets[key] = asset.href;
+    const self = item.links?.find((l) => l.rel === 'self')?.href;
+    return { id: item.id, collection: item.collection ?? '', solarDay, assets, ...(self && { itemHref: self }) };
+  });
+}
