@@ -174,16 +174,21 @@ function rowMean(row: usize, length: i32): f32 {
   return sum / <f32>length;
 }
 
-/** `out[b] = Σ_i weights[i] · pixel[b][i]` over the first `usedBytes` of each band row. */
+/**
+ * `out[b] = Σ_i weights[i] · pixel[b][i]` over the first `usedBytes` of each band row; `out`
+ * holds bands rounded up to 4, and the lanes past the last band are set to 0.
+ */
+@inline
 function weightedSums(pixel: usize, rowStride: usize, bands: i32, usedBytes: usize, weights: usize, out: usize): void {
   let b = 0;
   let row = pixel;
+  const zero = f32x4.splat(0);
   // Four bands per pass: four independent accumulation chains, one weight load for four bands.
   for (; b + 4 <= bands; b += 4, row += 4 * rowStride, out += LANE_BYTES) {
-    let sum0 = f32x4.splat(0);
-    let sum1 = f32x4.splat(0);
-    let sum2 = f32x4.splat(0);
-    let sum3 = f32x4.splat(0);
+    let sum0 = zero;
+    let sum1 = zero;
+    let sum2 = zero;
+    let sum3 = zero;
     const row1 = row + rowStride;
     const row2 = row1 + rowStride;
     const row3 = row2 + rowStride;
@@ -196,27 +201,34 @@ function weightedSums(pixel: usize, rowStride: usize, bands: i32, usedBytes: usi
     }
     v128.store(out, horizontalSums4(sum0, sum1, sum2, sum3));
   }
-  if (b + 2 <= bands) {
-    let sum0 = f32x4.splat(0);
-    let sum1 = f32x4.splat(0);
+  const remaining = bands - b;
+  if (remaining >= 2) {
+    let sum0 = zero;
+    let sum1 = zero;
+    let sum2 = zero;
     const row1 = row + rowStride;
-    for (let c: usize = 0; c < usedBytes; c += LANE_BYTES) {
-      const w = v128.load(weights + c);
-      sum0 = f32x4.add(sum0, f32x4.mul(w, v128.load(row + c)));
-      sum1 = f32x4.add(sum1, f32x4.mul(w, v128.load(row1 + c)));
+    if (remaining == 3) {
+      const row2 = row1 + rowStride;
+      for (let c: usize = 0; c < usedBytes; c += LANE_BYTES) {
+        const w = v128.load(weights + c);
+        sum0 = f32x4.add(sum0, f32x4.mul(w, v128.load(row + c)));
+        sum1 = f32x4.add(sum1, f32x4.mul(w, v128.load(row1 + c)));
+        sum2 = f32x4.add(sum2, f32x4.mul(w, v128.load(row2 + c)));
+      }
+    } else {
+      for (let c: usize = 0; c < usedBytes; c += LANE_BYTES) {
+        const w = v128.load(weights + c);
+        sum0 = f32x4.add(sum0, f32x4.mul(w, v128.load(row + c)));
+        sum1 = f32x4.add(sum1, f32x4.mul(w, v128.load(row1 + c)));
+      }
     }
-    store<f32>(out, horizontalSum(sum0));
-    store<f32>(out, horizontalSum(sum1), 4);
-    b += 2;
-    row += 2 * rowStride;
-    out += 8;
-  }
-  if (b < bands) {
-    let sum0 = f32x4.splat(0);
+    v128.store(out, horizontalSums4(sum0, sum1, sum2, zero));
+  } else if (remaining == 1) {
+    let sum0 = zero;
     for (let c: usize = 0; c < usedBytes; c += LANE_BYTES) {
       sum0 = f32x4.add(sum0, f32x4.mul(v128.load(weights + c), v128.load(row + c)));
     }
-    store<f32>(out, horizontalSum(sum0));
+    v128.store(out, horizontalSums4(sum0, zero, zero, zero));
   }
 }
 
@@ -273,7 +285,7 @@ function inverseDistances(pixel: usize, rowStride: usize, bands: i32, usedBytes:
     weightTotals = f32x4.add(weightTotals, weight);
     coincidentTotals = i32x4.sub(coincidentTotals, coincident);
   }
-  coincidentCount = horizontalSumI32(coincidentTotals);
+  coincidentCount = v128.any_true(coincidentTotals) ? horizontalSumI32(coincidentTotals) : 0;
   return horizontalSum(weightTotals);
 }
 
@@ -345,16 +357,13 @@ function solvePixel(
       for (let k: usize = 0; k < bandBytes; k += LANE_BYTES) {
         v128.store(next + k, f32x4.add(f32x4.mul(toWeiszfeld, v128.load(next + k)), f32x4.mul(stay, v128.load(estimate + k))));
       }
-    } else {
-      const inverseWeightSum = f32x4.splat(1 / weightSum);
-      for (let k: usize = 0; k < bandBytes; k += LANE_BYTES) {
-        v128.store(next + k, f32x4.mul(v128.load(next + k), inverseWeightSum));
-      }
     }
+    // T(y) = Σ x_i/d_i / Σ 1/d_i, unless the Vardi–Zhang step above has already formed y_new.
+    const scale = f32x4.splat(coincidentCount > 0 ? 1 : 1 / weightSum);
     let step2Lanes = f32x4.splat(0);
     let norm2Lanes = f32x4.splat(0);
     for (let k: usize = 0; k < bandBytes; k += LANE_BYTES) {
-      const v = v128.load(next + k);
+      const v = f32x4.mul(v128.load(next + k), scale);
       const d = f32x4.sub(v, v128.load(estimate + k));
       step2Lanes = f32x4.add(step2Lanes, f32x4.mul(d, d));
       norm2Lanes = f32x4.add(norm2Lanes, f32x4.mul(v, v));

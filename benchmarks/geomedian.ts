@@ -96,6 +96,7 @@ interface Row {
   validPerPixel: number;
   wasmIterationsPerPixel: number;
   wasmNs: number;
+  wasmFastestNs: number;
   wasmSeconds: number;
   madsSeconds: number;
   referencePixels: number;
@@ -117,8 +118,15 @@ function main(): void {
     // Warm-up: compile the module and let V8 tier up the wrapper.
     geomedian(syntheticStack(1024, times, 7), { bands: BANDS, times, pixels: 1024 });
 
-    const wasmStats = emptyStats();
-    const wasm = timed(() => geomedian(stack, shape, {}, wasmStats));
+    // WASM runs are short and the machine is shared: time three and keep the median.
+    const wasmRuns = [0, 1, 2].map(() => {
+      const stats = emptyStats();
+      const run = timed(() => geomedian(stack, shape, {}, stats));
+      return { ...run, stats };
+    });
+    wasmRuns.sort((a, b) => a.seconds - b.seconds);
+    const wasm = wasmRuns[1];
+    const wasmStats = wasm.stats;
     const madsRun = timed(() => mads(stack, shape, wasm.result.median));
     void madsRun.result;
 
@@ -139,6 +147,7 @@ function main(): void {
       validPerPixel: valid / pixels,
       wasmIterationsPerPixel: wasmStats.iterations / pixels,
       wasmNs: (wasm.seconds * 1e9) / wasmStats.observationIterations,
+      wasmFastestNs: (wasmRuns[0].seconds * 1e9) / wasmStats.observationIterations,
       wasmSeconds: wasm.seconds,
       madsSeconds: madsRun.seconds,
       referencePixels,
@@ -152,15 +161,16 @@ function main(): void {
   }
 
   const lines = [
-    `${side}×${side} px × ${BANDS} bands, ${Math.round(MASKED_FRACTION * 100)} % of observations masked, eps 1e-6, one thread (${process.version}).`,
+    `${side}×${side} px × ${BANDS} bands, ${Math.round(MASKED_FRACTION * 100)} % of observations masked, eps 1e-6, one thread, Node ${process.version}.`,
+    'WASM: median of 3 runs (fastest in brackets); reference: 1 run. ns per (Weiszfeld update × valid observation).',
     '',
-    '| T | valid obs / px | iterations / px (WASM, ref) | WASM ns / (iter × obs) | reference ns / (iter × obs) | ratio | WASM s | reference s (pixels) | MADs s |',
+    '| T | valid obs / px | updates / px (WASM, ref.) | WASM ns | reference ns | reference / WASM | WASM s | reference s | MADs (WASM) s |',
     '| --: | --: | --: | --: | --: | --: | --: | --: | --: |',
     ...rows.map(
       (r) =>
-        `| ${r.times} | ${r.validPerPixel.toFixed(1)} | ${r.wasmIterationsPerPixel.toFixed(1)}, ${r.referenceIterationsPerPixel.toFixed(1)} | ` +
-        `${r.wasmNs.toFixed(2)} | ${r.referenceNs.toFixed(2)} | ${(r.referenceNs / r.wasmNs).toFixed(1)}× | ${r.wasmSeconds.toFixed(2)} | ` +
-        `${r.referenceSeconds.toFixed(2)} (${r.referencePixels}) | ${r.madsSeconds.toFixed(2)} |`,
+        `| ${r.times} | ${r.validPerPixel.toFixed(1)} | ${r.wasmIterationsPerPixel.toFixed(1)}, ${r.referenceIterationsPerPixel.toFixed(1)} | ${r.wasmNs.toFixed(2)} (${r.wasmFastestNs.toFixed(2)}) | ` +
+        `${r.referenceNs.toFixed(0)} | ${(r.referenceNs / r.wasmNs).toFixed(0)}× | ${r.wasmSeconds.toFixed(2)} | ` +
+        `${r.referenceSeconds.toFixed(2)}${r.referencePixels < pixels ? ` (${r.referencePixels} px)` : ''} | ${r.madsSeconds.toFixed(2)} |`,
     ),
   ];
   const reachedMax = rows.reduce((sum, r) => sum + r.wasmReachedMax, 0);

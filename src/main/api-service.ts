@@ -1,24 +1,143 @@
-import type { Api, PlanTasksRequest } from '../shared/api.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Api, ApiError, ApiEvent, PlanTasksRequest, SampleCatalogInfo, TaskList } from '../shared/api.js';
+import { checkRunConfigText, diagnosticForMessage } from '../shared/config-diagnostics.js';
+import { isUserError } from '../shared/errors.js';
+import { formatTaskId } from '../shared/task-id.js';
+import { loadPlugin } from '../worker/plugins/registry.js';
 import { userMessage } from './cli/errors.js';
 import { saveTasks } from './planner/save-tasks.js';
+import { describeOutput, inspectOutputs, previewOutput } from './preview/outputs.js';
+import { nodeWorkerSpawner } from './run/node-worker.js';
+import { RunMonitor } from './run/run-monitor.js';
+import type { SpawnWorker } from './run/worker-pool.js';
+import { SAMPLE_COLLECTION, SAMPLE_PIXEL_METRES, sampleItems, writeSampleCatalog } from './sample/sample-catalog.js';
+import { TaskCache } from './taskcache/task-cache.js';
 import { APP_VERSION } from './version.js';
+import { ProjectStore } from './workspace/projects.js';
+
+export interface ApiServiceOptions {
+  /** Folder for plans, outputs, projects and the sample catalogue. */
+  workspace: string;
+  /** How worker processes start: Node child processes by default, utility processes in Electron. */
+  spawn?: SpawnWorker;
+}
+
+export interface ApiService extends Api {
+  /** Cancels runs in progress (when the host shuts down). */
+  close(): void;
+}
 
 /**
  * The `Api` implemented by the host's services, with no Electron in it: the Electron main
  * process and the web host both serve this object. User errors come back as `{ error }`.
  */
-export function createApiService(): Api {
+export function createApiService(options: ApiServiceOptions = { workspace: path.resolve('odc-stats-workspace') }): ApiService {
+  const workspace = path.resolve(options.workspace);
+  const listeners = new Set<(event: ApiEvent) => void>();
+  const emit = (event: ApiEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  const runs = new RunMonitor(options.spawn ?? nodeWorkerSpawner(), emit);
+  const projects = new ProjectStore(workspace);
+  let sample: Promise<SampleCatalogInfo> | undefined;
+
   return {
     version: async () => APP_VERSION,
-    planTasks: async (request: PlanTasksRequest) => {
+    hostInfo: async () => ({ version: APP_VERSION, workspace }),
+    planTasks: (request: PlanTasksRequest) =>
+      asUserError(async () => {
+        const { region, planId, output, ...rest } = request;
+        return saveTasks(
+          {
+            ...rest,
+            output: output?.trim() ? path.resolve(workspace, output) : defaultPlanPath(workspace, request),
+            ...(region !== undefined && region !== null && { regionGeoJSON: region }),
+          },
+          { onProgress: (p) => planId && emit({ type: 'plan-progress', planId, ...p }) },
+        );
+      }),
+    listTasks: (cache: string) => asUserError(async () => listTasks(cache)),
+    sampleCatalog: () =>
+      asUserError(() => {
+        sample ??= writeSample(workspace).catch((e: unknown) => {
+          sample = undefined;
+          throw e;
+        });
+        return sample;
+      }),
+    validateConfig: async (yamlText: string) => {
+      const check = checkRunConfigText(yamlText);
+      if (!check.config) return check.diagnostics;
+      if (!check.config.plugin) return [diagnosticForMessage(yamlText, 'no plugin: add `plugin:` (e.g. gm-s2, pq)', [])];
       try {
-        const { region, ...rest } = request;
-        return await saveTasks({ ...rest, ...(region !== undefined && { regionGeoJSON: region }) });
+        await loadPlugin(check.config.plugin, check.config.plugin_config);
+        return [];
       } catch (e) {
-        const message = userMessage(e);
-        if (message === undefined) throw e;
-        return { error: message };
+        if (!isUserError(e)) throw e;
+        const fallback = /plugin_config/.test(e.message) ? ['plugin_config'] : ['plugin'];
+        return [diagnosticForMessage(yamlText, e.message, fallback)];
       }
     },
+    startRun: (request) => asUserError(() => runs.start({ ...request, outputLocation: request.outputLocation?.trim() || path.join(workspace, 'outputs', '{product}', '{version}') })),
+    cancelRun: async (runId) => runs.cancel(runId),
+    describeOutput: (stacItem) => asUserError(() => describeOutput(stacItem)),
+    preview: (request) => asUserError(() => previewOutput(request)),
+    inspect: (request) => asUserError(() => inspectOutputs(request.stacItems, request.lon, request.lat)),
+    saveProject: (file, project) => asUserError(async () => ({ path: await projects.save(file, project) })),
+    openProject: (file) => asUserError(() => projects.open(file)),
+    recentProjects: () => projects.recent(),
+    onEvent: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () => runs.cancelAll(),
   };
+}
+
+async function asUserError<T>(work: () => Promise<T>): Promise<T | ApiError> {
+  try {
+    return await work();
+  } catch (e) {
+    const message = userMessage(e);
+    if (message === undefined) throw e;
+    return { error: message };
+  }
+}
+
+function defaultPlanPath(workspace: string, request: PlanTasksRequest): string {
+  const range = request.temporalRange ?? (request.year !== undefined ? `${request.year}--P1Y` : 'all');
+  const name = `${request.inputProducts.join('+') || 'plan'}_${request.grid}_${range}`.replace(/[^\w.+-]+/g, '_');
+  return path.join(workspace, 'plans', `${name}.db`);
+}
+
+function listTasks(cache: string): TaskList {
+  const db = TaskCache.open(cache);
+  try {
+    const meta = db.meta();
+    return {
+      db: cache,
+      grid: meta.grid,
+      frequency: meta.frequency,
+      temporalRange: meta.temporal_range,
+      catalog: meta.catalog,
+      tasks: db.tasks().map((t) => ({ id: formatTaskId(t), period: t.period, x: t.x, y: t.y, datasets: t.datasets, days: t.days })),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+async function writeSample(workspace: string): Promise<SampleCatalogInfo> {
+  const root = path.join(workspace, 'sample-catalog');
+  const catalogPath = path.join(root, 'catalog.json');
+  if (!existsSync(catalogPath)) await writeSampleCatalog(root);
+  const boxes = sampleItems().map((i) => i.bbox!);
+  const bbox: SampleCatalogInfo['bbox'] = [
+    Math.min(...boxes.map((b) => b[0]!)),
+    Math.min(...boxes.map((b) => b[1]!)),
+    Math.max(...boxes.map((b) => b[2]!)),
+    Math.max(...boxes.map((b) => b[3]!)),
+  ];
+  return { catalog: catalogPath, collection: SAMPLE_COLLECTION, resolution: SAMPLE_PIXEL_METRES, bbox };
 }

@@ -1,7 +1,8 @@
 /**
  * The contract between the renderer and the host. The Electron preload exposes it over IPC;
- * the web host (`odc-stats serve`) serves the same methods over HTTP. The renderer knows
- * nothing else of the host.
+ * the web host (`odc-stats serve`) serves the same methods over HTTP (POST /api/METHOD with the
+ * arguments as a JSON array) and its events over Server-Sent Events (GET /api/events). The
+ * renderer knows nothing else of the host. Everything that crosses is plain JSON data.
  */
 export interface PlanTasksRequest {
   catalog: string;
@@ -13,9 +14,12 @@ export interface PlanTasksRequest {
   tiles?: string;
   /** A GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection in lon/lat. */
   region?: unknown;
-  output: string;
+  /** Task cache path; by default a file named after the products and range in the workspace's `plans/` folder. */
+  output?: string;
   overwrite?: boolean;
   awsUnsigned?: boolean;
+  /** Echoed in the `plan-progress` events of this plan. */
+  planId?: string;
 }
 
 export interface PlanTasksSummary {
@@ -41,13 +45,212 @@ export interface ApiError {
   error: string;
 }
 
+export function isApiError(value: unknown): value is ApiError {
+  return typeof value === 'object' && value !== null && typeof (value as ApiError).error === 'string';
+}
+
+/** One task of a task cache, as the map shows it. */
+export interface TaskSummary {
+  /** `PERIOD/X/Y`. */
+  id: string;
+  period: string;
+  x: number;
+  y: number;
+  datasets: number;
+  days: number;
+}
+
+export interface TaskList {
+  db: string;
+  grid: string;
+  frequency: string;
+  temporalRange: string | null;
+  catalog: string;
+  tasks: TaskSummary[];
+}
+
+export interface SampleCatalogInfo {
+  /** Path of the sample's `catalog.json`. */
+  catalog: string;
+  collection: string;
+  /** Output pixel size the sample is made for (metres). */
+  resolution: number;
+  /** lon/lat [west, south, east, north] of the sample's scenes. */
+  bbox: [number, number, number, number];
+}
+
+/** A problem in a run config's YAML, on the line (1-based) of the key that causes it. */
+export interface ConfigDiagnostic {
+  line: number;
+  /** Character offsets in the text, for the editor's underline. */
+  from: number;
+  to: number;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export interface RunStartRequest {
+  /** Task cache path. */
+  cache: string;
+  /** Task ids `PERIOD/X/Y` (or any task selector of `odc-stats run`). */
+  tasks: string[];
+  /** The run config's YAML as edited. */
+  configYaml: string;
+  /** Where outputs go when the YAML names no `output_location`: a folder or URI. */
+  outputLocation?: string;
+  /** Worker processes; default 2. */
+  threads?: number;
+  overwrite?: boolean;
+}
+
+export type TaskState = 'queued' | 'running' | 'finished' | 'skipped' | 'failed' | 'cancelled';
+
+export interface RunTaskResult {
+  task: string;
+  status: 'finished' | 'skipped' | 'failed';
+  error?: string;
+  stacItem?: string;
+  seconds?: number;
+}
+
+export interface RunSummaryInfo {
+  finished: string[];
+  skipped: string[];
+  failed: Array<{ task: string; error: string }>;
+}
+
+/** Events the host pushes to the renderer while it plans and runs. */
+export type ApiEvent =
+  | { type: 'plan-progress'; planId: string; itemsRead: number; datasets: number; tasks: number }
+  | { type: 'run-started'; runId: string; tasks: string[]; location: string }
+  | { type: 'task-started'; runId: string; task: string }
+  | { type: 'task-progress'; runId: string; task: string; stage: string; done: number; total: number }
+  | ({ type: 'task-result'; runId: string } & RunTaskResult)
+  | { type: 'run-log'; runId: string; time: string; level: 'info' | 'error'; message: string }
+  | { type: 'run-finished'; runId: string; summary?: RunSummaryInfo; error?: string };
+
+/** What a finished task's STAC item offers for previews. */
+export interface OutputInfo {
+  stacItem: string;
+  task: string;
+  bands: string[];
+  /** Red, green, blue bands of a geomedian, when the output has them. */
+  rgb?: [string, string, string];
+  /** lon/lat [west, south, east, north]. */
+  bbox: [number, number, number, number];
+}
+
+export type ColourRamp = 'viridis' | 'magma' | 'greys';
+
+export interface PreviewRequest {
+  stacItem: string;
+  /** Three bands render as RGB, one band through `ramp`. */
+  bands: string[];
+  /** Values mapped to the ends of the stretch or ramp; absent: the 2nd–98th percentiles. */
+  range?: { min: number; max: number };
+  ramp?: ColourRamp;
+  /** Longest side of the image in pixels (default 512). */
+  size?: number;
+}
+
+export interface PreviewImage {
+  /** A PNG as a data: URL (works in the browser and in Electron alike). */
+  url: string;
+  /** Corners in lon/lat: top-left, top-right, bottom-right, bottom-left (maplibre image source order). */
+  coordinates: [[number, number], [number, number], [number, number], [number, number]];
+  range: { min: number; max: number };
+  bands: string[];
+}
+
+export interface InspectRequest {
+  stacItems: string[];
+  lon: number;
+  lat: number;
+}
+
+export interface InspectedOutput {
+  stacItem: string;
+  task: string;
+  /** Every band's value at the point; null where it is nodata. */
+  values: Record<string, number | null>;
+}
+
+/** Everything the user set up, saved to a project file and restored on open. */
+export interface Project {
+  name: string;
+  catalog: string;
+  collections: string[];
+  grid: string;
+  frequency: string;
+  temporalRange: string;
+  /** Regions drawn or loaded, as GeoJSON Features in lon/lat. */
+  regions: unknown[];
+  cache: string | null;
+  pickedTiles: string[];
+  plugin: string;
+  configYaml: string;
+  lastRunConfigYaml: string | null;
+  outputLocation: string;
+  settings: { basemapStyleUrl: string; threads: number };
+  /** The map view. */
+  view?: { center: [number, number]; zoom: number };
+}
+
+export interface RecentProject {
+  path: string;
+  name: string;
+  opened: string;
+}
+
+export interface HostInfo {
+  version: string;
+  /** The folder where plans, outputs and projects go by default. */
+  workspace: string;
+}
+
 export interface Api {
   version(): Promise<string>;
+  hostInfo(): Promise<HostInfo>;
   planTasks(request: PlanTasksRequest): Promise<PlanTasksSummary | ApiError>;
+  listTasks(cache: string): Promise<TaskList | ApiError>;
+  /** Writes the embedded synthetic Sentinel-2 catalogue into the workspace (once) and says where. */
+  sampleCatalog(): Promise<SampleCatalogInfo | ApiError>;
+  /** Problems of a run config as typed: YAML syntax, run keys, plugin and plugin_config. */
+  validateConfig(yamlText: string): Promise<ConfigDiagnostic[]>;
+  startRun(request: RunStartRequest): Promise<{ runId: string; location: string } | ApiError>;
+  cancelRun(runId: string): Promise<boolean>;
+  describeOutput(stacItem: string): Promise<OutputInfo | ApiError>;
+  preview(request: PreviewRequest): Promise<PreviewImage | ApiError>;
+  inspect(request: InspectRequest): Promise<InspectedOutput[] | ApiError>;
+  saveProject(path: string, project: Project): Promise<{ path: string } | ApiError>;
+  openProject(path: string): Promise<{ path: string; project: Project } | ApiError>;
+  recentProjects(): Promise<RecentProject[]>;
+  /** Subscribes to the host's events; returns the unsubscribe. */
+  onEvent(listener: (event: ApiEvent) => void): () => void;
 }
+
+/** The request/response methods of the Api (all but `onEvent`). */
+export type ApiMethod = Exclude<keyof Api, 'onEvent'>;
 
 /** The IPC channel of each method, shared by the preload and the main process. */
 export const API_CHANNELS = {
   version: 'odc-stats:version',
+  hostInfo: 'odc-stats:host-info',
   planTasks: 'odc-stats:plan-tasks',
-} as const satisfies Record<keyof Api, string>;
+  listTasks: 'odc-stats:list-tasks',
+  sampleCatalog: 'odc-stats:sample-catalog',
+  validateConfig: 'odc-stats:validate-config',
+  startRun: 'odc-stats:start-run',
+  cancelRun: 'odc-stats:cancel-run',
+  describeOutput: 'odc-stats:describe-output',
+  preview: 'odc-stats:preview',
+  inspect: 'odc-stats:inspect',
+  saveProject: 'odc-stats:save-project',
+  openProject: 'odc-stats:open-project',
+  recentProjects: 'odc-stats:recent-projects',
+} as const satisfies Record<ApiMethod, string>;
+
+/** The IPC channel on which the main process sends ApiEvents to the window. */
+export const API_EVENT_CHANNEL = 'odc-stats:event';
+
+export const API_METHODS = Object.keys(API_CHANNELS) as ApiMethod[];

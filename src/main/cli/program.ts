@@ -5,6 +5,7 @@ import { runCommand } from './run-tasks-command.js';
 import { userMessage } from './errors.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { saveTasksCommand } from './save-tasks-command.js';
+import { serveCommand } from './serve-command.js';
 
 export function createProgram(io: CliIo = processIo): Command {
   const program = new Command('odc-stats')
@@ -16,6 +17,7 @@ export function createProgram(io: CliIo = processIo): Command {
   program.addCommand(saveTasksCommand(io));
   program.addCommand(runCommand(io));
   program.addCommand(demoCommand(io));
+  program.addCommand(serveCommand(io));
   for (const sub of program.commands) sub.exitOverride().configureOutput(outputTo(io));
   return program;
 }

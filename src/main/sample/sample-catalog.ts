@@ -55,11 +55,18 @@ export interface SamplePass {
   partial: boolean;
 }
 
-export function samplePasses(): SamplePass[] {
+/** Which part of the sample to make: fewer dates or tiles make a quicker sample for tests. */
+export interface SampleChoice {
+  dates?: number;
+  tiles?: string[];
+}
+
+export function samplePasses(choice: SampleChoice = {}): SamplePass[] {
   const passes: SamplePass[] = [];
-  for (let date = 0; date < SAMPLE_DATES; date++) {
+  for (let date = 0; date < (choice.dates ?? SAMPLE_DATES); date++) {
     const partial = date % 2 === 1;
     Object.keys(SAMPLE_TILES).forEach((tile, t) => {
+      if (choice.tiles && !choice.tiles.includes(tile)) return;
       const time = new Date(SAMPLE_START + date * SAMPLE_REVISIT_DAYS * 86_400_000 + t * 4000);
       const stamp = time.toISOString().slice(0, 10).replaceAll('-', '');
       passes.push({ id: `S2${partial ? 'B' : 'A'}_${tile}_${stamp}_0_L2A`, tile, date, time, partial });
@@ -119,8 +126,8 @@ export function sampleItem(pass: SamplePass): StacItem {
   };
 }
 
-export function sampleItems(): StacItem[] {
-  return samplePasses().map(sampleItem);
+export function sampleItems(choice: SampleChoice = {}): StacItem[] {
+  return samplePasses(choice).map(sampleItem);
 }
 
 function roundPosition([x, y]: [number, number]): [number, number] {
@@ -176,12 +183,15 @@ export function tileGround(tile: string): TileGround {
 }
 
 /** Writes the catalogue (catalog.json → s2_l2a/collection.json → ID/ID.json + ID/BAND.tif) under `root`. */
-export async function writeSampleCatalog(root: string, options: { onItem?: (done: number, total: number) => void } = {}): Promise<SampleCatalog> {
-  const passes = samplePasses();
+export async function writeSampleCatalog(
+  root: string,
+  options: SampleChoice & { onItem?: (done: number, total: number) => void } = {},
+): Promise<SampleCatalog> {
+  const passes = samplePasses(options);
   const items = passes.map(sampleItem);
   const collectionDir = path.join(root, SAMPLE_COLLECTION);
   await fs.mkdir(collectionDir, { recursive: true });
-  const grounds = new Map(Object.keys(SAMPLE_TILES).map((t) => [t, tileGround(t)]));
+  const grounds = new Map([...new Set(passes.map((p) => p.tile))].map((t) => [t, tileGround(t)]));
   for (const [i, pass] of passes.entries()) {
     const dir = path.join(collectionDir, pass.id);
     await fs.mkdir(dir, { recursive: true });

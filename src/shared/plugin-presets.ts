@@ -1,0 +1,82 @@
+/**
+ * Starting configs for the built-in plugins, as a user of odc-stats would write them: the
+ * plugin, its `plugin_config` spelled out with the plugin's defaults, and a product section.
+ */
+export interface PluginPreset {
+  plugin: string;
+  title: string;
+  yaml: string;
+}
+
+const product = (name: string, shortName: string) =>
+  [
+    'product:',
+    `  name: ${name}`,
+    `  short_name: ${shortName}`,
+    '  version: 1.0.0',
+    "  region_code_format: 'x{x:03d}y{y:03d}'",
+  ].join('\n');
+
+export const PLUGIN_PRESETS: readonly PluginPreset[] = [
+  {
+    plugin: 'gm-s2',
+    title: 'Sentinel-2 geomedian',
+    yaml: [
+      'plugin: gm-s2',
+      'plugin_config:',
+      '  bands: [B02, B03, B04, B05, B06, B07, B08, B8A, B11, B12]',
+      '  mask_band: SCL',
+      '  cloud_filters: [[opening, 2], [dilation, 5]]',
+      product('gm_s2_annual', 'gm_s2_annual'),
+      'max_processing_time: 3600',
+      '',
+    ].join('\n'),
+  },
+  {
+    plugin: 'gm-ls',
+    title: 'Landsat geomedian (DEA ARD)',
+    yaml: [
+      'plugin: gm-ls',
+      'plugin_config:',
+      '  bands: [nbart_red, nbart_green, nbart_blue, nbart_nir, nbart_swir_1, nbart_swir_2]',
+      '  mask_band: oa_fmask',
+      '  contiguity_band: oa_nbart_contiguity',
+      product('gm_ls_annual', 'gm_ls_annual'),
+      'max_processing_time: 3600',
+      '',
+    ].join('\n'),
+  },
+  {
+    plugin: 'gm-ls-bitmask',
+    title: 'Landsat C2 geomedian (QA_PIXEL)',
+    yaml: ['plugin: gm-ls-bitmask', 'plugin_config:', '  mask_band: QA_PIXEL', product('gm_ls_bitmask', 'gm_ls'), ''].join('\n'),
+  },
+  {
+    plugin: 'pq',
+    title: 'Sentinel-2 clear-pixel count',
+    yaml: [
+      'plugin: pq',
+      'plugin_config:',
+      '  mask_band: SCL',
+      '  filters:',
+      '    clear_2_5: [[opening, 2], [dilation, 5]]',
+      '    clear_0_5: [[dilation, 5]]',
+      product('s2_pq_annual', 'pq'),
+      '',
+    ].join('\n'),
+  },
+  {
+    plugin: 'pq-ls-bitmask',
+    title: 'Landsat C2 clear-pixel count',
+    yaml: ['plugin: pq-ls-bitmask', 'plugin_config:', '  mask_band: QA_PIXEL', product('ls_pq_annual', 'pq'), ''].join('\n'),
+  },
+  {
+    plugin: 'gm-generic',
+    title: 'Generic geomedian (fmask)',
+    yaml: ['plugin: gm-generic', 'plugin_config:', '  bands: [red, green, blue]', '  mask_band: fmask', product('gm_generic', 'gm'), ''].join('\n'),
+  },
+];
+
+export function presetFor(plugin: string): PluginPreset | undefined {
+  return PLUGIN_PRESETS.find((p) => p.plugin === plugin);
+}
