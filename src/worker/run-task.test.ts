@@ -154,6 +154,7 @@ describe('runTask', () => {
     expect((await readTif(`${prefix}_B02.tif`)).data[1234]).toBe(1000);
     expect((await readTif(`${prefix}_B04.tif`)).data[99]).toBe(3000);
     expect((await readTif(`${prefix}_COUNT.tif`)).data[5000]).toBe(3);
+    expect(existsSync(`${prefix}_rgba.tif`)).toBe(true);
     // EMAD in DN: distances 0, √3·100, 0 → median 0, up to the iteration's tolerance
     // (eps 1e-6 of |estimate| ≈ 0.37 reflectance, i.e. ~0.004 DN).
     expect((await readTif(`${prefix}_EMAD.tif`)).data[5000]).toBeLessThan(0.01);

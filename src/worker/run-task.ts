@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import type { GeoBox } from '../shared/geobox.js';
 import { tileFootprintLonLat } from '../shared/geometry.js';
 import { parseGrid, tileGeobox, type GridSpec } from '../shared/grid.js';
-import { bandFileName, bandPath, previewFileName, previewPath, sha1Path, stacItemPath } from '../shared/output-layout.js';
+import { bandFileName, bandPath, previewFileName, previewPath, quicklookFileName, quicklookPath, sha1Path, stacItemPath } from '../shared/output-layout.js';
 import { cogOptionsForBand, type CogBandOptions } from '../shared/run-config.js';
 import { UserError } from '../shared/errors.js';
-import { encodeCog, type CogOptions as CogWriterOptions } from './cog/cog-writer.js';
+import { encodeCog, encodeRgbaCog, type CogOptions as CogWriterOptions } from './cog/cog-writer.js';
 import { closeCachedCogs, loadBand } from './load/load-band.js';
 import { fuseSameDay } from './load/fuse.js';
 import { renderStacItem } from './output/stac-item.js';
@@ -14,7 +14,7 @@ import { loadPlugin } from './plugins/registry.js';
 import type { ObservationChunk, StatsPlugin } from './plugins/plugin.js';
 import type { TaskOutcome, TaskProgress } from './protocol.js';
 import { encodePng } from './quicklook/png.js';
-import { downsample, renderRamp, renderRgb } from './quicklook/render.js';
+import { downsample, percentile, renderRamp, renderRgb } from './quicklook/render.js';
 import { newSampleArray, type Raster, type SampleArray } from './raster.js';
 import type { TaskDatasetRef, WorkerTask } from './task.js';
 
@@ -56,6 +56,12 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
       await sink.write(uri, body, COG_TYPE);
       written.push({ name: bandFileName(task.product, task.id, band.name), uri, body });
     }
+    const rgba = renderRgbaCog(plugin, outputs, tile);
+    if (rgba) {
+      const uri = quicklookPath(task.location, task.product, task.id);
+      await sink.write(uri, rgba, COG_TYPE);
+      written.push({ name: quicklookFileName(task.product, task.id), uri, body: rgba });
+    }
     const preview = renderPreview(plugin, outputs, tile);
     if (preview) {
       const uri = previewPath(task.location, task.product, task.id, 'png');
@@ -79,6 +85,7 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
       footprintLonLat: tileFootprintLonLat(grid, task.id),
       created: new Date().toISOString(),
       ...(preview && { previewHref: previewFileName(task.product, task.id, 'png') }),
+      ...(rgba && { quicklookHref: quicklookFileName(task.product, task.id) }),
     });
     const itemBody = new TextEncoder().encode(JSON.stringify(item, null, 2));
     const sums = [...written, { name: itemPath.slice(itemPath.lastIndexOf('/') + 1), uri: itemPath, body: itemBody }]
@@ -224,6 +231,25 @@ function writerOptions(o: CogBandOptions, bandResampling: 'nearest' | 'average' 
     ...(o.overview_levels && { overviewLevels: o.overview_levels }),
     ...(o.predictor !== undefined && { predictor: o.predictor === true ? 'auto' : o.predictor === false ? 1 : (o.predictor as 1 | 2 | 3) }),
   };
+}
+
+/**
+ * The full-resolution RGBA COG of an RGB plugin (odc-stats' `_rgba.tif`), stretched between
+ * the 2nd and 98th percentiles of the three bands, measured on a reduced copy.
+ */
+function renderRgbaCog(plugin: StatsPlugin, outputs: Record<string, SampleArray>, tile: GeoBox): Uint8Array | undefined {
+  const spec = plugin.quicklook;
+  if (spec?.kind !== 'rgb') return undefined;
+  const bands = spec.bands.map((name) => {
+    const band = plugin.measurements.find((m) => m.name === name)!;
+    return { geobox: tile, data: outputs[name]!, nodata: band.nodata };
+  }) as [Raster, Raster, Raster];
+  const reduced = bands.map((b) => downsample(b, PREVIEW_SIZE * 4));
+  const lows = reduced.map((b) => percentile(b, 2)).filter((v): v is number => v !== null);
+  const highs = reduced.map((b) => percentile(b, 98)).filter((v): v is number => v !== null);
+  if (lows.length === 0) return undefined;
+  const rgba = renderRgb(bands, { min: Math.min(...lows), max: Math.max(...highs) });
+  return encodeRgbaCog(rgba, tile, { overviewResampling: 'average' });
 }
 
 function renderPreview(plugin: StatsPlugin, outputs: Record<string, SampleArray>, tile: GeoBox): Uint8Array | undefined {

@@ -57,8 +57,11 @@ describe('run on the sample scene', () => {
 
   it('counts clear observations exactly as the scene has them (pq)', async () => {
     const location = path.join(dir, 'pq');
-    const summary = (await runTasks({ cache, selectors: [], config: config('plugin: pq\nproduct: {name: pq, version: 1.0.0}', location) }, spawn)) as RunSummary;
+    const heartbeat = path.join(dir, 'heartbeat');
+    const started = Date.now();
+    const summary = (await runTasks({ cache, selectors: [], config: { ...config('plugin: pq\nproduct: {name: pq, version: 1.0.0}', location), heartbeat_filepath: heartbeat } }, spawn)) as RunSummary;
     expect(summary).toEqual({ finished: ['2021--P1Y/29/820'], skipped: [], failed: [] });
+    expect(Date.parse(readFileSync(heartbeat, 'utf8').trim())).toBeGreaterThanOrEqual(started - 1000);
     const total = await readBand(`${prefix(location, 'pq')}_total.tif`);
     const clear = await readBand(`${prefix(location, 'pq')}_clear.tif`);
     const dates = samplePasses({ dates: DATES, tiles: ['37MCU'] }).map((p) => p.date);

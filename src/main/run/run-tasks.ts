@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import { stacItemPath } from '../../shared/output-layout.js';
 import type { RunConfig } from '../../shared/run-config.js';
 import { formatTaskId, parseTaskSelector, selectTasks } from '../../shared/task-id.js';
@@ -7,7 +6,7 @@ import { sinkFor } from '../../worker/output/sink.js';
 import type { TaskProgress } from '../../worker/protocol.js';
 import type { WorkerTask } from '../../worker/task.js';
 import type { TaskRow } from '../taskcache/task-cache.js';
-import { prepareRun, workerTaskFor } from './task-builder.js';
+import { prepareRun, workerCount, workerTaskFor } from './task-builder.js';
 import { openTaskCache } from './open-task-cache.js';
 import { runPool, type JobResult, type SpawnWorker } from './worker-pool.js';
 
@@ -106,12 +105,6 @@ export async function runTasks(
   } finally {
     stopHeartbeat();
   }
-}
-
-/** odc-stats' rule: absent, zero or negative threads means one per CPU. */
-function workerCount(threads: number | undefined, tasks: number): number {
-  const wanted = threads === undefined || threads <= 0 ? os.availableParallelism() : threads;
-  return Math.max(1, Math.min(wanted, tasks));
 }
 
 /** Rewrites the heartbeat file with the current time while tasks run, for liveness probes. */

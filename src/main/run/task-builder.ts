@@ -1,3 +1,5 @@
+import os from 'node:os';
+import { chunkSizeFor } from '../../shared/chunk-size.js';
 import { resolveOutputLocation, resolveOutputProduct, type OutputProduct, type RunConfig } from '../../shared/run-config.js';
 import { UserError } from '../../shared/errors.js';
 import { loadPlugin } from '../../worker/plugins/registry.js';
@@ -23,6 +25,7 @@ export async function prepareRun(config: RunConfig): Promise<RunSetup> {
 /** The message a worker process gets for one task of a cache. */
 export function workerTaskFor(cache: TaskCache, meta: TaskCacheMeta, row: TaskRow, setup: RunSetup): WorkerTask {
   const { config } = setup;
+  const memory = config.memory_limit ? config.memory_limit / Math.max(1, workerCount(config.threads)) : undefined;
   return {
     id: { period: row.period, x: row.x, y: row.y },
     period: { label: row.period, start: Date.parse(row.periodStart), end: Date.parse(row.periodEnd) },
@@ -38,7 +41,14 @@ export function workerTaskFor(cache: TaskCache, meta: TaskCacheMeta, row: TaskRo
     ...(config.s3_acl && { s3Acl: config.s3_acl }),
     ...(config.s3_public && !config.s3_acl && { s3Acl: 'public-read' }),
     ...(config.resolution !== undefined && { resolution: config.resolution }),
+    ...(memory !== undefined && { chunkSize: chunkSizeFor(memory, setup.plugin.inputs.length, row.days) }),
   };
+}
+
+/** odc-stats' rule: absent, zero or negative threads means one per CPU. */
+export function workerCount(threads: number | undefined, tasks = Infinity): number {
+  const wanted = threads === undefined || threads <= 0 ? os.availableParallelism() : threads;
+  return Math.max(1, Math.min(wanted, tasks));
 }
 
 function datasetRefs(cache: TaskCache, row: TaskRow): TaskDatasetRef[] {

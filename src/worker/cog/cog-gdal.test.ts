@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Affine } from '../../shared/geobox.js';
+import type { Affine, GeoBox } from '../../shared/geobox.js';
+import { renderRgb } from '../quicklook/render.js';
 import { newSampleArray, type Raster, type SampleArray, type SampleType } from '../raster.js';
 import { checkCogLayout } from './cog-validate.js';
-import { encodeCog, type CogOptions } from './cog-writer.js';
+import { encodeCog, encodeRgbaCog, type CogOptions } from './cog-writer.js';
 import { loadGdal, type GdalForTests } from './test-support/gdal.js';
 
 let gdal: GdalForTests;
@@ -150,6 +151,100 @@ describe('GDAL decodes what encodeCog wrote', () => {
       const expected = await checksums(gdalsPath);
       expect(expected).toHaveLength(3);
       expect({ type, resampling, checksums: await checksums(ours) }).toEqual({ type, resampling, checksums: expected });
+    }
+  });
+});
+
+describe('GDAL reads what encodeRgbaCog wrote', () => {
+  const utm: Affine = [30, 0, 500_000, 0, -30, 7_000_000];
+
+  /** A quicklook as odc-stats makes one: three bands through renderRgb, transparent where any is nodata. */
+  function quicklook(width: number, height: number): { rgba: Uint8Array; geobox: GeoBox } {
+    const geobox: GeoBox = { crs: 'EPSG:32737', affine: utm, width, height };
+    const bands = [0, 1, 2].map((b): Raster => {
+      const data = new Int16Array(width * height);
+      for (let i = 0; i < data.length; i++) {
+        const x = i % width;
+        const y = Math.floor(i / width);
+        data[i] = (x * (3 + b) + y * (7 - b)) % 3000;
+        if ((x * 13 + y * 7 + b * 5) % 23 === 0 || (x > width * 0.7 && y < height * 0.3)) data[i] = -999;
+      }
+      return { geobox, data, nodata: -999 };
+    }) as [Raster, Raster, Raster];
+    return { rgba: renderRgb(bands, { min: 0, max: 3000 }), geobox };
+  }
+
+  function writeRgbaCog(rgba: Uint8Array, geobox: GeoBox, options?: CogOptions): string {
+    const filePath = path.join(folder, `rgba${++fileNumber}.tif`);
+    writeFileSync(filePath, encodeRgbaCog(rgba, geobox, options));
+    return filePath;
+  }
+
+  async function interleavedSamples(tiffBytes: Uint8Array): Promise<number[]> {
+    const tiff = await fromArrayBuffer(tiffBytes.buffer.slice(tiffBytes.byteOffset, tiffBytes.byteOffset + tiffBytes.byteLength) as ArrayBuffer);
+    return Array.from((await (await tiff.getImage(0)).readRasters({ interleave: true })) as unknown as ArrayLike<number>);
+  }
+
+  it('LAYOUT=COG, pixel-interleaved DEFLATE, bands Red, Green, Blue, Alpha, with overviews', async () => {
+    const { rgba, geobox } = quicklook(300, 200);
+    const info = await gdal.info(writeRgbaCog(rgba, geobox, { blocksize: 128 }));
+    expect(info.metadata?.['IMAGE_STRUCTURE']).toEqual({
+      COMPRESSION: 'DEFLATE',
+      INTERLEAVE: 'PIXEL',
+      LAYOUT: 'COG',
+      PREDICTOR: '2',
+    });
+    expect(info.size).toEqual([300, 200]);
+    expect(info.stac?.['proj:epsg']).toBe(32737);
+    expect(info.geoTransform).toEqual([500_000, 30, 0, 7_000_000, 0, -30]);
+    expect(info.bands.map((band) => [band.band, band.type, band.colorInterpretation, band.block])).toEqual([
+      [1, 'Byte', 'Red', [128, 128]],
+      [2, 'Byte', 'Green', [128, 128]],
+      [3, 'Byte', 'Blue', [128, 128]],
+      [4, 'Byte', 'Alpha', [128, 128]],
+    ]);
+    for (const band of info.bands) {
+      expect(band.noDataValue).toBeUndefined();
+      expect(band.overviews?.map((overview) => overview.size)).toEqual([
+        [150, 100],
+        [75, 50],
+      ]);
+    }
+    // The colour bands are masked by the alpha band, as in any GDAL RGBA file.
+    expect(info.bands[0]?.mask?.flags).toEqual(['PER_DATASET', 'ALPHA']);
+  });
+
+  it('every sample, through GDAL\'s own deflate and per-sample predictor decoding', async () => {
+    const { rgba, geobox } = quicklook(150, 70);
+    const copy = await gdal.translate(writeRgbaCog(rgba, geobox, { blocksize: 64 }), ['-of', 'GTiff', '-co', 'COMPRESS=NONE'], 'plain-rgba');
+    expect(await interleavedSamples(copy)).toEqual(Array.from(rgba));
+  });
+
+  // GDAL builds each level from the previous, rounded one, so from factor 4 on its averages
+  // can differ from ours (from the full resolution); the first overview must match exactly.
+  it('overviews match the ones GDAL builds itself (average: first level, nearest: every level)', async () => {
+    const { rgba, geobox } = quicklook(600, 400);
+    // Partial alpha too, so that alpha's own averaging is checked, not just 0/255.
+    for (let i = 3; i < rgba.length; i += 4 * 7) if (rgba[i] !== 0) rgba[i] = 60 + (i % 150);
+    for (const resampling of ['average', 'nearest'] as const) {
+      const ours = writeRgbaCog(rgba, geobox, { blocksize: 128, overviewResampling: resampling });
+      const gdalsOwn = await gdal.translate(
+        ours,
+        ['-of', 'COG', '-co', 'BLOCKSIZE=128', '-co', 'OVERVIEWS=IGNORE_EXISTING', '-co', `OVERVIEW_RESAMPLING=${resampling.toUpperCase()}`],
+        `gdal-rgba-${resampling}`,
+      );
+      expect(checkCogLayout(gdalsOwn).errors).toEqual([]);
+      const gdalsPath = path.join(folder, `gdal-rgba-${resampling}.tif`);
+      writeFileSync(gdalsPath, gdalsOwn);
+      const checksums = async (filePath: string): Promise<number[][]> =>
+        (await gdal.info(filePath, ['-checksum'])).bands.map((band) =>
+          (band.overviews ?? []).map((overview) => overview.checksum ?? -1),
+        );
+      const expected = await checksums(gdalsPath);
+      const actual = await checksums(ours);
+      expect(expected.map((levels) => levels.length)).toEqual([3, 3, 3, 3]);
+      const compared = resampling === 'average' ? (levels: number[]) => levels.slice(0, 1) : (levels: number[]) => levels;
+      expect({ resampling, checksums: actual.map(compared) }).toEqual({ resampling, checksums: expected.map(compared) });
     }
   });
 });

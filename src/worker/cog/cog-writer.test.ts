@@ -1,9 +1,10 @@
+import { inflateSync } from 'node:zlib';
 import { fromArrayBuffer, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
 import { describe, expect, it } from 'vitest';
 import type { GeoBox } from '../../shared/geobox.js';
 import { newSampleArray, type Raster, type SampleArray, type SampleType } from '../raster.js';
 import { checkCogLayout } from './cog-validate.js';
-import { encodeCog, type CogOptions } from './cog-writer.js';
+import { encodeCog, encodeRgbaCog, type CogOptions } from './cog-writer.js';
 
 function geobox(width: number, height: number, crs = 'EPSG:32737'): GeoBox {
   return { crs, affine: [30, 0, 500_000, 0, -30, 7_000_000], width, height };
@@ -310,5 +311,146 @@ describe('encodeCog layout and options', () => {
     expect(() => encodeCog(band(new Float32Array(4), 2, 2), { predictor: 2 })).toThrow(/predictor 2/);
     expect(() => encodeCog(ok, { compress: 'lzw' as CogOptions['compress'] })).toThrow(/compress 'lzw'/);
     expect(() => encodeCog(ok, { overviewLevels: [1.5] })).toThrow(/overview level 1.5/);
+  });
+});
+
+/** Interleaved RGBA with every colour value and a mix of opaque, transparent and partial alpha. */
+function rgbaPattern(width: number, height: number): Uint8Array {
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    const x = i % width;
+    const y = Math.floor(i / width);
+    rgba[i * 4] = (x * 37 + y * 11) % 256;
+    rgba[i * 4 + 1] = (255 - x * 5 - y * 3) & 0xff;
+    rgba[i * 4 + 2] = (x * y) % 256;
+    rgba[i * 4 + 3] = (x + y) % 5 === 0 ? 0 : (x + y) % 7 === 0 ? 128 : 255;
+  }
+  return rgba;
+}
+
+async function interleaved(image: GeoTIFFImage): Promise<number[]> {
+  return Array.from((await image.readRasters({ interleave: true })) as unknown as ArrayLike<number>);
+}
+
+describe('encodeRgbaCog', () => {
+  for (const compress of ['deflate', 'none'] as const) {
+    it(`${compress}: round trip through geotiff.js, RGB photometric with unassociated alpha`, async () => {
+      const width = 37;
+      const height = 23;
+      const rgba = rgbaPattern(width, height);
+      const bytes = encodeRgbaCog(rgba, geobox(width, height), { blocksize: 16, compress, overviewLevels: [] });
+      expect(checkCogLayout(bytes).errors).toEqual([]);
+
+      const tiff = await openTiff(bytes);
+      expect(await tiff.getImageCount()).toBe(1);
+      const image = await tiff.getImage(0);
+      expect([image.getWidth(), image.getHeight(), image.getTileWidth(), image.getTileHeight()]).toEqual([width, height, 16, 16]);
+      expect(image.getSamplesPerPixel()).toBe(4);
+      expect(image.getOrigin()).toEqual([500_000, 7_000_000, 0]);
+      expect(image.getResolution()).toEqual([30, -30, 0]);
+      expect(image.getGDALNoData()).toBeNull();
+      const directory = image.getFileDirectory();
+      const tag = async (name: Parameters<typeof directory.loadValue>[0]): Promise<unknown> => {
+        const value = await directory.loadValue(name);
+        return ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<number>) : value;
+      };
+      expect(await tag('PlanarConfiguration')).toBe(1);
+      expect(await tag('PhotometricInterpretation')).toBe(2);
+      expect(await tag('BitsPerSample')).toEqual([8, 8, 8, 8]);
+      expect(await tag('SampleFormat')).toEqual([1, 1, 1, 1]);
+      expect(await tag('ExtraSamples')).toEqual([2]);
+      expect(await tag('Predictor')).toBe(compress === 'deflate' ? 2 : undefined);
+      expect(await interleaved(image)).toEqual(Array.from(rgba));
+    });
+  }
+
+  it('horizontal predictor differences each sample with the same sample of the previous pixel', () => {
+    // One 16 × 16 tile; row 0 is pixels (10, 200, 3, 255), (12, 190, 3, 255), (9, 195, 250, 0), …
+    const width = 16;
+    const rgba = new Uint8Array(width * width * 4);
+    rgba.set([10, 200, 3, 255, 12, 190, 3, 255, 9, 195, 250, 0]);
+    const bytes = encodeRgbaCog(rgba, geobox(width, width), { blocksize: 16 });
+    const image = checkCogLayout(bytes).images[0]!;
+    const offset = image.tileOffsets[0]!;
+    const raw = inflateSync(bytes.subarray(offset, offset + image.tileByteCounts[0]!));
+    expect(raw.length).toBe(16 * 16 * 4);
+    // first pixel as is; then per sample, modulo 256: 12-10, 190-200, 3-3, 255-255; 9-12,
+    // 195-190, 250-3, 0-255; then the 4th pixel (0, 0, 0, 0): 0-9, 0-195, 0-250, 0-0
+    expect(Array.from(raw.subarray(0, 16))).toEqual([10, 200, 3, 255, 2, 246, 0, 0, 253, 5, 247, 1, 247, 61, 6, 0]);
+    // the second row starts afresh: all zeros
+    expect(Array.from(raw.subarray(16 * 4, 16 * 4 + 8))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('average overviews ignore transparent pixels; alpha averages the non-transparent alphas', async () => {
+    // 4 × 4 → 2 × 2. Top-left block: opaque (10,20,30), opaque (30,40,50), transparent white
+    // ×2 → (20,30,40,255). Top-right: all transparent → 0,0,0,0. Bottom-left: alpha 255 and
+    // 101 (colours 100 and 200), two transparent → (150,150,150,178). Bottom-right: all
+    // opaque 8,16,24 → 8,16,24,255.
+    const white = [255, 255, 255, 0];
+    const clear = [0, 0, 0, 0];
+    const grey = (v: number, a: number): number[] => [v, v, v, a];
+    const opaque = [8, 16, 24, 255];
+    const rows = [
+      [[10, 20, 30, 255], [30, 40, 50, 255], clear, white],
+      [white, white, white, clear],
+      [grey(100, 255), white, opaque, opaque],
+      [clear, grey(200, 101), opaque, opaque],
+    ];
+    const rgba = Uint8Array.from(rows.flat(2));
+    const bytes = encodeRgbaCog(rgba, geobox(4, 4), { blocksize: 16, overviewLevels: [2] });
+    const tiff = await openTiff(bytes);
+    expect(await tiff.getImageCount()).toBe(2);
+    const overview = await tiff.getImage(1);
+    expect(overview.getFileDirectory().getValue('NewSubfileType')).toBe(1);
+    expect(await interleaved(overview)).toEqual([20, 30, 40, 255, 0, 0, 0, 0, 150, 150, 150, 178, 8, 16, 24, 255]);
+
+    const nearest = await openTiff(encodeRgbaCog(rgba, geobox(4, 4), { blocksize: 16, overviewLevels: [2], overviewResampling: 'NEAREST' }));
+    expect(await interleaved(await nearest.getImage(1))).toEqual([10, 20, 30, 255, 0, 0, 0, 0, 100, 100, 100, 255, 8, 16, 24, 255]);
+  });
+
+  it('lays levels out as encodeCog does: IFDs first, smallest overview tiles first, framed tiles', async () => {
+    const width = 300;
+    const height = 200;
+    const rgba = rgbaPattern(width, height);
+    const bytes = encodeRgbaCog(rgba, geobox(width, height), { blocksize: 128 });
+    const check = checkCogLayout(bytes);
+    expect(check.errors).toEqual([]);
+    expect(check.warnings).toEqual([]);
+    expect(check.structuralMetadata['LAYOUT']).toBe('IFDS_BEFORE_DATA');
+    expect(check.images.map((image) => [image.width, image.height, image.reducedResolution])).toEqual([
+      [300, 200, false],
+      [150, 100, true],
+      [75, 50, true],
+    ]);
+    const firstTile = check.images.map((image) => image.tileOffsets[0]!);
+    expect(firstTile[2]).toBeLessThan(firstTile[1]!);
+    expect(firstTile[1]).toBeLessThan(firstTile[0]!);
+    const tiff = await openTiff(bytes);
+    expect(await interleaved(await tiff.getImage(0))).toEqual(Array.from(rgba));
+    expect((await tiff.getImage(2)).getSamplesPerPixel()).toBe(4);
+  });
+
+  it('pads edge tiles with transparent black', () => {
+    const width = 20;
+    const height = 18;
+    const rgba = rgbaPattern(width, height).fill(255);
+    const bytes = encodeRgbaCog(rgba, geobox(width, height), { blocksize: 16, compress: 'none' });
+    const image = checkCogLayout(bytes).images[0]!;
+    const offset = image.tileOffsets[3]!;
+    const tile = bytes.slice(offset, offset + image.tileByteCounts[3]!);
+    expect(tile.length).toBe(16 * 16 * 4);
+    expect(Array.from(tile.subarray(0, 4 * 4))).toEqual(new Array(16).fill(255));
+    expect(Array.from(tile.subarray(4 * 4, 16 * 4))).toEqual(new Array(48).fill(0));
+    expect(Array.from(tile.subarray(2 * 16 * 4))).toEqual(new Array((256 - 32) * 4).fill(0));
+  });
+
+  it('refuses what it cannot write', () => {
+    const box = geobox(2, 2);
+    expect(() => encodeRgbaCog(new Uint8Array(15), box)).toThrow(/15 bytes/);
+    expect(() => encodeRgbaCog(new Uint16Array(16) as unknown as Uint8Array, box)).toThrow(/Uint8Array/);
+    expect(() => encodeRgbaCog(new Uint8Array(16), { ...box, width: 0 })).toThrow(/positive integers/);
+    expect(() => encodeRgbaCog(new Uint8Array(16), box, { overviewResampling: 'mode' })).toThrow(/'mode'/);
+    expect(() => encodeRgbaCog(new Uint8Array(16), box, { predictor: 3 })).toThrow(/predictor 3/);
+    expect(() => encodeRgbaCog(new Uint8Array(16), { ...box, crs: 'PROJCS["x"]' })).toThrow(/EPSG/);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Single-band Cloud-Optimised GeoTIFF encoder, laid out as GDAL's COG driver lays files out
- * (what GDAL reports as LAYOUT=COG):
+ * Cloud-Optimised GeoTIFF encoder, laid out as GDAL's COG driver lays files out (what GDAL
+ * reports as LAYOUT=COG):
  *
  *   header · GDAL ghost area · IFD full resolution · IFD overview 1 · … · IFD smallest overview
  *   · tiles of the smallest overview · … · tiles of overview 1 · tiles of the full resolution
@@ -8,18 +8,22 @@
  * Each tile is preceded by its byte count (uint32) and followed by a copy of its last 4 bytes,
  * as the ghost area declares, so readers can fetch several tiles in one request and check them.
  * Classic TIFF only (32-bit offsets).
+ *
+ * Two kinds of image share that one implementation (`encodeTiledCog`): a single band of any
+ * sample type (`encodeCog`), and 8-bit RGBA previews (`encodeRgbaCog`), whose four samples
+ * are pixel-interleaved (PlanarConfiguration 1) in each tile.
  */
 import { isGeographicCrs } from '../../shared/crs.js';
 import type { GeoBox } from '../../shared/geobox.js';
-import { sampleTypeOf, type Raster, type SampleType } from '../raster.js';
+import { sampleTypeOf, type Raster, type SampleArray, type SampleType } from '../raster.js';
 import {
   defaultOverviewFactors,
   overviewSizes,
   resampleOverview,
+  resampleWithAlpha,
   type OverviewResampling,
-  type SampleGrid,
 } from './overviews.js';
-import { encodeTiles, tileCounts, type Predictor, type TileEncoding } from './tiles.js';
+import { encodeTiles, tileCounts, type PixelGrid, type Predictor, type TileEncoding } from './tiles.js';
 import { checkClassicTiffLength, ifdByteLength, Tag, writeIfd, type IfdEntry } from './tiff-ifd.js';
 
 export type CogCompression = 'deflate' | 'none';
@@ -33,7 +37,10 @@ export interface CogOptions {
   predictor?: Predictor | 'auto';
   /** Tile width and height in pixels, a multiple of 16; default 512. */
   blocksize?: number;
-  /** Default nearest. */
+  /**
+   * Default nearest for `encodeCog`, average for `encodeRgbaCog` (which takes nearest or
+   * average only).
+   */
   overviewResampling?: OverviewResampling | Uppercase<OverviewResampling>;
   /** Overview decimation factors, e.g. [2, 4, 8, 16]; default: halve until the image fits in one tile. */
   overviewLevels?: readonly number[];
@@ -86,7 +93,7 @@ const TIFF_HEADER_BYTES = 8;
 const BLOCK_LEADER_BYTES = 4;
 const BLOCK_TRAILER_BYTES = 4;
 
-function resolveOptions(options: CogOptions, type: SampleType): ResolvedOptions {
+function resolveOptions(options: CogOptions, type: SampleType, defaultResampling: OverviewResampling): ResolvedOptions {
   const compression = (options.compress ?? 'deflate').toLowerCase();
   if (compression !== 'deflate' && compression !== 'none') {
     throw new Error(`COG compress '${options.compress}' is not supported: use 'deflate' or 'none'`);
@@ -99,7 +106,7 @@ function resolveOptions(options: CogOptions, type: SampleType): ResolvedOptions 
   if (!Number.isInteger(tileSize) || tileSize < 16 || tileSize % 16 !== 0 || tileSize > 65520) {
     throw new Error(`COG blocksize ${tileSize} must be a multiple of 16 (TIFF tiles), from 16 to 65520`);
   }
-  const resampling = (options.overviewResampling ?? 'nearest').toLowerCase();
+  const resampling = (options.overviewResampling ?? defaultResampling).toLowerCase();
   if (resampling !== 'nearest' && resampling !== 'average' && resampling !== 'mode') {
     throw new Error(
       `COG overview resampling '${options.overviewResampling}' is not supported: use nearest, average or mode`,
@@ -204,42 +211,66 @@ interface Level {
   entries: IfdEntry[];
 }
 
+/** TIFF PhotometricInterpretation values the writer uses. */
+const PHOTOMETRIC = { blackIsZero: 1, rgb: 2 } as const;
+
+/** TIFF ExtraSamples value for alpha that is not premultiplied into the colours. */
+const EXTRA_SAMPLE_UNASSOCIATED_ALPHA = 2;
+
+/** An image as the shared encoder takes it: what differs between single-band and RGBA files. */
+interface TiledImage {
+  geobox: GeoBox;
+  /** Full-resolution samples, row-major, `samplesPerPixel` interleaved per pixel. */
+  data: SampleArray;
+  samplesPerPixel: number;
+  photometric: (typeof PHOTOMETRIC)[keyof typeof PHOTOMETRIC];
+  /** TIFF ExtraSamples: one value per sample beyond the photometric's colour channels. */
+  extraSamples: readonly number[];
+  /** Written as GDAL_NODATA when set. */
+  nodata: number | null;
+  /** What pads edge tiles, every sample of a padding pixel. */
+  fill: number;
+  /** A `width × height` overview computed from the full-resolution pixels. */
+  overview(base: PixelGrid, width: number, height: number): SampleArray;
+  /** What the file holds, for error messages ("a 300 × 200 int16 band"). */
+  description: string;
+}
+
 function levelEntries(
   level: Omit<Level, 'entries'>,
+  image: TiledImage,
   type: SampleType,
   options: ResolvedOptions,
-  nodata: number | null,
 ): IfdEntry[] {
   const { bitsPerSample, sampleFormat } = SAMPLE_LAYOUT[type];
+  const perSample = (value: number): number[] => new Array<number>(image.samplesPerPixel).fill(value);
   const entries: IfdEntry[] = [
     { tag: Tag.imageWidth, type: 'long', values: [level.width] },
     { tag: Tag.imageLength, type: 'long', values: [level.height] },
-    { tag: Tag.bitsPerSample, type: 'short', values: [bitsPerSample] },
+    { tag: Tag.bitsPerSample, type: 'short', values: perSample(bitsPerSample) },
     { tag: Tag.compression, type: 'short', values: [COMPRESSION_CODE[options.compression]] },
-    { tag: Tag.photometricInterpretation, type: 'short', values: [1] }, // BlackIsZero
-    { tag: Tag.samplesPerPixel, type: 'short', values: [1] },
-    { tag: Tag.planarConfiguration, type: 'short', values: [1] },
+    { tag: Tag.photometricInterpretation, type: 'short', values: [image.photometric] },
+    { tag: Tag.samplesPerPixel, type: 'short', values: [image.samplesPerPixel] },
+    { tag: Tag.planarConfiguration, type: 'short', values: [1] }, // pixel-interleaved ("chunky")
     { tag: Tag.tileWidth, type: 'short', values: [options.tileSize] },
     { tag: Tag.tileLength, type: 'short', values: [options.tileSize] },
     { tag: Tag.tileOffsets, type: 'long', values: level.tileOffsets },
     { tag: Tag.tileByteCounts, type: 'long', values: level.tileByteCounts },
-    { tag: Tag.sampleFormat, type: 'short', values: [sampleFormat] },
+    { tag: Tag.sampleFormat, type: 'short', values: perSample(sampleFormat) },
   ];
+  if (image.extraSamples.length > 0) {
+    entries.push({ tag: Tag.extraSamples, type: 'short', values: image.extraSamples });
+  }
   if (level.isOverview) entries.push({ tag: Tag.newSubfileType, type: 'long', values: [1] }); // reduced resolution
   if (options.predictor !== 1) entries.push({ tag: Tag.predictor, type: 'short', values: [options.predictor] });
-  if (nodata !== null) entries.push({ tag: Tag.gdalNoData, type: 'ascii', values: nodataText(nodata) });
+  if (image.nodata !== null) entries.push({ tag: Tag.gdalNoData, type: 'ascii', values: nodataText(image.nodata) });
   return entries;
 }
 
-/**
- * The whole COG file for one band. Overviews are computed from the full-resolution samples with
- * `overviewResampling`; edge tiles are padded with nodata (0 when nodata is unset).
- */
-export function encodeCog(band: Raster, options: CogOptions = {}): Uint8Array {
-  checkBand(band);
-  const type = sampleTypeOf(band.data);
-  const resolved = resolveOptions(options, type);
-  const { geobox, nodata } = band;
+/** The whole COG file: levels, IFDs and tiles, for either kind of image. */
+function encodeTiledCog(image: TiledImage, resolved: ResolvedOptions): Uint8Array {
+  const { geobox, samplesPerPixel } = image;
+  const type = sampleTypeOf(image.data);
   const { pixelScale, tiepoint } = georeferencing(geobox);
   const geoKeys = geoKeyDirectory(geobox.crs);
 
@@ -248,16 +279,17 @@ export function encodeCog(band: Raster, options: CogOptions = {}): Uint8Array {
     compression: resolved.compression,
     zlevel: resolved.zlevel,
     predictor: resolved.predictor,
-    fill: nodata ?? 0,
+    fill: image.fill,
+    samplesPerPixel,
   };
 
-  const base: SampleGrid = { width: geobox.width, height: geobox.height, data: band.data };
+  const base: PixelGrid = { width: geobox.width, height: geobox.height, samplesPerPixel, data: image.data };
   const factors = resolved.overviewFactors ?? defaultOverviewFactors(base.width, base.height, resolved.tileSize);
   const sizes = [{ width: base.width, height: base.height }, ...overviewSizes(base.width, base.height, factors)];
   // Each overview's samples are dropped once its tiles are encoded; only the tiles are kept.
   const levels: Level[] = sizes.map(({ width, height }, index) => {
-    const grid: SampleGrid =
-      index === 0 ? base : { width, height, data: resampleOverview(base, width, height, resolved.resampling, nodata) };
+    const grid: PixelGrid =
+      index === 0 ? base : { width, height, samplesPerPixel, data: image.overview(base, width, height) };
     const { across, down } = tileCounts(width, height, resolved.tileSize);
     const level = {
       width,
@@ -267,7 +299,7 @@ export function encodeCog(band: Raster, options: CogOptions = {}): Uint8Array {
       tileOffsets: new Uint32Array(across * down),
       tileByteCounts: new Uint32Array(across * down),
     };
-    return { ...level, entries: levelEntries(level, type, resolved, nodata) };
+    return { ...level, entries: levelEntries(level, image, type, resolved) };
   });
   const fullResolution = levels[0]!;
   fullResolution.entries.push(
@@ -293,7 +325,7 @@ export function encodeCog(band: Raster, options: CogOptions = {}): Uint8Array {
     });
   }
   const fileLength = offset;
-  checkClassicTiffLength(fileLength, `a ${geobox.width} × ${geobox.height} ${type} band`);
+  checkClassicTiffLength(fileLength, image.description);
 
   const file = new Uint8Array(fileLength);
   const view = new DataView(file.buffer);
@@ -315,4 +347,75 @@ export function encodeCog(band: Raster, options: CogOptions = {}): Uint8Array {
     });
   }
   return file;
+}
+
+/**
+ * The whole COG file for one band. Overviews are computed from the full-resolution samples with
+ * `overviewResampling`; edge tiles are padded with nodata (0 when nodata is unset).
+ */
+export function encodeCog(band: Raster, options: CogOptions = {}): Uint8Array {
+  checkBand(band);
+  const type = sampleTypeOf(band.data);
+  const resolved = resolveOptions(options, type, 'nearest');
+  const { geobox, nodata } = band;
+  return encodeTiledCog(
+    {
+      geobox,
+      data: band.data,
+      samplesPerPixel: 1,
+      photometric: PHOTOMETRIC.blackIsZero,
+      extraSamples: [],
+      nodata,
+      fill: nodata ?? 0,
+      overview: (base, width, height) => resampleOverview(base, width, height, resolved.resampling, nodata),
+      description: `a ${geobox.width} × ${geobox.height} ${type} band`,
+    },
+    resolved,
+  );
+}
+
+/**
+ * The whole COG file for an 8-bit RGBA image (e.g. a quicklook from `renderRgb`): `rgba` holds
+ * `width × height` pixels of the geobox, row-major, 4 bytes each (red, green, blue, alpha).
+ *
+ * Written as GDAL writes an RGBA GTiff/COG: 4 uint8 samples per pixel, pixel-interleaved
+ * (PlanarConfiguration 1), PhotometricInterpretation RGB, the 4th sample unassociated alpha
+ * (ExtraSamples 2), so GDAL reports bands Red, Green, Blue and Alpha. The horizontal predictor
+ * (2, the default with deflate) differences each sample with the same sample of the previous
+ * pixel. No GDAL_NODATA: alpha 0 marks missing pixels, and pads edge tiles (all samples 0).
+ *
+ * Overviews default to `average`, which does what GDAL's `-r average` does with an alpha band:
+ * colours are averaged over the source pixels whose alpha is non-zero, and alpha, used as its
+ * own mask, is averaged over the same pixels, so an overview pixel is opaque wherever any
+ * source pixel under it is (exactly 255 for 0/255 alpha) and transparent black only where all
+ * are transparent. `nearest` copies whole pixels; `mode` is refused.
+ */
+export function encodeRgbaCog(rgba: Uint8Array, geobox: GeoBox, options: CogOptions = {}): Uint8Array {
+  const { width, height } = geobox;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new Error(`COG RGBA size ${width} × ${height} must be positive integers`);
+  }
+  if (!(rgba instanceof Uint8Array)) throw new Error('COG RGBA samples must be a Uint8Array');
+  if (rgba.length !== width * height * 4) {
+    throw new Error(`COG RGBA holds ${rgba.length} bytes, but its geobox is ${width} × ${height} (× 4 bytes)`);
+  }
+  const resolved = resolveOptions(options, 'uint8', 'average');
+  const resampling = resolved.resampling;
+  if (resampling === 'mode') {
+    throw new Error("COG RGBA overview resampling 'mode' is not supported: use average or nearest");
+  }
+  return encodeTiledCog(
+    {
+      geobox,
+      data: rgba,
+      samplesPerPixel: 4,
+      photometric: PHOTOMETRIC.rgb,
+      extraSamples: [EXTRA_SAMPLE_UNASSOCIATED_ALPHA],
+      nodata: null,
+      fill: 0,
+      overview: (base, overviewWidth, overviewHeight) => resampleWithAlpha(base, overviewWidth, overviewHeight, resampling),
+      description: `a ${width} × ${height} RGBA image`,
+    },
+    resolved,
+  );
 }

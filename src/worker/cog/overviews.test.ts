@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultOverviewFactors, overviewSizes, resampleOverview } from './overviews.js';
+import { defaultOverviewFactors, overviewSizes, resampleOverview, resampleWithAlpha } from './overviews.js';
 
 describe('overview factors and sizes', () => {
   it('halves until the overview fits in one tile, as GDAL COG does', () => {
@@ -46,5 +46,61 @@ describe('resampleOverview with a non-integer ratio', () => {
   it('float32 nodata is matched as the array stores it', () => {
     const withNodata = { width: 2, height: 1, data: new Float32Array([0.1, 8]) };
     expect(Array.from(resampleOverview(withNodata, 1, 1, 'average', 0.1))).toEqual([8]);
+  });
+});
+
+describe('resampleWithAlpha (RGBA, alpha last)', () => {
+  // 2 × 2 → 1 × 1: three opaque-ish pixels and one transparent one whose colour must not count.
+  const rgba = (pixels: number[][]): Uint8Array => Uint8Array.from(pixels.flat());
+  const grid = (width: number, height: number, data: Uint8Array) => ({ width, height, samplesPerPixel: 4, data });
+
+  it('average skips transparent pixels for colours and alpha alike', () => {
+    const data = rgba([
+      [10, 20, 30, 255],
+      [250, 250, 250, 0],
+      [20, 40, 61, 100],
+      [30, 60, 90, 200],
+    ]);
+    // colours (10+20+30)/3 = 20, (20+40+60)/3 = 40, (30+61+90)/3 = 60.33 → 60; alpha (255+100+200)/3 = 185
+    expect(Array.from(resampleWithAlpha(grid(2, 2, data), 1, 1, 'average'))).toEqual([20, 40, 60, 185]);
+  });
+
+  it('average gives transparent black where every pixel is transparent', () => {
+    const data = rgba([
+      [10, 20, 30, 0],
+      [250, 250, 250, 0],
+      [1, 2, 3, 0],
+      [9, 9, 9, 0],
+    ]);
+    expect(Array.from(resampleWithAlpha(grid(2, 2, data), 1, 1, 'average'))).toEqual([0, 0, 0, 0]);
+  });
+
+  it('average with binary alpha keeps alpha 255 wherever any pixel is opaque', () => {
+    const data = rgba([
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [8, 16, 24, 255],
+    ]);
+    expect(Array.from(resampleWithAlpha(grid(2, 2, data), 1, 1, 'average'))).toEqual([8, 16, 24, 255]);
+  });
+
+  it('average weights by overlap with a non-integer ratio (3 → 2)', () => {
+    const data = rgba([
+      [0, 0, 0, 255],
+      [30, 60, 90, 255],
+      [60, 120, 180, 255],
+    ]);
+    // (0·1 + 30·0.5) / 1.5 = 10; (30·0.5 + 60·1) / 1.5 = 50
+    expect(Array.from(resampleWithAlpha(grid(3, 1, data), 2, 1, 'average'))).toEqual([10, 20, 30, 255, 50, 100, 150, 255]);
+  });
+
+  it('nearest copies whole pixels, alpha included', () => {
+    const data = rgba([
+      [1, 2, 3, 0],
+      [4, 5, 6, 255],
+      [7, 8, 9, 255],
+    ]);
+    expect(Array.from(resampleWithAlpha(grid(3, 1, data), 2, 1, 'nearest'))).toEqual([1, 2, 3, 0, 7, 8, 9, 255]);
   });
 });

@@ -9,6 +9,7 @@
  * width / overview width times the full-resolution one, so the sampling windows use that ratio.
  */
 import { newSampleArray, sampleTypeOf, type SampleArray, type SampleType } from '../raster.js';
+import type { PixelGrid } from './tiles.js';
 
 export type OverviewResampling = 'nearest' | 'average' | 'mode';
 
@@ -302,4 +303,76 @@ export function resampleOverview(
     case 'mode':
       return resampleMode(base, width, height, nodata);
   }
+}
+
+/**
+ * Overview of pixel-interleaved samples whose last sample is alpha (RGBA), as GDAL builds the
+ * overviews of a dataset with an alpha band:
+ *
+ * - `nearest` copies whole pixels, alpha included, from the same source pixel as for one band;
+ * - `average` averages every sample, colours and alpha alike, over the source pixels whose
+ *   alpha is non-zero, each weighted by area only (alpha is a mask, not a weight), rounding
+ *   integers; where every source pixel is transparent the pixel is all zeros. GDAL's
+ *   `-r average` does just this: it uses the alpha band as the other bands' mask, and as its own
+ *   mask, so that alpha 0 does not drag down the alpha average. With binary alpha (0/255) the
+ *   overview's alpha is therefore 255 wherever any source pixel was opaque, like a maximum.
+ */
+export function resampleWithAlpha(
+  base: PixelGrid,
+  width: number,
+  height: number,
+  resampling: Exclude<OverviewResampling, 'mode'>,
+): SampleArray {
+  const spp = base.samplesPerPixel;
+  const type = sampleTypeOf(base.data);
+  const output = newSampleArray(type, width * height * spp);
+  const source = base.data;
+  if (resampling === 'nearest') {
+    const columns = nearestIndices(base.width, width);
+    const rows = nearestIndices(base.height, height);
+    for (let y = 0; y < height; y++) {
+      const sourceRow = rows[y]! * base.width;
+      for (let x = 0; x < width; x++) {
+        const from = (sourceRow + columns[x]!) * spp;
+        output.set(source.subarray(from, from + spp), (y * width + x) * spp);
+      }
+    }
+    return output;
+  }
+
+  const alpha = spp - 1;
+  const roundToInteger = !isFloatType(type);
+  const columns = axisWindows(base.width, width);
+  const rows = axisWindows(base.height, height);
+  const sums = new Float64Array(spp);
+  for (let y = 0; y < height; y++) {
+    const rowStart = rows.start[y]!;
+    const rowWeightsFrom = rows.offset[y]!;
+    const rowCount = rows.offset[y + 1]! - rowWeightsFrom;
+    for (let x = 0; x < width; x++) {
+      const columnStart = columns.start[x]!;
+      const columnWeightsFrom = columns.offset[x]!;
+      const columnCount = columns.offset[x + 1]! - columnWeightsFrom;
+      sums.fill(0);
+      let totalWeight = 0;
+      for (let r = 0; r < rowCount; r++) {
+        const rowWeight = rows.weights[rowWeightsFrom + r]!;
+        let pixel = ((rowStart + r) * base.width + columnStart) * spp;
+        for (let c = 0; c < columnCount; c++, pixel += spp) {
+          const alphaValue = source[pixel + alpha]!;
+          if (alphaValue === 0 || alphaValue !== alphaValue) continue; // transparent (or NaN)
+          const weight = rowWeight * columns.weights[columnWeightsFrom + c]!;
+          for (let s = 0; s < spp; s++) sums[s] = sums[s]! + source[pixel + s]! * weight;
+          totalWeight += weight;
+        }
+      }
+      if (totalWeight === 0) continue; // stays all zeros: transparent
+      const target = (y * width + x) * spp;
+      for (let s = 0; s < spp; s++) {
+        const mean = sums[s]! / totalWeight;
+        output[target + s] = roundToInteger ? Math.round(mean) : mean;
+      }
+    }
+  }
+  return output;
 }

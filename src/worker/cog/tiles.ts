@@ -1,10 +1,20 @@
 /**
  * Cutting a resolution level into square tiles and encoding each one: predictor, then
- * compression, giving the bytes a TIFF tile holds (little-endian samples).
+ * compression, giving the bytes a TIFF tile holds (little-endian samples). Pixels may hold
+ * several samples, interleaved (PlanarConfiguration 1, "chunky"): a tile is then
+ * `tileSize × tileSize × samplesPerPixel` samples, and the predictors work per sample, each
+ * sample differenced with the same sample of the previous pixel, as the TIFF specification says.
  */
 import { deflateSync } from 'node:zlib';
 import { newSampleArray, sampleTypeOf, type SampleArray } from '../raster.js';
-import type { SampleGrid } from './overviews.js';
+
+/** One resolution level: `width × height` pixels, row-major, each `samplesPerPixel` samples in a row. */
+export interface PixelGrid {
+  width: number;
+  height: number;
+  samplesPerPixel: number;
+  data: SampleArray;
+}
 
 /** TIFF Predictor tag values: 1 none, 2 horizontal differencing, 3 floating point. */
 export type Predictor = 1 | 2 | 3;
@@ -15,8 +25,10 @@ export interface TileEncoding {
   /** zlib level, 0–9; used with deflate only. */
   zlevel: number;
   predictor: Predictor;
-  /** What pads edge tiles beyond the image. */
+  /** What pads edge tiles beyond the image (every sample of a padding pixel). */
   fill: number;
+  /** Interleaved samples per pixel, 1 for a single band. */
+  samplesPerPixel: number;
 }
 
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -26,16 +38,17 @@ export function tileCounts(width: number, height: number, tileSize: number): { a
 }
 
 /** The tile at (column, row) of the tile grid, padded with `fill` where it overhangs the image. */
-export function extractTile(grid: SampleGrid, column: number, row: number, tileSize: number, fill: number): SampleArray {
-  const tile = newSampleArray(sampleTypeOf(grid.data), tileSize * tileSize);
+export function extractTile(grid: PixelGrid, column: number, row: number, tileSize: number, fill: number): SampleArray {
+  const spp = grid.samplesPerPixel;
+  const tile = newSampleArray(sampleTypeOf(grid.data), tileSize * tileSize * spp);
   const left = column * tileSize;
   const top = row * tileSize;
   const copyWidth = Math.min(tileSize, grid.width - left);
   const copyHeight = Math.min(tileSize, grid.height - top);
   if (copyWidth < tileSize || copyHeight < tileSize) tile.fill(fill);
   for (let y = 0; y < copyHeight; y++) {
-    const sourceStart = (top + y) * grid.width + left;
-    tile.set(grid.data.subarray(sourceStart, sourceStart + copyWidth), y * tileSize);
+    const sourceStart = ((top + y) * grid.width + left) * spp;
+    tile.set(grid.data.subarray(sourceStart, sourceStart + copyWidth * spp), y * tileSize * spp);
   }
   return tile;
 }
@@ -53,50 +66,54 @@ function littleEndianBytes(samples: SampleArray): Uint8Array {
 }
 
 /**
- * Predictor 2: each sample replaced by its difference from the previous one in the same row,
- * wrapping at the type's width (typed-array assignment does the modular wrap). In place.
+ * Predictor 2: each sample replaced by its difference from the same sample of the previous
+ * pixel in the row (stride `samplesPerPixel`), wrapping at the type's width (typed-array
+ * assignment does the modular wrap). The first pixel of a row is kept. In place.
  */
-function applyHorizontalDifferencing(tile: SampleArray, tileSize: number): void {
-  for (let rowStart = 0; rowStart < tile.length; rowStart += tileSize) {
-    for (let i = rowStart + tileSize - 1; i > rowStart; i--) tile[i] = tile[i]! - tile[i - 1]!;
+function applyHorizontalDifferencing(tile: SampleArray, rowSamples: number, stride: number): void {
+  for (let rowStart = 0; rowStart < tile.length; rowStart += rowSamples) {
+    for (let i = rowStart + rowSamples - 1; i >= rowStart + stride; i--) tile[i] = tile[i]! - tile[i - stride]!;
   }
 }
 
 /**
  * Predictor 3 (Adobe Photoshop TIFF Technical Note 3): per row, the samples' bytes are
  * regrouped into planes, most significant byte first, whatever the file's byte order, then
- * each byte of the row is replaced by its difference from the previous one.
+ * each byte of the row is replaced by its difference from the byte `stride` (samples per
+ * pixel) before it, as libtiff does.
  */
-function floatingPointPredicted(tile: SampleArray, tileSize: number): Uint8Array {
+function floatingPointPredicted(tile: SampleArray, rowSamples: number, stride: number): Uint8Array {
   const sampleBytes = tile.BYTES_PER_ELEMENT;
   const input = littleEndianBytes(tile);
   const output = new Uint8Array(input.length);
-  const rowBytes = tileSize * sampleBytes;
+  const rowBytes = rowSamples * sampleBytes;
   for (let rowStart = 0; rowStart < input.length; rowStart += rowBytes) {
-    for (let sample = 0; sample < tileSize; sample++) {
+    for (let sample = 0; sample < rowSamples; sample++) {
       const sampleStart = rowStart + sample * sampleBytes;
       for (let plane = 0; plane < sampleBytes; plane++) {
-        output[rowStart + plane * tileSize + sample] = input[sampleStart + sampleBytes - 1 - plane]!;
+        output[rowStart + plane * rowSamples + sample] = input[sampleStart + sampleBytes - 1 - plane]!;
       }
     }
-    for (let i = rowStart + rowBytes - 1; i > rowStart; i--) output[i] = output[i]! - output[i - 1]!;
+    for (let i = rowStart + rowBytes - 1; i >= rowStart + stride; i--) output[i] = output[i]! - output[i - stride]!;
   }
   return output;
 }
 
 /** One tile's bytes as stored in the file. Takes ownership of `tile` (it may be modified). */
 export function encodeTile(tile: SampleArray, encoding: TileEncoding): Uint8Array {
+  const stride = encoding.samplesPerPixel;
+  const rowSamples = encoding.tileSize * stride;
   let bytes: Uint8Array;
   switch (encoding.predictor) {
     case 1:
       bytes = littleEndianBytes(tile);
       break;
     case 2:
-      applyHorizontalDifferencing(tile, encoding.tileSize);
+      applyHorizontalDifferencing(tile, rowSamples, stride);
       bytes = littleEndianBytes(tile);
       break;
     case 3:
-      bytes = floatingPointPredicted(tile, encoding.tileSize);
+      bytes = floatingPointPredicted(tile, rowSamples, stride);
       break;
   }
   if (encoding.compression === 'none') return bytes;
@@ -104,7 +121,10 @@ export function encodeTile(tile: SampleArray, encoding: TileEncoding): Uint8Arra
 }
 
 /** Every tile of the level, row-major (left to right, then top to bottom), encoded. */
-export function encodeTiles(grid: SampleGrid, encoding: TileEncoding): Uint8Array[] {
+export function encodeTiles(grid: PixelGrid, encoding: TileEncoding): Uint8Array[] {
+  if (grid.samplesPerPixel !== encoding.samplesPerPixel) {
+    throw new Error(`grid has ${grid.samplesPerPixel} samples per pixel, the encoding ${encoding.samplesPerPixel}`);
+  }
   const { across, down } = tileCounts(grid.width, grid.height, encoding.tileSize);
   const tiles: Uint8Array[] = [];
   for (let row = 0; row < down; row++) {

@@ -21,9 +21,13 @@ export interface GdalInfo {
     band: number;
     block: [number, number];
     type: string;
+    /** 'Gray', 'Red', 'Green', 'Blue', 'Alpha', … */
+    colorInterpretation?: string;
     noDataValue?: number | string;
     checksum?: number;
     overviews?: Array<{ size: [number, number]; checksum?: number }>;
+    /** The band's mask, e.g. flags ['PER_DATASET', 'ALPHA'] where an alpha band masks it. */
+    mask?: { flags: string[] };
   }>;
 }
 
