@@ -1,6 +1,6 @@
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from './errors.js';
+import { readYamlMapping } from './yaml-mapping.js';
 
 /**
  * The `save-tasks` keys of an odc-stats YAML config. One file usually holds the keys of
@@ -59,17 +59,7 @@ const PLAN_KEYS = Object.keys(planConfigSchema.shape);
 
 /** Parses and validates the YAML text of a config file; `source` names it in error messages. */
 export function parsePlanConfig(yamlText: string, source: string): PlanConfig {
-  let doc: unknown;
-  try {
-    doc = parseYaml(yamlText);
-  } catch (e) {
-    const first = String((e as Error).message).split('\n')[0];
-    throw new UserError(`config ${source} is not valid YAML: ${first}`);
-  }
-  if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new UserError(`config ${source} must be a mapping of keys to values`);
-  }
+  const doc = readYamlMapping(yamlText, source);
   const known = new Set<string>([...PLAN_KEYS, ...RUN_CONFIG_KEYS, ...PLAN_KEYS_WITHOUT_EFFECT]);
   const planKeys: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc)) {

@@ -3,9 +3,9 @@
  * `TaskRunnerConfig` (odc/stats/model.py) and of the `run` command's `CONFIG_ITEMS`
  * (odc/stats/_cli_run.py), with the product section of `product_for_plugin`.
  */
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from './errors.js';
+import { readYamlMapping } from './yaml-mapping.js';
 import { regionCode } from './grid.js';
 import { PLAN_KEYS_WITHOUT_EFFECT, planConfigSchema } from './plan-config.js';
 
@@ -216,20 +216,6 @@ export function parseCogConfig(yamlText: string, source: string): CogOptions {
   return parsed.data;
 }
 
-function readYamlMapping(yamlText: string, source: string): object {
-  let parsedYaml: unknown;
-  try {
-    parsedYaml = parseYaml(yamlText);
-  } catch (e) {
-    const first = String((e as Error).message).split('\n')[0];
-    throw new UserError(`config ${source} is not valid YAML: ${first}`);
-  }
-  const doc = parsedYaml ?? {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new UserError(`config ${source} must be a mapping of keys to values`);
-  }
-  return doc;
-}
 
 function configError(issue: z.core.$ZodIssue, source: string): UserError {
   const key = issue.path.join('.');
