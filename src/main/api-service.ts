@@ -1,15 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Api, ApiError, ApiEvent, PlanTasksRequest, SampleCatalogInfo, TaskList } from '../shared/api.js';
-import { checkRunConfigText, diagnosticForMessage } from '../shared/config-diagnostics.js';
-import { isUserError } from '../shared/errors.js';
 import { formatTaskId } from '../shared/task-id.js';
-import { loadPlugin } from '../worker/plugins/registry.js';
 import { userMessage } from './cli/errors.js';
 import { saveTasks } from './planner/save-tasks.js';
 import { describeOutput, inspectOutputs, previewOutput } from './preview/outputs.js';
 import { nodeWorkerSpawner } from './run/node-worker.js';
 import { RunMonitor } from './run/run-monitor.js';
+import { validateRunConfig } from './run/validate-config.js';
 import type { SpawnWorker } from './run/worker-pool.js';
 import { SAMPLE_COLLECTION, SAMPLE_PIXEL_METRES, sampleItems, writeSampleCatalog } from './sample/sample-catalog.js';
 import { TaskCache } from './taskcache/task-cache.js';
@@ -66,19 +64,7 @@ export function createApiService(options: ApiServiceOptions = { workspace: path.
         });
         return sample;
       }),
-    validateConfig: async (yamlText: string) => {
-      const check = checkRunConfigText(yamlText);
-      if (!check.config) return check.diagnostics;
-      if (!check.config.plugin) return [diagnosticForMessage(yamlText, 'no plugin: add `plugin:` (e.g. gm-s2, pq)', [])];
-      try {
-        await loadPlugin(check.config.plugin, check.config.plugin_config);
-        return [];
-      } catch (e) {
-        if (!isUserError(e)) throw e;
-        const fallback = /plugin_config/.test(e.message) ? ['plugin_config'] : ['plugin'];
-        return [diagnosticForMessage(yamlText, e.message, fallback)];
-      }
-    },
+    validateConfig: (yamlText: string) => validateRunConfig(yamlText),
     startRun: (request) => asUserError(() => runs.start({ ...request, outputLocation: request.outputLocation?.trim() || path.join(workspace, 'outputs', '{product}', '{version}') })),
     cancelRun: async (runId) => runs.cancel(runId),
     describeOutput: (stacItem) => asUserError(() => describeOutput(stacItem)),

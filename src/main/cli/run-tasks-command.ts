@@ -6,7 +6,7 @@ import { nodeWorkerSpawner } from '../run/node-worker.js';
 import { runTasks, type DryRunLine, type RunSummary } from '../run/run-tasks.js';
 import { runInterruptibly, type CliIo } from './cli-io.js';
 
-interface RunFlags {
+export interface RunFlags {
   config?: string;
   plugin?: string;
   pluginConfig?: string;
@@ -76,7 +76,7 @@ async function readFileOrText(value: string): Promise<{ text: string; source: st
   return { text: value, source: '(inline)' };
 }
 
-async function resolveRunConfig(flags: RunFlags): Promise<RunConfig> {
+export async function resolveRunConfig(flags: RunFlags): Promise<RunConfig> {
   const base = flags.config ? await readFileOrText(flags.config) : { text: '', source: '(defaults)' };
   let config = parseRunConfig(base.text, base.source);
   const overrides: Partial<RunConfig> = {};

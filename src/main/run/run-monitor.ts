@@ -6,6 +6,7 @@ import { mergeRunConfig } from '../../shared/run-config.js';
 import { userMessage } from '../cli/errors.js';
 import { runTasks, type RunSummary } from './run-tasks.js';
 import { prepareRun } from './task-builder.js';
+import { validateRunConfig } from './validate-config.js';
 import type { SpawnWorker } from './worker-pool.js';
 
 /**
@@ -22,8 +23,10 @@ export class RunMonitor {
 
   /** Checks the request, starts the run and returns at once; throws UserError for a config that cannot run. */
   async start(request: RunStartRequest): Promise<{ runId: string; location: string }> {
+    const problem = (await validateRunConfig(request.configYaml))[0];
+    if (problem) throw new UserError(`the run config has a problem on line ${problem.line}: ${problem.message}`);
     const check = checkRunConfigText(request.configYaml);
-    if (!check.config) throw new UserError(`the run config has a problem on line ${check.diagnostics[0]!.line}: ${check.diagnostics[0]!.message}`);
+    if (!check.config) throw new Error('unreachable: a config without problems parses');
     if (request.tasks.length === 0) throw new UserError('no tasks picked: pick tiles on the map first');
     const config = mergeRunConfig(check.config, {
       output_location: check.config.output_location ?? request.outputLocation,

@@ -1,0 +1,309 @@
+/**
+ * The desktop app end to end, in Chromium against the web host on the bundled sample: open,
+ * draw a region, plan, see the tasks, pick a tile, run gm-s2 on it, see the preview, inspect a
+ * pixel whose COUNT is read independently from the COG written, break the YAML and see the
+ * error on its line, fix it and rerun, reload and find the workspace as it was, save the project.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fromFile } from 'geotiff';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import proj4 from 'proj4';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiService, type ApiService } from '../src/main/api-service.js';
+import { startWebHost, type WebHost } from '../src/main/web/web-host.js';
+import { tileCentreLonLat } from '../src/shared/geometry.js';
+import { parseGrid } from '../src/shared/grid.js';
+import { CHROMIUM, RENDERER_DIR, SAMPLE_CACHE, SCREENSHOTS } from './support/paths.js';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-gl=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+];
+
+const GM_CONFIG = [
+  'plugin: gm-s2',
+  '# the sample has six reflectance bands, not the ten of real Sentinel-2 L2A',
+  'plugin_config:',
+  '  bands: [B02, B03, B04, B08, B11, B12]',
+  'product:',
+  '  name: s2_gm_demo',
+  '  short_name: gm',
+  '  version: 1.0.0',
+  "  region_code_format: 'x{x:03d}y{y:03d}'",
+  '# the sample is made of 120 m pixels',
+  'resolution: 120',
+  '',
+].join('\n');
+const BROKEN_LINE = 4;
+const GM_BROKEN = GM_CONFIG.replace('  bands:', '  bandz:');
+
+const TASK = '2021--P1Y/218/74';
+/** A point inside tile 218,74 and inside the sample's scenes. */
+const PROBE: [number, number] = [37.3, -1.8];
+const EASE_GRID = '+proj=cea +lat_ts=30 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs';
+
+describe('the desktop app in a browser (web host, sample catalogue)', () => {
+  let workspace: string;
+  let api: ApiService;
+  let host: WebHost;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`the e2e tests need Chromium at ${CHROMIUM}: apt-get install chromium (or set ODC_STATS_CHROMIUM)`);
+    }
+    workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'odc-stats-e2e-'));
+    await fs.symlink(SAMPLE_CACHE, path.join(workspace, 'sample-catalog'), 'dir');
+    await fs.mkdir(SCREENSHOTS, { recursive: true });
+    api = createApiService({ workspace });
+    host = await startWebHost({ api, rendererDir: RENDERER_DIR, port: 0 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    api?.close();
+    await host?.close();
+    if (workspace) await fs.rm(workspace, { recursive: true, force: true });
+  });
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+
+  /** Page coordinates of a lon/lat on the map. */
+  async function pointOf(lon: number, lat: number): Promise<{ x: number; y: number }> {
+    return page.evaluate(
+      ([lo, la]) => {
+        const map = window.odcStatsMap!;
+        const p = map.project([lo!, la!]);
+        const rect = map.getCanvas().getBoundingClientRect();
+        return { x: rect.left + p.x, y: rect.top + p.y };
+      },
+      [lon, lat],
+    );
+  }
+
+  async function waitForMapIdle(): Promise<void> {
+    await page.waitForFunction(() => {
+      const map = window.odcStatsMap;
+      return !!map && map.loaded() && !map.isMoving();
+    });
+  }
+
+  async function setYaml(text: string): Promise<void> {
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(text);
+  }
+
+  it('opens on the start screen and starts a new project', async () => {
+    await page.goto(host.url);
+    await page.getByRole('button', { name: 'New project' }).waitFor();
+    await shot('01-start-screen');
+    await page.getByRole('button', { name: 'New project' }).click();
+    await page.getByTestId('map').waitFor();
+    await waitForMapIdle();
+  });
+
+  it('shows a planning error as one sentence next to the catalogue', async () => {
+    await page.getByLabel('Catalogue (STAC path or URL)').fill('/no/such/catalog.json');
+    await page.getByRole('button', { name: 'Plan tasks' }).click();
+    const error = page.locator('#plan-error-catalog');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/^[A-Z].*\.$/);
+    await shot('02-catalogue-error');
+  });
+
+  it('uses the sample, draws a region and plans it', async () => {
+    await page.getByRole('button', { name: 'Use sample' }).click();
+    await page.waitForFunction(() => (document.getElementById('catalog') as HTMLInputElement).value.endsWith('catalog.json'));
+    await waitForMapIdle();
+    await page.getByRole('button', { name: 'Draw rectangle' }).click();
+    const a = await pointOf(36.95, -1.2);
+    const b = await pointOf(37.6, -1.9);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move(b.x, b.y, { steps: 8 });
+    await page.mouse.up();
+    await page.getByRole('list', { name: 'Regions' }).getByRole('listitem').first().waitFor();
+    await page.getByRole('button', { name: 'Pan / pick' }).click();
+    await shot('03-region-drawn');
+
+    await page.getByRole('button', { name: 'Plan tasks' }).click();
+    const summary = page.getByTestId('plan-summary');
+    await summary.waitFor({ timeout: 60_000 });
+    // The rectangle lies in tile column 218 and crosses rows 74 and 75.
+    expect(await summary.textContent()).toContain('2 tasks');
+    await page.getByTestId('task-legend').waitFor();
+    await waitForMapIdle();
+    await shot('04-planned-tasks');
+  });
+
+  it('shows a task on hover and picks it with a click', async () => {
+    const [lon, lat] = tileCentreLonLat(parseGrid('africa-10'), { x: 218, y: 74 });
+    const centre = await pointOf(lon, lat);
+    await page.mouse.move(centre.x, centre.y);
+    await page.mouse.move(centre.x + 2, centre.y + 2);
+    const card = page.getByTestId('hover-card');
+    await card.waitFor();
+    expect(await card.textContent()).toMatch(/Tile 218,74.*Period 2021--P1Y.*\d+ datasets · \d+ days/);
+    await shot('05-hover');
+    // A box over both tasks picks both; then one is unpicked from the list.
+    await page.getByRole('button', { name: 'Box pick' }).first().click();
+    const a = await pointOf(36.9, -0.9);
+    const b = await pointOf(37.7, -2.1);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move(b.x, b.y, { steps: 6 });
+    await page.mouse.up();
+    await page.getByTestId('picked-tiles').getByText('2021--P1Y/218/75').waitFor();
+    expect(await page.getByTestId('picked-tiles').getByRole('listitem').count()).toBe(2);
+    await page.getByRole('button', { name: 'Clear picks' }).click();
+    await page.getByRole('button', { name: 'Pan / pick' }).click();
+    // A click picks one.
+    await page.mouse.click(centre.x, centre.y);
+    await page.getByTestId('picked-tiles').getByText(TASK).waitFor();
+    expect(await page.getByTestId('picked-tiles').getByRole('listitem').count()).toBe(1);
+    await shot('06-picked-tile');
+  });
+
+  it('runs the picked tile with gm-s2 and shows its preview', async () => {
+    await setYaml(GM_CONFIG);
+    await page.getByTestId('config-ok').waitFor();
+    await page.getByRole('button', { name: /^Run 1 picked tile$/ }).click();
+    await page.getByTestId('run-tasks').getByText(TASK).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'running');
+    await shot('07-running');
+    await page.waitForFunction(() => ['finished', 'failed'].includes(document.querySelector('[data-testid=run-status]')?.textContent ?? ''), undefined, {
+      timeout: 100_000,
+    });
+    expect(await page.getByTestId('run-status').textContent()).toBe('finished');
+    const rgb = page.locator('[data-testid=preview-layer][data-layer="2021--P1Y/218/74:B04+B03+B02"][data-loaded=yes]');
+    await rgb.waitFor();
+    await page.locator('[data-testid=preview-layer][data-layer="2021--P1Y/218/74:COUNT"][data-loaded=yes]').waitFor();
+    await page.evaluate(() => window.odcStatsMap!.fitBounds([36.8, -2.3, 37.85, -1.45], { duration: 0 }));
+    await waitForMapIdle();
+    await shot('08-preview-rgb');
+  });
+
+  it('inspects a pixel: the COUNT shown is the one in the COG written', async () => {
+    const countTif = await findFile(path.join(workspace, 'outputs'), /_x218y074_2021--P1Y_COUNT\.tif$/);
+    const expected = await pixelValue(countTif, PROBE);
+    expect(expected).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: 'Inspect' }).click();
+    const probe = await pointOf(...PROBE);
+    await page.mouse.click(probe.x, probe.y);
+    const count = page.getByTestId('inspector').locator('tr[data-band=COUNT] td');
+    await count.waitFor({ timeout: 20_000 });
+    expect(Number(await count.textContent())).toBe(expected);
+    // Every band is listed.
+    for (const band of ['B02', 'B03', 'B04', 'B08', 'B11', 'B12', 'SMAD', 'EMAD', 'BCMAD', 'COUNT']) {
+      await page.getByTestId('inspector').locator(`tr[data-band=${band}]`).waitFor();
+    }
+    await shot('09-inspect-pixel');
+
+    // The count layer through its ramp, with its legend.
+    await page.getByRole('checkbox', { name: /B04, B03, B02/ }).uncheck();
+    await page.getByRole('checkbox', { name: /COUNT/ }).check();
+    await page.getByLabel(/Legend of .*COUNT/).waitFor();
+    await waitForMapIdle();
+    // Any band can be added as a layer: the SMAD through a ramp.
+    await page.getByLabel(/Add a band of/).selectOption('SMAD');
+    await page.locator('[data-testid=preview-layer][data-layer="2021--P1Y/218/74:SMAD"][data-loaded=yes]').waitFor();
+    await page.getByRole('checkbox', { name: /SMAD/ }).uncheck();
+    await shot('10-preview-count');
+    await page.getByRole('button', { name: 'Pan / pick' }).click();
+  });
+
+  it('shows a broken plugin_config key on its line, and runs again once fixed', async () => {
+    await setYaml(GM_BROKEN);
+    const problems = page.getByTestId('config-problems');
+    await problems.waitFor();
+    expect(await problems.textContent()).toContain(`Line ${BROKEN_LINE}: unknown key 'bandz' in plugin_config of gm-s2`);
+    // CodeMirror marks the same line.
+    await page.locator('.cm-lintRange-error').first().waitFor();
+    const markedLine = await page.evaluate(() => {
+      const mark = document.querySelector('.cm-lintRange-error')!;
+      const line = mark.closest('.cm-line')!;
+      return Array.from(document.querySelectorAll(".cm-content .cm-line")).indexOf(line) + 1;
+    });
+    expect(markedLine).toBe(BROKEN_LINE);
+    await page.getByRole('button', { name: /^Run 1 picked tile$/ }).click();
+    const runError = page.locator('#run-error');
+    await runError.waitFor();
+    expect(await runError.textContent()).toContain(`line ${BROKEN_LINE}`);
+    await page.getByText('Changes since the last run').click();
+    await shot('11-yaml-error');
+
+    await setYaml(GM_CONFIG);
+    await page.getByTestId('config-ok').waitFor();
+    await page.getByRole('button', { name: /^Run 1 picked tile$/ }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'running');
+    await page.waitForFunction(() => ['finished', 'failed'].includes(document.querySelector('[data-testid=run-status]')?.textContent ?? ''), undefined, {
+      timeout: 100_000,
+    });
+    expect(await page.getByTestId('run-status').textContent()).toBe('finished');
+    await shot('12-rerun-finished');
+  });
+
+  it('keeps the workspace across a reload', async () => {
+    await page.reload();
+    await page.getByTestId('map').waitFor();
+    await page.getByTestId('picked-tiles').getByText(TASK).waitFor();
+    await page.getByTestId('task-legend').waitFor();
+    await page.locator('[data-testid=preview-layer][data-loaded=yes]').first().waitFor();
+    expect(await page.locator('.cm-content').textContent()).toContain('resolution: 120');
+    expect(await page.getByRole('list', { name: 'Regions' }).getByRole('listitem').count()).toBe(1);
+    await waitForMapIdle();
+    await shot('13-after-reload');
+  });
+
+  it('saves the project and lists it on the start screen', async () => {
+    await page.getByLabel('Project name').fill('Kenya sample');
+    await page.getByLabel('Project file').fill('kenya');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/Saved to .*kenya\.odcproj\.json/).waitFor();
+    await page.getByRole('button', { name: 'Start screen' }).click();
+    await page.getByRole('list', { name: 'Recent projects' }).getByRole('button', { name: 'Kenya sample' }).waitFor();
+    await shot('14-recent-projects');
+    await page.getByRole('list', { name: 'Recent projects' }).getByRole('button', { name: 'Kenya sample' }).click();
+    await page.getByTestId('picked-tiles').getByText(TASK).waitFor();
+    expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  });
+});
+
+async function findFile(dir: string, pattern: RegExp): Promise<string> {
+  for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && pattern.test(entry.name)) return path.join(entry.parentPath, entry.name);
+  }
+  throw new Error(`no file matching ${pattern} under ${dir}`);
+}
+
+/** The value of a single-band GeoTIFF at a lon/lat, read with geotiff.js on the file's own grid (EPSG:6933). */
+async function pixelValue(file: string, [lon, lat]: [number, number]): Promise<number> {
+  const tiff = await fromFile(file);
+  const image = await tiff.getImage();
+  const [originX, originY] = image.getOrigin() as [number, number];
+  const [resX, resY] = image.getResolution() as [number, number];
+  const [x, y] = proj4('WGS84', EASE_GRID, [lon, lat]);
+  const col = Math.floor((x! - originX) / resX);
+  const row = Math.floor((y! - originY) / resY);
+  const rasters = (await image.readRasters({ window: [col, row, col + 1, row + 1] })) as unknown as ArrayLike<number>[];
+  return Number(rasters[0]![0]);
+}

@@ -1,0 +1,52 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiService, type ApiService } from './api-service.js';
+
+describe('createApiService', () => {
+  let dir: string;
+  let api: ApiService;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'api-service-'));
+    api = createApiService({ workspace: dir, spawn: () => {
+        throw new Error('no worker runs in these tests');
+      }, });
+  });
+  afterAll(async () => {
+    api.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('says where its workspace is', async () => {
+    expect(await api.hostInfo()).toMatchObject({ workspace: dir });
+  });
+
+  it('validates the plugin_config with the plugin, on the line of the bad key', async () => {
+    const text = 'plugin: gm-s2\nplugin_config:\n  bands: [B02]\n  bandz: [B03]\n';
+    const [d] = await api.validateConfig(text);
+    expect(d).toMatchObject({ line: 4, severity: 'error' });
+    expect(d!.message).toMatch(/^unknown key 'bandz' in plugin_config of gm-s2/);
+    expect(await api.validateConfig('plugin: gm-s2\n')).toEqual([]);
+    expect((await api.validateConfig('plugin: no-such-plugin\n'))[0]!.line).toBe(1);
+  });
+
+  it('answers user errors as data', async () => {
+    expect(await api.listTasks(path.join(dir, 'none.db'))).toEqual({ error: expect.stringMatching(/^task cache not found/) });
+    expect(await api.planTasks({ catalog: '', inputProducts: ['s2_l2a'], grid: 'africa-10' })).toEqual({ error: expect.stringMatching(/no catalogue/) });
+    expect(await api.planTasks({ catalog: 'x', inputProducts: ['s2_l2a'], grid: 'mars-10' })).toEqual({ error: expect.stringMatching(/^unknown grid 'mars-10'/) });
+  });
+
+  it('refuses a run whose config has a problem, naming its line', async () => {
+    const result = await api.startRun({ cache: path.join(dir, 'x.db'), tasks: ['2021--P1Y/1/1'], configYaml: 'plugin: pq\nthreads: lots\n' });
+    expect(result).toEqual({ error: "the run config has a problem on line 2: key 'threads' must be a number" });
+    expect(await api.startRun({ cache: 'x.db', tasks: [], configYaml: 'plugin: pq\n' })).toEqual({ error: expect.stringMatching(/no tasks picked/) });
+  });
+
+  it('saves and opens projects and lists them as recent', async () => {
+    const saved = await api.saveProject('p1', { name: 'P1' } as never);
+    expect(saved).toEqual({ path: path.join(dir, 'projects', 'p1.odcproj.json') });
+    expect(await api.openProject('p1')).toMatchObject({ project: { name: 'P1' } });
+    expect((await api.recentProjects())[0]).toMatchObject({ name: 'P1' });
+  });
+});

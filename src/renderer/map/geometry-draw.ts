@@ -1,0 +1,56 @@
+/** Shapes drawn on the map, as GeoJSON polygons in lon/lat. */
+import type { RegionFeature } from '../stores/workspace-store.js';
+
+export type LonLat = [number, number];
+
+export function rectanglePolygon(a: LonLat, b: LonLat): number[][][] {
+  const [w, e] = [Math.min(a[0], b[0]), Math.max(a[0], b[0])];
+  const [s, n] = [Math.min(a[1], b[1]), Math.max(a[1], b[1])];
+  return [
+    [
+      [w, s],
+      [e, s],
+      [e, n],
+      [w, n],
+      [w, s],
+    ],
+  ];
+}
+
+export function regionFeature(id: string, name: string, coordinates: number[][][]): RegionFeature {
+  return { type: 'Feature', properties: { id, name }, geometry: { type: 'Polygon', coordinates } };
+}
+
+/**
+ * Regions from a GeoJSON text a user loads: its Polygons and MultiPolygons (of a geometry,
+ * Feature or FeatureCollection). Throws an Error with one readable sentence otherwise.
+ */
+export function regionsFromGeoJSONText(text: string, name: string, newId: () => string): RegionFeature[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`${name} is not GeoJSON (it is not valid JSON).`);
+  }
+  const geometries: Array<RegionFeature['geometry']> = [];
+  const visit = (g: unknown): void => {
+    if (typeof g !== 'object' || g === null) return;
+    const o = g as { type?: string; features?: unknown[]; geometry?: unknown; geometries?: unknown[]; coordinates?: unknown };
+    if (o.type === 'FeatureCollection') o.features?.forEach(visit);
+    else if (o.type === 'Feature') visit(o.geometry);
+    else if (o.type === 'GeometryCollection') o.geometries?.forEach(visit);
+    else if (o.type === 'Polygon' || o.type === 'MultiPolygon') geometries.push(o as RegionFeature['geometry']);
+  };
+  visit(value);
+  if (geometries.length === 0) throw new Error(`${name} holds no polygon: a region must be a Polygon or MultiPolygon.`);
+  return geometries.map((geometry, i) => ({
+    type: 'Feature',
+    properties: { id: newId(), name: geometries.length > 1 ? `${name} ${i + 1}` : name },
+    geometry,
+  }));
+}
+
+/** Does the lon/lat box of a feature's coordinates overlap a box? */
+export function bboxOverlaps(a: [number, number, number, number], b: [number, number, number, number]): boolean {
+  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}

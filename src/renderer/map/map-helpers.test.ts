@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { lineDiff } from '../util/line-diff.js';
+import { regionsFromGeoJSONText, rectanglePolygon } from './geometry-draw.js';
+import { gridOverlay } from './grid-overlay.js';
+import { taskColourExpression, taskLegend } from './task-colours.js';
+import { tasksBetween } from './task-features.js';
+
+describe('gridOverlay', () => {
+  it('outlines and labels the tiles of the view', () => {
+    const overlay = gridOverlay('africa-10', [36.9, -1.9, 37.6, -1.2]);
+    expect(overlay.tooMany).toBe(false);
+    expect(overlay.labels.map((l) => l.label).sort()).toEqual(['218,74', '218,75']);
+    expect(overlay.outlines.features).toHaveLength(2);
+  });
+
+  it('draws nothing past its cap, and says how many tiles there are', () => {
+    const overlay = gridOverlay('africa-10', [-20, -35, 50, 35], 100);
+    expect(overlay).toMatchObject({ tooMany: true, labels: [] });
+    expect(overlay.count).toBeGreaterThan(100);
+  });
+
+  it('ignores a grid it cannot read', () => {
+    expect(gridOverlay('nonsense', [0, 0, 1, 1]).outlines.features).toEqual([]);
+  });
+});
+
+describe('task colours', () => {
+  it('spreads legend stops from the fewest to the most datasets', () => {
+    expect(taskLegend([3, 11, 7]).map((s) => s.value)).toEqual([3, 5, 7, 9, 11]);
+    expect(taskLegend([4, 4])).toHaveLength(1);
+    expect(taskColourExpression(taskLegend([3, 11]))).toEqual(expect.arrayContaining(['interpolate']));
+  });
+});
+
+describe('drawing and picking', () => {
+  it('makes a closed rectangle from any two corners', () => {
+    expect(rectanglePolygon([2, 1], [0, 3])[0]).toEqual([
+      [0, 1],
+      [2, 1],
+      [2, 3],
+      [0, 3],
+      [0, 1],
+    ]);
+  });
+
+  it('reads the polygons of a GeoJSON file, and refuses what holds none in one sentence', () => {
+    let n = 0;
+    const text = JSON.stringify({
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] } }, { type: 'Feature', geometry: { type: 'Point', coordinates: [0, 0] } }],
+    });
+    expect(regionsFromGeoJSONText(text, 'area', () => `r${++n}`)).toEqual([expect.objectContaining({ properties: { id: 'r1', name: 'area' } })]);
+    expect(() => regionsFromGeoJSONText('{', 'bad', () => 'x')).toThrow('bad is not GeoJSON (it is not valid JSON).');
+    expect(() => regionsFromGeoJSONText('{"type":"Point","coordinates":[0,0]}', 'pt', () => 'x')).toThrow(/holds no polygon/);
+  });
+
+  it('shift-click picks the tiles of the rectangle between two tasks', () => {
+    const tasks = [217, 218, 219].flatMap((x) => [74, 75].map((y) => ({ id: `${x}/${y}`, period: 'P', x, y, datasets: 1, days: 1 })));
+    expect(tasksBetween(tasks, 'P', { x: 217, y: 74 }, { x: 218, y: 75 })).toEqual(['217/74', '217/75', '218/74', '218/75']);
+  });
+});
+
+describe('lineDiff', () => {
+  it('marks added and removed lines', () => {
+    expect(lineDiff('a\nb\nc', 'a\nB\nc')).toEqual([
+      { kind: 'same', text: 'a' },
+      { kind: 'removed', text: 'b' },
+      { kind: 'added', text: 'B' },
+      { kind: 'same', text: 'c' },
+    ]);
+  });
+});

@@ -1,0 +1,105 @@
+/** Planning: the request in flight, its progress, the summary, and the tasks of the current cache. */
+import { create } from 'zustand';
+import { isApiError, type ApiEvent, type PlanTasksRequest, type PlanTasksSummary, type TaskList } from '../../shared/api.js';
+import { api } from '../api/api.js';
+import { useWorkspace } from './workspace-store.js';
+
+/** The control a planning error belongs next to. */
+export type PlanField = 'catalog' | 'collections' | 'grid' | 'frequency' | 'temporalRange' | 'region' | 'plan';
+
+export interface PlanState {
+  status: 'idle' | 'planning' | 'done' | 'error';
+  planId: string | null;
+  progress: { itemsRead: number; datasets: number; tasks: number } | null;
+  summary: PlanTasksSummary | null;
+  error: { field: PlanField; message: string } | null;
+  tasks: TaskList | null;
+  /** The period shown on the map. */
+  period: string | null;
+  /** Counts finished plans: the map fits its view to the tasks of each new one. */
+  planned: number;
+  plan(): Promise<void>;
+  loadTasks(cache: string): Promise<void>;
+  setPeriod(period: string): void;
+  handleEvent(event: ApiEvent): void;
+  clear(): void;
+}
+
+/** Which control a planner message is about, from the words it uses. */
+export function fieldOfPlanError(message: string): PlanField {
+  if (/catalog|STAC|no such file|not found|item/i.test(message)) return 'catalog';
+  if (/input products|collection/i.test(message)) return 'collections';
+  if (/grid|CRS/i.test(message)) return 'grid';
+  if (/frequency/i.test(message)) return 'frequency';
+  if (/temporal|range|year|date|period/i.test(message)) return 'temporalRange';
+  if (/region|geojson|polygon/i.test(message)) return 'region';
+  return 'plan';
+}
+
+let planCounter = 0;
+
+export const usePlan = create<PlanState>()((set, get) => ({
+  status: 'idle',
+  planId: null,
+  progress: null,
+  summary: null,
+  error: null,
+  tasks: null,
+  period: null,
+  planned: 0,
+  plan: async () => {
+    const ws = useWorkspace.getState();
+    const planId = `plan-${++planCounter}-${Date.now()}`;
+    if (!ws.catalog.trim()) {
+      set({ status: 'error', error: { field: 'catalog', message: 'Give a catalogue: a STAC catalogue path or URL, or use the sample.' } });
+      return;
+    }
+    const range = ws.temporalRange.trim();
+    const request: PlanTasksRequest = {
+      planId,
+      catalog: ws.catalog.trim(),
+      inputProducts: ws.collections.map((c) => c.trim()).filter(Boolean),
+      grid: ws.grid,
+      frequency: ws.frequency,
+      ...(/^\d{4}$/.test(range) ? { year: Number(range) } : range ? { temporalRange: range } : {}),
+      ...(ws.regions.length > 0 && { region: { type: 'FeatureCollection', features: ws.regions } }),
+      overwrite: true,
+    };
+    set({ status: 'planning', planId, progress: { itemsRead: 0, datasets: 0, tasks: 0 }, error: null, summary: null });
+    const result = await api().planTasks(request);
+    if (get().planId !== planId) return;
+    if (isApiError(result)) {
+      set({ status: 'error', error: { field: fieldOfPlanError(result.error), message: sentence(result.error) } });
+      return;
+    }
+    set({ status: 'done', summary: result });
+    useWorkspace.getState().update({ cache: result.db, pickedTiles: [] });
+    await get().loadTasks(result.db);
+    set({ planned: get().planned + 1 });
+  },
+  loadTasks: async (cache) => {
+    const result = await api().listTasks(cache);
+    if (isApiError(result)) {
+      set({ tasks: null, error: { field: 'plan', message: sentence(result.error) } });
+      return;
+    }
+    const periods = [...new Set(result.tasks.map((t) => t.period))];
+    const period = get().period;
+    set({ tasks: result, period: period && periods.includes(period) ? period : (periods[0] ?? null) });
+  },
+  setPeriod: (period) => set({ period }),
+  handleEvent: (event) => {
+    if (event.type === 'plan-progress' && event.planId === get().planId) {
+      set({ progress: { itemsRead: event.itemsRead, datasets: event.datasets, tasks: event.tasks } });
+    }
+  },
+  clear: () => set({ status: 'idle', summary: null, error: null, tasks: null, progress: null, period: null }),
+}));
+
+/** A host message as one sentence: capitalised, ending with a full stop. */
+export function sentence(message: string): string {
+  const text = message.trim();
+  if (!text) return 'Something went wrong.';
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?)]$/.test(capital) ? capital : `${capital}.`;
+}

@@ -1,0 +1,156 @@
+// @vitest-environment jsdom
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { PlanTasksSummary, TaskList } from '../../shared/api.js';
+import { setApi } from '../api/api.js';
+import { fakeApi } from '../test-support/fake-api.js';
+import { fieldOfPlanError, sentence, usePlan } from './plan-store.js';
+import { usePreviews } from './preview-store.js';
+import { useRun } from './run-store.js';
+import { defaultProject, useWorkspace } from './workspace-store.js';
+
+const TASKS: TaskList = {
+  db: '/ws/plans/a.db',
+  grid: 'africa-10',
+  frequency: 'annual',
+  temporalRange: '2021--P1Y',
+  catalog: '/c.json',
+  tasks: [
+    { id: '2021--P1Y/218/74', period: '2021--P1Y', x: 218, y: 74, datasets: 27, days: 18 },
+    { id: '2021--P1Y/218/75', period: '2021--P1Y', x: 218, y: 75, datasets: 9, days: 9 },
+  ],
+};
+
+beforeEach(() => {
+  localStorage.clear();
+  useWorkspace.getState().load(defaultProject(), null);
+  usePlan.getState().clear();
+  useRun.setState({ runId: null, status: 'idle', tasks: {}, logs: [], error: null });
+  usePreviews.setState({ layers: [], inspection: null });
+});
+
+describe('workspace store', () => {
+  it('picks, unpicks and adds tiles without duplicates', () => {
+    const ws = useWorkspace.getState();
+    ws.togglePick('a');
+    ws.togglePick('b');
+    ws.togglePick('a');
+    ws.addPicks(['b', 'c']);
+    expect(useWorkspace.getState().pickedTiles).toEqual(['b', 'c']);
+  });
+
+  it('gives the project file content without its actions, and persists it', () => {
+    useWorkspace.getState().update({ name: 'Kenya', catalog: '/c.json' });
+    const project = useWorkspace.getState().project();
+    expect(project.name).toBe('Kenya');
+    expect(Object.values(project).some((v) => typeof v === 'function')).toBe(false);
+    expect(JSON.parse(localStorage.getItem('odc-stats-workspace')!).state.catalog).toBe('/c.json');
+  });
+});
+
+describe('plan store', () => {
+  it('asks for a catalogue next to its field before calling the host', async () => {
+    await usePlan.getState().plan();
+    expect(usePlan.getState().error).toEqual({ field: 'catalog', message: 'Give a catalogue: a STAC catalogue path or URL, or use the sample.' });
+  });
+
+  it('plans the regions, then loads the tasks of the new cache', async () => {
+    let request: unknown;
+    setApi(
+      fakeApi({
+        planTasks: async (r) => {
+          request = r;
+          return { db: TASKS.db } as PlanTasksSummary;
+        },
+        listTasks: async () => TASKS,
+      }),
+    );
+    useWorkspace.getState().update({ catalog: '/c.json', regions: [{ type: 'Feature' }], temporalRange: '2021', pickedTiles: ['old'] });
+    await usePlan.getState().plan();
+    expect(request).toMatchObject({ catalog: '/c.json', year: 2021, region: { type: 'FeatureCollection', features: [{ type: 'Feature' }] } });
+    expect(usePlan.getState()).toMatchObject({ status: 'done', period: '2021--P1Y' });
+    expect(usePlan.getState().tasks?.tasks).toHaveLength(2);
+    expect(useWorkspace.getState()).toMatchObject({ cache: TASKS.db, pickedTiles: [] });
+  });
+
+  it('puts a host error next to the control it is about, as a sentence', async () => {
+    setApi(fakeApi({ planTasks: async () => ({ error: "unknown grid 'mars-10': use one of au-10" }) }));
+    useWorkspace.getState().update({ catalog: '/c.json' });
+    await usePlan.getState().plan();
+    expect(usePlan.getState().error).toEqual({ field: 'grid', message: "Unknown grid 'mars-10': use one of au-10." });
+    expect(fieldOfPlanError('temporal range 2021--PXY is not valid')).toBe('temporalRange');
+    expect(sentence('done.')).toBe('Done.');
+  });
+
+  it('follows the progress of its own plan only', () => {
+    usePlan.setState({ planId: 'p1' });
+    usePlan.getState().handleEvent({ type: 'plan-progress', planId: 'p2', itemsRead: 5, datasets: 5, tasks: 1 });
+    expect(usePlan.getState().progress).toBeNull();
+    usePlan.getState().handleEvent({ type: 'plan-progress', planId: 'p1', itemsRead: 7, datasets: 6, tasks: 2 });
+    expect(usePlan.getState().progress).toEqual({ itemsRead: 7, datasets: 6, tasks: 2 });
+  });
+});
+
+describe('run store', () => {
+  it('refuses to run without picks', async () => {
+    useWorkspace.getState().update({ cache: '/a.db' });
+    await useRun.getState().start();
+    expect(useRun.getState().error).toBe('Pick at least one tile on the map to run.');
+  });
+
+  it('tracks a run through its events and remembers the config it ran', async () => {
+    setApi(fakeApi({ startRun: async () => ({ runId: 'r1', location: '/out' }) }));
+    useWorkspace.getState().update({ cache: '/a.db', pickedTiles: ['T1', 'T2'], configYaml: 'plugin: pq\n' });
+    await useRun.getState().start();
+    expect(useRun.getState()).toMatchObject({ runId: 'r1', status: 'running', tasks: { T1: { state: 'queued' } } });
+    expect(useWorkspace.getState().lastRunConfigYaml).toBe('plugin: pq\n');
+    const run = useRun.getState();
+    run.handleEvent({ type: 'task-started', runId: 'r1', task: 'T1' });
+    run.handleEvent({ type: 'task-progress', runId: 'r1', task: 'T1', stage: 'loading', done: 2, total: 4 });
+    expect(useRun.getState().tasks.T1).toMatchObject({ state: 'running', stage: 'loading', done: 2 });
+    run.handleEvent({ type: 'task-result', runId: 'r1', task: 'T1', status: 'failed', error: 'no datasets readable' });
+    run.handleEvent({ type: 'task-result', runId: 'other', task: 'T2', status: 'finished' });
+    run.handleEvent({ type: 'run-log', runId: 'r1', time: '2021-01-01T00:00:00Z', level: 'error', message: 'T1: failed' });
+    run.handleEvent({ type: 'run-finished', runId: 'r1', summary: { finished: [], skipped: [], failed: [{ task: 'T1', error: 'x' }] } });
+    expect(useRun.getState().tasks).toEqual({ T1: { state: 'failed', stage: 'loading', done: 2, total: 4, error: 'no datasets readable' }, T2: { state: 'cancelled' } });
+    expect(useRun.getState().logs).toHaveLength(1);
+    expect(useRun.getState().status).toBe('cancelled');
+  });
+});
+
+describe('preview store', () => {
+  it('adds RGB and count layers for a finished geomedian, and inspects through the host', async () => {
+    const previewed: string[][] = [];
+    let inspected: unknown;
+    setApi(
+      fakeApi({
+        describeOutput: async (stacItem) => ({ stacItem, task: 'x', bands: ['B02', 'B03', 'B04', 'COUNT'], rgb: ['B04', 'B03', 'B02'], bbox: [0, 0, 1, 1] }),
+        preview: async (r) => {
+          previewed.push(r.bands);
+          return { url: 'data:', coordinates: [[0, 1], [1, 1], [1, 0], [0, 0]], range: { min: 1, max: 9 }, bands: r.bands };
+        },
+        inspect: async (r) => {
+          inspected = r;
+          return [{ stacItem: '/s.json', task: 'x', values: { COUNT: 4 } }];
+        },
+      }),
+    );
+    await usePreviews.getState().addOutput('/s.json', 'T1');
+    expect(usePreviews.getState().layers.map((l) => [l.id, l.visible, !!l.image])).toEqual([
+      ['T1:B04+B03+B02', true, true],
+      ['T1:COUNT', false, true],
+    ]);
+    expect(previewed).toEqual([['B04', 'B03', 'B02'], ['COUNT']]);
+    await usePreviews.getState().inspectAt(1, 2);
+    expect(inspected).toEqual({ stacItems: ['/s.json'], lon: 1, lat: 2 });
+    expect(usePreviews.getState().inspection?.results[0]!.values).toEqual({ COUNT: 4 });
+    // Images are not persisted; the layer choices are.
+    const saved = JSON.parse(localStorage.getItem('odc-stats-previews')!).state.layers;
+    expect(saved[0].image).toBeUndefined();
+    expect(saved[0].bands).toEqual(['B04', 'B03', 'B02']);
+  });
+
+  it('says there is nothing to inspect before a run', async () => {
+    await usePreviews.getState().inspectAt(1, 2);
+    expect(usePreviews.getState().inspection?.error).toMatch(/run a tile first/);
+  });
+});

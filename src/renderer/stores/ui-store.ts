@@ -1,0 +1,32 @@
+/** What the map is doing now: the active tool and what the pointer is over. Not persisted. */
+import { create } from 'zustand';
+
+export type MapTool = 'pan' | 'rectangle' | 'polygon' | 'box' | 'inspect';
+
+export interface HoverInfo {
+  tile: string;
+  period: string;
+  datasets: number;
+  days: number;
+  x: number;
+  y: number;
+}
+
+export interface UiState {
+  tool: MapTool;
+  hover: HoverInfo | null;
+  /** The map's view, lon/lat [west, south, east, north], for the grid overlay and sidebars. */
+  viewBounds: [number, number, number, number] | null;
+  setTool(tool: MapTool): void;
+  setHover(hover: HoverInfo | null): void;
+  setViewBounds(bounds: [number, number, number, number]): void;
+}
+
+export const useUi = create<UiState>()((set) => ({
+  tool: 'pan',
+  hover: null,
+  viewBounds: null,
+  setTool: (tool) => set({ tool }),
+  setHover: (hover) => set({ hover }),
+  setViewBounds: (viewBounds) => set({ viewBounds }),
+}));

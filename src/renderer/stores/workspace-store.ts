@@ -1,0 +1,94 @@
+/**
+ * The workspace: everything the user sets up (catalogue, regions, picked tiles, YAML, output
+ * folder, settings), i.e. the content of a project file. Kept in localStorage so it survives
+ * a reload; saved to and opened from project files through the Api.
+ */
+import { create } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
+import type { Project } from '../../shared/api.js';
+import { presetFor } from '../../shared/plugin-presets.js';
+
+export interface RegionFeature {
+  type: 'Feature';
+  properties: { id: string; name: string };
+  geometry: { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
+}
+
+export function defaultProject(): Project {
+  return {
+    name: 'Untitled project',
+    catalog: '',
+    collections: ['s2_l2a'],
+    grid: 'africa-10',
+    frequency: 'annual',
+    temporalRange: '2021--P1Y',
+    regions: [],
+    cache: null,
+    pickedTiles: [],
+    plugin: 'gm-s2',
+    configYaml: presetFor('gm-s2')!.yaml,
+    lastRunConfigYaml: null,
+    outputLocation: '',
+    settings: { basemapStyleUrl: '', threads: 2 },
+  };
+}
+
+export interface WorkspaceState extends Project {
+  projectPath: string | null;
+  screen: 'start' | 'main';
+  update(patch: Partial<Project>): void;
+  setScreen(screen: 'start' | 'main'): void;
+  /** Replaces the workspace with a project (new, opened or restored). */
+  load(project: Project, projectPath: string | null): void;
+  addRegion(region: RegionFeature): void;
+  removeRegion(id: string): void;
+  /** Picks exactly these tiles (task ids). */
+  setPicks(ids: string[]): void;
+  togglePick(id: string): void;
+  addPicks(ids: string[]): void;
+  /** The project file's content. */
+  project(): Project;
+}
+
+const PROJECT_KEYS = Object.keys(defaultProject()) as Array<keyof Project>;
+
+let regionCounter = 0;
+export function newRegionId(): string {
+  regionCounter += 1;
+  return `region-${Date.now().toString(36)}-${regionCounter}`;
+}
+
+export const useWorkspace = create<WorkspaceState>()(
+  persist(
+    (set, get) => ({
+      ...defaultProject(),
+      projectPath: null,
+      screen: 'start',
+      update: (patch) => set(patch),
+      setScreen: (screen) => set({ screen }),
+      load: (project, projectPath) => set({ ...defaultProject(), ...project, projectPath, screen: 'main' }),
+      addRegion: (region) => set({ regions: [...get().regions, region] }),
+      removeRegion: (id) => set({ regions: get().regions.filter((r) => (r as RegionFeature).properties.id !== id) }),
+      setPicks: (ids) => set({ pickedTiles: [...new Set(ids)] }),
+      togglePick: (id) => {
+        const picked = get().pickedTiles;
+        set({ pickedTiles: picked.includes(id) ? picked.filter((p) => p !== id) : [...picked, id] });
+      },
+      addPicks: (ids) => set({ pickedTiles: [...new Set([...get().pickedTiles, ...ids])] }),
+      project: () => {
+        const state = get();
+        const out: Record<string, unknown> = {};
+        for (const key of PROJECT_KEYS) if (state[key] !== undefined) out[key] = state[key];
+        return out as unknown as Project;
+      },
+    }),
+    {
+      name: 'odc-stats-workspace',
+      storage: createJSONStorage(() => localStorage),
+      partialize: (state) => {
+        const { update: _u, setScreen: _s, load: _l, addRegion: _a, removeRegion: _r, setPicks: _p, togglePick: _t, addPicks: _ap, project: _pr, ...data } = state;
+        return data;
+      },
+    },
+  ),
+);

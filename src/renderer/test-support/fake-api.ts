@@ -1,0 +1,28 @@
+import type { Api, ApiEvent } from '../../shared/api.js';
+
+/** An Api for renderer tests: every method answers what the test set, or a neutral default. */
+export function fakeApi(overrides: Partial<Api> = {}): Api & { emit(event: ApiEvent): void } {
+  const listeners = new Set<(e: ApiEvent) => void>();
+  const api: Api = {
+    version: async () => '0.0.0',
+    hostInfo: async () => ({ version: '0.0.0', workspace: '/ws' }),
+    planTasks: async () => ({ error: 'not set up' }),
+    listTasks: async () => ({ error: 'not set up' }),
+    sampleCatalog: async () => ({ error: 'not set up' }),
+    validateConfig: async () => [],
+    startRun: async () => ({ error: 'not set up' }),
+    cancelRun: async () => true,
+    describeOutput: async () => ({ error: 'not set up' }),
+    preview: async () => ({ error: 'not set up' }),
+    inspect: async () => [],
+    saveProject: async (p) => ({ path: p }),
+    openProject: async () => ({ error: 'not set up' }),
+    recentProjects: async () => [],
+    onEvent: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    ...overrides,
+  };
+  return { ...api, emit: (e) => listeners.forEach((l) => l(e)) };
+}
