@@ -4,7 +4,10 @@ import { demoCommand } from './demo-command.js';
 import { runCommand } from './run-tasks-command.js';
 import { userMessage } from './errors.js';
 import { processIo, type CliIo } from './cli-io.js';
+import { publishTasksCommand } from './publish-tasks-command.js';
 import { saveTasksCommand } from './save-tasks-command.js';
+import { statusCommand } from './status-command.js';
+import { workerCommand } from './worker-command.js';
 import { serveCommand } from './serve-command.js';
 
 export function createProgram(io: CliIo = processIo): Command {
@@ -16,6 +19,9 @@ export function createProgram(io: CliIo = processIo): Command {
     .exitOverride();
   program.addCommand(saveTasksCommand(io));
   program.addCommand(runCommand(io));
+  program.addCommand(publishTasksCommand(io));
+  program.addCommand(workerCommand(io));
+  program.addCommand(statusCommand(io));
   program.addCommand(demoCommand(io));
   program.addCommand(serveCommand(io));
   for (const sub of program.commands) sub.exitOverride().configureOutput(outputTo(io));

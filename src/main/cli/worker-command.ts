@@ -1,0 +1,82 @@
+import os from 'node:os';
+import { Command } from 'commander';
+import { UserError } from '../../shared/errors.js';
+import { mergeRunConfig } from '../../shared/run-config.js';
+import { jsonLinesLog } from '../../worker/sqs/worker-log.js';
+import { DEFAULT_GRACE_PERIOD_SECONDS, DEFAULT_IDLE_POLLS, DEFAULT_WAIT_TIME_SECONDS, runQueueWorker } from '../fleet/queue-worker.js';
+import type { CliIo } from './cli-io.js';
+import { resolveRunConfig, type RunFlags } from './run-tasks-command.js';
+
+interface WorkerFlags extends RunFlags {
+  fromSqs: string;
+  dlq?: string;
+  maxReceive?: string;
+  waitTime: string;
+  idlePolls: string;
+  gracePeriod: string;
+}
+
+export function workerCommand(io: CliIo): Command {
+  return new Command('worker')
+    .description('Headless worker: compute the tasks of an SQS queue one by one until it is drained (JSON log lines on stdout)')
+    .requiredOption('--from-sqs <QUEUE>', 'SQS queue of task messages: a name, URL or ARN')
+    .option('--config <FILE|YAML>', 'run config: a YAML file, or YAML text (plugin, product, output_location, job_queue_max_lease, ...)')
+    .option('--plugin <NAME>', 'plugin name or the path of a plugin module')
+    .option('--plugin-config <FILE|YAML>', 'plugin_config as a file or YAML text; merged key by key into the config')
+    .option('--cog-config <FILE|YAML>', 'cog_opts as a file or YAML text; replaces the config')
+    .option('--location <URI>', 'output location (path, file:// or s3://); {product} and {version} are filled in')
+    .option('--max-processing-time <SECONDS>', 'a task running longer fails')
+    .option('--heartbeat-filepath <FILE>', 'file rewritten with the time while the worker lives, for a liveness probe')
+    .option('--dlq <QUEUE>', "dead-letter queue (default: the config's dlq, else the queue's redrive policy)")
+    .option('--max-receive <N>', 'tries of a message before it goes to the dead-letter queue (default: max_receive, 3)')
+    .option('--wait-time <SECONDS>', 'long-poll wait of each receive, 0 to 20', String(DEFAULT_WAIT_TIME_SECONDS))
+    .option('--idle-polls <N>', 'empty polls in a row before the worker exits, if no message is left in flight either', String(DEFAULT_IDLE_POLLS))
+    .option('--grace-period <SECONDS>', 'on SIGTERM, time the current task has to finish before it is released', String(DEFAULT_GRACE_PERIOD_SECONDS))
+    .option('--overwrite', 'recompute tasks that are finished already')
+    .option('--aws-unsigned', 'read and write S3 without credentials')
+    .option('--public', 'mark S3 outputs public-read (s3_acl: public-read)')
+    .action(async (flags: WorkerFlags) => {
+      let config = await resolveRunConfig(flags);
+      if (flags.maxReceive !== undefined) config = mergeRunConfig(config, { max_receive: count(flags.maxReceive, '--max-receive', 1) });
+      const workerName = `${os.hostname()}:${process.pid}`;
+      const log = jsonLinesLog(workerName, (line) => io.out(line));
+      const stop = new AbortController();
+      const stopNow = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (!stop.signal.aborted) {
+          log.event('warn', 'stop-requested', { signal, gracePeriod: Number(flags.gracePeriod) });
+          stop.abort();
+        } else if (!stopNow.signal.aborted) {
+          log.event('warn', 'stop-now-requested', { signal });
+          stopNow.abort();
+        }
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      try {
+        await runQueueWorker(
+          {
+            queue: flags.fromSqs,
+            config,
+            ...(flags.dlq && { deadLetterQueue: flags.dlq }),
+            waitTimeSeconds: count(flags.waitTime, '--wait-time', 0),
+            idlePolls: count(flags.idlePolls, '--idle-polls', 1),
+            gracePeriodSeconds: count(flags.gracePeriod, '--grace-period', 0),
+            workerName,
+          },
+          { stop: stop.signal, stopNow: stopNow.signal, writeLog: (line) => io.out(line) },
+        );
+      } catch (e) {
+        // Stopped before the first poll (while resolving the queue): a clean stop all the same.
+        if (!(stop.signal.aborted && e instanceof Error && e.name === 'AbortError')) throw e;
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+    });
+}
+
+function count(text: string, option: string, least: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < least) throw new UserError(`invalid ${option} '${text}': expected a whole number of at least ${least}`);
+  return Number(text);
+}
