@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { Api, ApiError, ApiEvent, PlanTasksRequest, SampleCatalogInfo, TaskList } from '../shared/api.js';
 import { formatTaskId } from '../shared/task-id.js';
 import { userMessage } from './cli/errors.js';
+import { queueStatus } from './fleet/queue-status.js';
 import { saveTasks } from './planner/save-tasks.js';
+import { publishTasks } from './publish/publish-tasks.js';
 import { describeOutput, inspectOutputs, previewOutput } from './preview/outputs.js';
 import { nodeWorkerSpawner } from './run/node-worker.js';
 import { RunMonitor } from './run/run-monitor.js';
@@ -73,6 +75,27 @@ export function createApiService(options: ApiServiceOptions = { workspace: path.
     saveProject: (file, project) => asUserError(async () => ({ path: await projects.save(file, project) })),
     openProject: (file) => asUserError(() => projects.open(file)),
     recentProjects: () => projects.recent(),
+    publishTasks: (request) =>
+      asUserError(async () => {
+        const { queueUrl, cacheUri, found, tasks, sent, failed } = await publishTasks({
+          cache: request.cache,
+          queue: request.queue,
+          ...(request.cacheUri?.trim() && { cacheUri: request.cacheUri.trim() }),
+          ...(request.selectors && { selectors: request.selectors }),
+          ...(request.dryrun && { dryrun: true }),
+        });
+        return { ...(queueUrl && { queueUrl }), cacheUri, found, tasks, sent, failed };
+      }),
+    queueStatus: (queue) =>
+      asUserError(async () => {
+        const status = await queueStatus(queue);
+        return {
+          queueUrl: status.queueUrl,
+          visible: status.visible,
+          inFlight: status.inFlight,
+          ...(status.deadLetter && { deadLetter: { visible: status.deadLetter.visible, inFlight: status.deadLetter.inFlight } }),
+        };
+      }),
     onEvent: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

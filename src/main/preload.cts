@@ -17,6 +17,8 @@ const channels = {
   saveProject: 'odc-stats:save-project',
   openProject: 'odc-stats:open-project',
   recentProjects: 'odc-stats:recent-projects',
+  publishTasks: 'odc-stats:publish-tasks',
+  queueStatus: 'odc-stats:queue-status',
 } as const;
 const eventChannel = 'odc-stats:event';
 
@@ -35,6 +37,8 @@ const api: Api = {
   saveProject: (file, project) => ipcRenderer.invoke(channels.saveProject, file, project),
   openProject: (file) => ipcRenderer.invoke(channels.openProject, file),
   recentProjects: () => ipcRenderer.invoke(channels.recentProjects),
+  publishTasks: (request) => ipcRenderer.invoke(channels.publishTasks, request),
+  queueStatus: (queue) => ipcRenderer.invoke(channels.queueStatus, queue),
   onEvent: (listener) => {
     const forward = (_event: IpcRendererEvent, apiEvent: ApiEvent) => listener(apiEvent);
     ipcRenderer.on(eventChannel, forward);

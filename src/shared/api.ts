@@ -208,6 +208,41 @@ export interface HostInfo {
   workspace: string;
 }
 
+/** Publishing a planned run to an SQS queue for a fleet of workers (`odc-stats publish-tasks`). */
+export interface PublishTasksRequest {
+  /** The task cache: a local path (uploaded to `cacheUri` first) or an s3:// URI. */
+  cache: string;
+  /** A queue name, URL or ARN. */
+  queue: string;
+  /** Where a local cache goes on S3: s3://BUCKET/PATH/NAME.db. */
+  cacheUri?: string;
+  /** Task ids (PERIOD/X/Y) or other selectors; none = every task. */
+  selectors?: string[];
+  /** Only say what would be sent (the confirmation step). */
+  dryrun?: boolean;
+}
+
+export interface PublishTasksSummary {
+  queueUrl?: string;
+  cacheUri: string;
+  /** Tasks in the cache, and those selected. */
+  found: number;
+  tasks: number;
+  sent: number;
+  failed: Array<{ task: string; error: string }>;
+}
+
+export interface QueueCountsSummary {
+  visible: number;
+  inFlight: number;
+}
+
+export interface QueueStatusSummary extends QueueCountsSummary {
+  queueUrl: string;
+  /** The dead-letter queue's counts, when the queue has one. */
+  deadLetter?: QueueCountsSummary;
+}
+
 export interface Api {
   version(): Promise<string>;
   hostInfo(): Promise<HostInfo>;
@@ -225,6 +260,8 @@ export interface Api {
   saveProject(path: string, project: Project): Promise<{ path: string } | ApiError>;
   openProject(path: string): Promise<{ path: string; project: Project } | ApiError>;
   recentProjects(): Promise<RecentProject[]>;
+  publishTasks(request: PublishTasksRequest): Promise<PublishTasksSummary | ApiError>;
+  queueStatus(queue: string): Promise<QueueStatusSummary | ApiError>;
   /** Subscribes to the host's events; returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void;
 }
@@ -248,6 +285,8 @@ export const API_CHANNELS = {
   saveProject: 'odc-stats:save-project',
   openProject: 'odc-stats:open-project',
   recentProjects: 'odc-stats:recent-projects',
+  publishTasks: 'odc-stats:publish-tasks',
+  queueStatus: 'odc-stats:queue-status',
 } as const satisfies Record<ApiMethod, string>;
 
 /** The IPC channel on which the main process sends ApiEvents to the window. */

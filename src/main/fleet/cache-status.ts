@@ -5,7 +5,7 @@ import { sinkFor } from '../../worker/output/sink.js';
 import { listS3Keys, parseS3Uri } from '../io/s3.js';
 import { prepareRun } from '../run/task-builder.js';
 import type { TaskRow } from '../taskcache/task-cache.js';
-import { openExistingTaskCache } from './task-cache-source.js';
+import { openTaskCache } from '../run/open-task-cache.js';
 
 export interface CacheStatusRequest {
   /** The task cache: a path or an s3:// URI. */
@@ -36,7 +36,7 @@ export async function cacheStatus(request: CacheStatusRequest, control: { signal
   const { config } = request;
   const { product, location } = await prepareRun(config);
   const unsigned = config.aws_unsigned ?? false;
-  const cache = await openExistingTaskCache(request.cache, { unsigned });
+  const cache = await openTaskCache(request.cache, { unsigned });
   let rows: TaskRow[];
   try {
     rows = selectTasks(cache.tasks(), (request.selectors ?? []).map(parseTaskSelector));

@@ -12,7 +12,7 @@ import { nodeWorkerSpawner } from '../run/node-worker.js';
 import { prepareRun, workerTaskFor, type RunSetup } from '../run/task-builder.js';
 import type { SpawnWorker } from '../run/worker-pool.js';
 import type { TaskCache, TaskCacheMeta } from '../taskcache/task-cache.js';
-import { openExistingTaskCache } from './task-cache-source.js';
+import { openTaskCache } from '../run/open-task-cache.js';
 import { TaskProcess } from './task-process.js';
 
 export interface QueueWorkerOptions {
@@ -102,7 +102,7 @@ class TaskCaches {
   async taskOf(message: TaskMessage): Promise<WorkerTask> {
     let opening = this.open.get(message.filedb);
     if (!opening) {
-      opening = openExistingTaskCache(message.filedb, { unsigned: this.setup.config.aws_unsigned ?? false }).then((cache) => ({ cache, meta: cache.meta() }));
+      opening = openTaskCache(message.filedb, { unsigned: this.setup.config.aws_unsigned ?? false }).then((cache) => ({ cache, meta: cache.meta() }));
       this.open.set(message.filedb, opening);
       // A cache that could not be opened is tried afresh by the next message that names it.
       opening.catch(() => this.open.delete(message.filedb));

@@ -76,12 +76,13 @@ export async function* listS3Keys(
 }
 
 /** The one-line UserError for a failed S3 request; aborts and UserErrors pass through. */
-export function s3ReadError(error: unknown, uri: string): unknown {
+/** A one-line UserError for a failed S3 read; `what` names the missing thing ('catalogue', 'task cache'). */
+export function s3ReadError(error: unknown, uri: string, what = 'catalogue'): unknown {
   if (error instanceof UserError || (error instanceof Error && error.name === 'AbortError')) return error;
   const name = error instanceof Error ? error.name : '';
   const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
   const code = (error as { code?: unknown }).code;
-  if (name === 'NoSuchKey' || (name === 'NotFound' && status === 404)) return new UserError(`catalogue not found: ${uri}`);
+  if (name === 'NoSuchKey' || (name === 'NotFound' && status === 404)) return new UserError(`${what} not found: ${uri}`);
   if (name === 'NoSuchBucket') return new UserError(`cannot read ${uri}: the bucket '${parseS3Uri(uri).bucket}' does not exist`);
   if (name === 'AccessDenied' || status === 403) return new UserError(`cannot read ${uri}: access denied`);
   if (name === 'CredentialsProviderError') {

@@ -6,7 +6,7 @@ import { resolveQueueUrl } from '../../worker/sqs/queue-url.js';
 import { createSqsClient } from '../../worker/sqs/sqs-client.js';
 import { renderTaskMessage } from '../../worker/sqs/task-message.js';
 import { parseS3Uri } from '../io/s3.js';
-import { openExistingTaskCache } from '../fleet/task-cache-source.js';
+import { openTaskCache } from '../run/open-task-cache.js';
 import type { TaskRow } from '../taskcache/task-cache.js';
 import { readRegionFile, tasksInRegion } from './region-filter.js';
 import { sendMessages, type OutgoingMessage } from './send-messages.js';
@@ -69,7 +69,7 @@ export async function publishTasks(request: PublishRequest, control: PublishCont
       ? polygonalFromGeoJSON(request.region)
       : undefined;
 
-  const cache = await openExistingTaskCache(request.cache);
+  const cache = await openTaskCache(request.cache);
   let rows: TaskRow[];
   let found: number;
   try {

@@ -20,7 +20,7 @@ export async function openTaskCache(uri: string, options: { unsigned?: boolean }
   let local = downloaded.get(uri);
   if (!local) {
     const { bucket, key } = parseS3Uri(uri);
-    if (!key) throw new UserError(`not a task cache URI: ${uri} (expected s3://bucket/path/NAME.db)`);
+    if (!key || key.endsWith('/')) throw new UserError(`not a task cache URI: ${uri} (expected s3://bucket/path/NAME.db)`);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'odc-stats-cache-'));
     local = path.join(dir, path.basename(key));
     try {
@@ -28,7 +28,7 @@ export async function openTaskCache(uri: string, options: { unsigned?: boolean }
       await pipeline(response.Body as Readable, createWriteStream(local));
     } catch (e) {
       await fs.rm(dir, { recursive: true, force: true });
-      throw s3ReadError(e, uri);
+      throw s3ReadError(e, uri, 'task cache');
     }
     downloaded.set(uri, local);
   }

@@ -26,6 +26,8 @@ function fakeApi(): Api & { push(e: ApiEvent): void } {
     saveProject: echo('saveProject'),
     openProject: echo('openProject'),
     recentProjects: async () => [],
+    publishTasks: echo('publishTasks'),
+    queueStatus: echo('queueStatus'),
     onEvent: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);

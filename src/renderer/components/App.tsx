@@ -3,6 +3,7 @@ import { usePlan } from '../stores/plan-store.js';
 import { usePreviews } from '../stores/preview-store.js';
 import { useWorkspace } from '../stores/workspace-store.js';
 import { Inspector } from './Inspector.js';
+import { CloudPanel } from './CloudPanel.js';
 import { LayersPanel } from './LayersPanel.js';
 import { MapToolbar, TaskLegend } from './MapOverlays.js';
 import { MapView } from './MapView.js';
@@ -34,6 +35,7 @@ function Workbench() {
           <TilesPanel />
           <RunPanel />
           <LayersPanel />
+          <CloudPanel />
         </aside>
         <main className="map-area">
           <MapView />

@@ -18,6 +18,8 @@ export function fakeApi(overrides: Partial<Api> = {}): Api & { emit(event: ApiEv
     saveProject: async (p) => ({ path: p }),
     openProject: async () => ({ error: 'not set up' }),
     recentProjects: async () => [],
+    publishTasks: async () => ({ error: 'not set up' }),
+    queueStatus: async () => ({ error: 'not set up' }),
     onEvent: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);
