@@ -141,6 +141,22 @@ describe('the desktop app in a browser (web host, sample catalogue)', () => {
     await page.mouse.move(b.x, b.y, { steps: 8 });
     await page.mouse.up();
     await page.getByRole('list', { name: 'Regions' }).getByRole('listitem').first().waitFor();
+    // Edit: drag the north-east corner's handle a little further north-west.
+    await page.getByRole('button', { name: 'Edit region' }).click();
+    await waitForMapIdle();
+    const corner = await pointOf(37.6, -1.2);
+    const moved = await pointOf(37.5, -1.1);
+    await page.mouse.move(corner.x, corner.y);
+    await page.mouse.down();
+    await page.mouse.move(moved.x, moved.y, { steps: 6 });
+    await page.mouse.up();
+    const ring = await page.evaluate(() => {
+      const saved = JSON.parse(localStorage.getItem('odc-stats-workspace')!) as { state: { regions: Array<{ geometry: { coordinates: number[][][] } }> } };
+      return saved.state.regions[0]!.geometry.coordinates[0]!;
+    });
+    expect(ring[2]![0]).toBeCloseTo(37.5, 2);
+    expect(ring[2]![1]).toBeCloseTo(-1.1, 2);
+    expect(ring[0]).toEqual(ring[4]);
     await page.getByRole('button', { name: 'Pan / pick' }).click();
     await shot('03-region-drawn');
 

@@ -7,6 +7,7 @@ const TOOLS: Array<{ tool: MapTool; label: string; key: string }> = [
   { tool: 'pan', label: 'Pan / pick', key: 'V' },
   { tool: 'rectangle', label: 'Rectangle', key: 'R' },
   { tool: 'polygon', label: 'Polygon', key: 'P' },
+  { tool: 'edit', label: 'Edit region', key: 'E' },
   { tool: 'box', label: 'Box pick', key: 'B' },
   { tool: 'inspect', label: 'Inspect', key: 'I' },
 ];

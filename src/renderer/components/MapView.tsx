@@ -9,13 +9,13 @@ import type { FeatureCollection } from 'geojson';
 import { useEffect, useRef, useState } from 'react';
 import { gridOverlay } from '../map/grid-overlay.js';
 import { offlineStyle } from '../map/basemap.js';
-import { rectanglePolygon, regionFeature, type LonLat } from '../map/geometry-draw.js';
+import { moveVertex, rectanglePolygon, regionFeature, regionVertices, type LonLat, type VertexPath } from '../map/geometry-draw.js';
 import { featuresBBox, taskFeatures, tasksBetween } from '../map/task-features.js';
 import { taskColourExpression, taskLegend } from '../map/task-colours.js';
 import { usePlan } from '../stores/plan-store.js';
 import { usePreviews } from '../stores/preview-store.js';
 import { useUi, type MapTool } from '../stores/ui-store.js';
-import { newRegionId, useWorkspace } from '../stores/workspace-store.js';
+import { newRegionId, useWorkspace, type RegionFeature } from '../stores/workspace-store.js';
 
 declare global {
   interface Window {
@@ -26,7 +26,7 @@ declare global {
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
-const TOOL_KEYS: Record<string, MapTool> = { v: 'pan', r: 'rectangle', p: 'polygon', b: 'box', i: 'inspect' };
+const TOOL_KEYS: Record<string, MapTool> = { v: 'pan', r: 'rectangle', p: 'polygon', e: 'edit', b: 'box', i: 'inspect' };
 
 export function MapView() {
   const container = useRef<HTMLDivElement>(null);
@@ -142,7 +142,14 @@ export function MapView() {
     const map = mapRef.current;
     if (!map || !ready) return;
     (map.getSource('regions') as GeoJSONSource).setData({ type: 'FeatureCollection', features: regions as FeatureCollection['features'] });
+    (map.getSource('region-vertices') as GeoJSONSource).setData({ type: 'FeatureCollection', features: regionVertices(regions as RegionFeature[]) });
   }, [ready, regions]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !ready) return;
+    map.setLayoutProperty('region-vertices', 'visibility', tool === 'edit' ? 'visible' : 'none');
+  }, [ready, tool]);
 
   // Preview layers: an image source and raster layer each, under the task outlines.
   useEffect(() => {
@@ -197,15 +204,27 @@ export function MapView() {
       );
     const lngLat = (e: MapMouseEvent): LonLat => [e.lngLat.lng, e.lngLat.lat];
     const dragTool = tool === 'rectangle' || tool === 'box';
-    if (dragTool) map.dragPan.disable();
+    if (dragTool || tool === 'edit') map.dragPan.disable();
     else map.dragPan.enable();
+    let editing: (VertexPath & { id: string }) | null = null;
 
     const onDown = (e: MapMouseEvent) => {
+      if (tool === 'edit') {
+        const handle = map.queryRenderedFeatures(e.point, { layers: ['region-vertices'] })[0];
+        if (handle) editing = handle.properties as VertexPath & { id: string };
+        return;
+      }
       if (!dragTool) return;
       e.preventDefault();
       draft.current = { kind: tool, start: lngLat(e) };
     };
     const onMove = (e: MapMouseEvent) => {
+      if (editing) {
+        const ws = useWorkspace.getState();
+        const region = (ws.regions as RegionFeature[]).find((r) => r.properties.id === editing!.id);
+        if (region) ws.reshapeRegion(region.properties.id, moveVertex(region.geometry, editing, lngLat(e)));
+        return;
+      }
       const d = draft.current;
       if (d && d.kind !== 'polygon') showDraft(rectanglePolygon(d.start, lngLat(e)));
       else if (d && d.kind === 'polygon') showDraft(null, [...d.points, lngLat(e)]);
@@ -220,6 +239,7 @@ export function MapView() {
       }
     };
     const onUp = (e: MapMouseEvent) => {
+      editing = null;
       const d = draft.current;
       if (!d || d.kind === 'polygon') return;
       draft.current = null;
@@ -302,7 +322,7 @@ export function MapView() {
 
   return (
     <div className="map-wrap">
-      <div ref={container} className="map" data-testid="map" tabIndex={0} aria-label="Map. Keys: V pan, R rectangle, P polygon, B box pick, I inspect, Escape cancels, Enter ends a polygon" />
+      <div ref={container} className="map" data-testid="map" tabIndex={0} aria-label="Map. Keys: V pan, R rectangle, P polygon, E edit region vertices, B box pick, I inspect, Escape cancels, Enter ends a polygon" />
       {gridNote && <div className="map-note" role="status">{gridNote}</div>}
       {hover && hoverPoint && (
         <div className="hover-card" data-testid="hover-card" style={{ left: hoverPoint.x + 14, top: hoverPoint.y + 14 }}>
@@ -318,7 +338,7 @@ export function MapView() {
 }
 
 function addOverlayLayers(map: maplibregl.Map): void {
-  for (const id of ['grid', 'tasks', 'regions', 'draft', 'inspect']) {
+  for (const id of ['grid', 'tasks', 'regions', 'region-vertices', 'draft', 'inspect']) {
     if (!map.getSource(id)) map.addSource(id, { type: 'geojson', data: EMPTY });
   }
   map.addLayer({ id: 'tasks-fill', type: 'fill', source: 'tasks', paint: { 'fill-color': '#41b6c4', 'fill-opacity': 0.45 } });
@@ -333,6 +353,13 @@ function addOverlayLayers(map: maplibregl.Map): void {
   });
   map.addLayer({ id: 'regions-fill', type: 'fill', source: 'regions', paint: { 'fill-color': '#d95f0e', 'fill-opacity': 0.08 } });
   map.addLayer({ id: 'regions-line', type: 'line', source: 'regions', paint: { 'line-color': '#d95f0e', 'line-width': 2, 'line-dasharray': [3, 1.5] } });
+  map.addLayer({
+    id: 'region-vertices',
+    type: 'circle',
+    source: 'region-vertices',
+    layout: { visibility: 'none' },
+    paint: { 'circle-radius': 6, 'circle-color': '#ffffff', 'circle-stroke-color': '#d95f0e', 'circle-stroke-width': 2 },
+  });
   map.addLayer({ id: 'draft-fill', type: 'fill', source: 'draft', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#3182bd', 'fill-opacity': 0.15 } });
   map.addLayer({ id: 'draft-line', type: 'line', source: 'draft', paint: { 'line-color': '#3182bd', 'line-width': 2, 'line-dasharray': [2, 1] } });
   map.addLayer({

@@ -19,6 +19,11 @@ export function PlanPanel() {
   const fileInput = useRef<HTMLInputElement>(null);
   const errorFor = (field: PlanField) => (plan.error?.field === field ? plan.error.message : null);
   const describedBy = (field: PlanField) => (plan.error?.field === field ? `plan-error-${field}` : undefined);
+  /** A changed control no longer shows the error that was about its old value. */
+  const edit = (field: PlanField, patch: Parameters<typeof ws.update>[0]) => {
+    ws.update(patch);
+    usePlan.getState().dismissError(field);
+  };
   const periods = plan.tasks ? [...new Set(plan.tasks.tasks.map((t) => t.period))] : [];
 
   const useSample = async () => {
@@ -30,6 +35,7 @@ export function PlanPanel() {
       return;
     }
     ws.update({ catalog: sample.catalog, collections: [sample.collection], grid: 'africa-10', frequency: 'annual', temporalRange: '2021--P1Y' });
+    usePlan.getState().dismissError('catalog');
     const [w, s, e, n] = sample.bbox;
     window.odcStatsMap?.fitBounds([w, s, e, n], { padding: 40, duration: 0 });
   };
@@ -55,7 +61,7 @@ export function PlanPanel() {
           placeholder="catalog.json, s3://…, https://…/stac"
           aria-invalid={!!errorFor('catalog')}
           aria-describedby={describedBy('catalog')}
-          onChange={(e) => ws.update({ catalog: e.target.value })}
+          onChange={(e) => edit('catalog', { catalog: e.target.value })}
         />
         <button type="button" onClick={() => void useSample()} disabled={sampleBusy} title="Write the embedded synthetic Sentinel-2 catalogue into the workspace and use it">
           {sampleBusy ? 'Writing…' : 'Use sample'}
@@ -68,14 +74,14 @@ export function PlanPanel() {
         id="collections"
         value={ws.collections.join(', ')}
         aria-describedby={describedBy('collections')}
-        onChange={(e) => ws.update({ collections: e.target.value.split(',').map((c) => c.trim()) })}
+        onChange={(e) => edit('collections', { collections: e.target.value.split(',').map((c) => c.trim()) })}
       />
       <FieldError id="plan-error-collections" message={errorFor('collections')} />
 
       <div className="grid-2">
         <div>
           <label htmlFor="grid">Grid</label>
-          <input id="grid" list="grid-names" value={ws.grid} aria-describedby={describedBy('grid')} onChange={(e) => ws.update({ grid: e.target.value })} />
+          <input id="grid" list="grid-names" value={ws.grid} aria-describedby={describedBy('grid')} onChange={(e) => edit('grid', { grid: e.target.value })} />
           <datalist id="grid-names">
             {GRID_NAMES.map((g) => (
               <option key={g} value={g} />
@@ -84,7 +90,7 @@ export function PlanPanel() {
         </div>
         <div>
           <label htmlFor="frequency">Frequency</label>
-          <select id="frequency" value={ws.frequency} onChange={(e) => ws.update({ frequency: e.target.value })}>
+          <select id="frequency" value={ws.frequency} onChange={(e) => edit('frequency', { frequency: e.target.value })}>
             {FREQUENCIES.map((f) => (
               <option key={f}>{f}</option>
             ))}
@@ -95,7 +101,7 @@ export function PlanPanel() {
       <FieldError id="plan-error-frequency" message={errorFor('frequency')} />
 
       <label htmlFor="range">Temporal range (e.g. 2021--P1Y, or a year)</label>
-      <input id="range" value={ws.temporalRange} aria-describedby={describedBy('temporalRange')} onChange={(e) => ws.update({ temporalRange: e.target.value })} />
+      <input id="range" value={ws.temporalRange} aria-describedby={describedBy('temporalRange')} onChange={(e) => edit('temporalRange', { temporalRange: e.target.value })} />
       <FieldError id="plan-error-temporalRange" message={errorFor('temporalRange')} />
 
       <h3>Regions</h3>

@@ -168,3 +168,13 @@ describe('CloudPanel', () => {
     expect(screen.getByLabelText('SQS queue (name or URL)').getAttribute('aria-describedby')).toBe('cloud-error');
   });
 });
+
+describe('PlanPanel errors', () => {
+  it('forgets the catalogue error once the catalogue is changed', async () => {
+    render(<PlanPanel />);
+    fireEvent.click(screen.getByRole('button', { name: 'Plan tasks' }));
+    await screen.findByRole('alert');
+    fireEvent.change(screen.getByLabelText('Catalogue (STAC path or URL)'), { target: { value: '/data/catalog.json' } });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});

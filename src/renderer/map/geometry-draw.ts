@@ -54,3 +54,43 @@ export function regionsFromGeoJSONText(text: string, name: string, newId: () => 
 export function bboxOverlaps(a: [number, number, number, number], b: [number, number, number, number]): boolean {
   return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
 }
+
+/** Where a vertex is in a region's geometry: polygon (0 for a Polygon), ring, vertex. */
+export interface VertexPath {
+  polygon: number;
+  ring: number;
+  vertex: number;
+}
+
+function polygonsOf(geometry: RegionFeature['geometry']): number[][][][] {
+  return geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+}
+
+/** Every vertex of the regions as a point, the closing repeat of each ring left out, for edit handles. */
+export function regionVertices(regions: RegionFeature[]): Array<{ type: 'Feature'; properties: VertexPath & { id: string }; geometry: { type: 'Point'; coordinates: number[] } }> {
+  const out: ReturnType<typeof regionVertices> = [];
+  for (const region of regions) {
+    polygonsOf(region.geometry).forEach((rings, polygon) =>
+      rings.forEach((ring, r) =>
+        ring.slice(0, -1).forEach((position, vertex) =>
+          out.push({ type: 'Feature', properties: { id: region.properties.id, polygon, ring: r, vertex }, geometry: { type: 'Point', coordinates: position } }),
+        ),
+      ),
+    );
+  }
+  return out;
+}
+
+/** The geometry with one vertex moved; moving the first vertex moves the ring's closing repeat too. */
+export function moveVertex(geometry: RegionFeature['geometry'], at: VertexPath, to: LonLat): RegionFeature['geometry'] {
+  const polygons = polygonsOf(geometry).map((rings, p) =>
+    rings.map((ring, r) => {
+      if (p !== at.polygon || r !== at.ring) return ring;
+      const moved = ring.map((position) => [...position]);
+      moved[at.vertex] = [...to];
+      if (at.vertex === 0) moved[moved.length - 1] = [...to];
+      return moved;
+    }),
+  );
+  return geometry.type === 'Polygon' ? { type: 'Polygon', coordinates: polygons[0]! } : { type: 'MultiPolygon', coordinates: polygons };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lineDiff } from '../util/line-diff.js';
-import { regionsFromGeoJSONText, rectanglePolygon } from './geometry-draw.js';
+import { moveVertex, rectanglePolygon, regionFeature, regionsFromGeoJSONText, regionVertices } from './geometry-draw.js';
 import { gridOverlay } from './grid-overlay.js';
 import { taskColourExpression, taskLegend } from './task-colours.js';
 import { tasksBetween } from './task-features.js';
@@ -68,5 +68,35 @@ describe('lineDiff', () => {
       { kind: 'added', text: 'B' },
       { kind: 'same', text: 'c' },
     ]);
+  });
+});
+
+describe('editing region vertices', () => {
+  const square = regionFeature('r1', 'Square', rectanglePolygon([36, -2], [37, -1]));
+
+  it('offers one handle per vertex, without the closing repeat', () => {
+    const handles = regionVertices([square]);
+    expect(handles.map((h) => h.geometry.coordinates)).toEqual([
+      [36, -2],
+      [37, -2],
+      [37, -1],
+      [36, -1],
+    ]);
+    expect(handles[2]!.properties).toEqual({ id: 'r1', polygon: 0, ring: 0, vertex: 2 });
+  });
+
+  it('moves one vertex, and the closing repeat with the first', () => {
+    const moved = moveVertex(square.geometry, { polygon: 0, ring: 0, vertex: 2 }, [37.5, -0.5]);
+    expect(moved).toEqual({ type: 'Polygon', coordinates: [[[36, -2], [37, -2], [37.5, -0.5], [36, -1], [36, -2]]] });
+    const first = moveVertex(square.geometry, { polygon: 0, ring: 0, vertex: 0 }, [35.5, -2.5]);
+    expect(first.coordinates[0]).toEqual([[35.5, -2.5], [37, -2], [37, -1], [36, -1], [35.5, -2.5]]);
+    expect(square.geometry.coordinates[0]![0]).toEqual([36, -2]); // the original is left as it was
+  });
+
+  it('moves a vertex of the second polygon of a MultiPolygon', () => {
+    const multi = { type: 'MultiPolygon' as const, coordinates: [rectanglePolygon([0, 0], [1, 1]), rectanglePolygon([2, 2], [3, 3])] };
+    const moved = moveVertex(multi, { polygon: 1, ring: 0, vertex: 1 }, [4, 2]);
+    expect(moved.coordinates[1]![0]![1]).toEqual([4, 2]);
+    expect(moved.coordinates[0]).toEqual(multi.coordinates[0]);
   });
 });

@@ -22,6 +22,8 @@ export interface PlanState {
   loadTasks(cache: string): Promise<void>;
   setPeriod(period: string): void;
   handleEvent(event: ApiEvent): void;
+  /** Forgets the error shown next to `field`, once the user has changed that control. */
+  dismissError(field: PlanField): void;
   clear(): void;
 }
 
@@ -92,6 +94,9 @@ export const usePlan = create<PlanState>()((set, get) => ({
     if (event.type === 'plan-progress' && event.planId === get().planId) {
       set({ progress: { itemsRead: event.itemsRead, datasets: event.datasets, tasks: event.tasks } });
     }
+  },
+  dismissError: (field) => {
+    if (get().error?.field === field) set({ error: null, status: get().status === 'error' ? 'idle' : get().status });
   },
   clear: () => set({ status: 'idle', summary: null, error: null, tasks: null, progress: null, period: null }),
 }));

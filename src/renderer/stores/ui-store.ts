@@ -1,7 +1,7 @@
 /** What the map is doing now: the active tool and what the pointer is over. Not persisted. */
 import { create } from 'zustand';
 
-export type MapTool = 'pan' | 'rectangle' | 'polygon' | 'box' | 'inspect';
+export type MapTool = 'pan' | 'rectangle' | 'polygon' | 'edit' | 'box' | 'inspect';
 
 export interface HoverInfo {
   tile: string;

@@ -42,6 +42,8 @@ export interface WorkspaceState extends Project {
   load(project: Project, projectPath: string | null): void;
   addRegion(region: RegionFeature): void;
   removeRegion(id: string): void;
+  /** Replaces a region's geometry (its vertices edited on the map). */
+  reshapeRegion(id: string, geometry: RegionFeature['geometry']): void;
   /** Picks exactly these tiles (task ids). */
   setPicks(ids: string[]): void;
   togglePick(id: string): void;
@@ -68,6 +70,8 @@ export const useWorkspace = create<WorkspaceState>()(
       setScreen: (screen) => set({ screen }),
       load: (project, projectPath) => set({ ...defaultProject(), ...project, projectPath, screen: 'main' }),
       addRegion: (region) => set({ regions: [...get().regions, region] }),
+      reshapeRegion: (id, geometry) =>
+        set({ regions: get().regions.map((r) => ((r as RegionFeature).properties.id === id ? { ...(r as RegionFeature), geometry } : r)) }),
       removeRegion: (id) => set({ regions: get().regions.filter((r) => (r as RegionFeature).properties.id !== id) }),
       setPicks: (ids) => set({ pickedTiles: [...new Set(ids)] }),
       togglePick: (id) => {
