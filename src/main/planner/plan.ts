@@ -77,9 +77,10 @@ export async function planTasks(
   let maxSolar = -Infinity;
   const wholeHistoryPlaceholder: Period = { start: 0, end: 0, label: 'all' };
 
+  const bbox = catalogueBBox(request);
   const query = {
     collections: request.collections,
-    ...(catalogueBBox(request) && { bbox: catalogueBBox(request) }),
+    ...(bbox && { bbox }),
     ...(request.range && {
       // Solar time is up to ±14 h away from UTC: widen the search so that no dataset whose
       // local day falls in the range is missed; periodsOf() applies the exact bounds.

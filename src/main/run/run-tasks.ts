@@ -97,9 +97,10 @@ export async function runTasks(
       if (r.status === 'failed') summary.failed.push({ task: r.key, error: r.error });
       else summary[r.status].push(r.key);
     }
+    const answered = new Set(results.map((r) => r.key));
     for (const job of tasks) {
       const key = formatTaskId(job.id);
-      if (!results.some((r) => r.key === key)) summary.failed.push({ task: key, error: 'not run (cancelled)' });
+      if (!answered.has(key)) summary.failed.push({ task: key, error: 'not run (cancelled)' });
     }
     return summary;
   } finally {

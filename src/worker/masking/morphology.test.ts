@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../shared/errors.js';
-import { closing, dilation, diskHalfWidths, erosion, maskCleanup, opening, parseMaskFilters, type MaskFilter } from './morphology.js';
+import { closing, dilation, diskHalfWidths, erosion, filtersReach, maskCleanup, opening, parseMaskFilters, type MaskFilter } from './morphology.js';
 
 interface Picture {
   mask: Uint8Array;
@@ -282,5 +282,14 @@ describe('parseMaskFilters', () => {
     expect(messageOf([['dilation', -1]])).toContain('cloud_filters.cloud[0]: the radius of dilation must be a whole number of pixels, 0 or more, got -1');
     expect(messageOf([['dilation', 1.5]])).toContain('got 1.5');
     expect(messageOf([['dilation', '5']])).toContain('got "5"');
+  });
+});
+
+describe('filtersReach', () => {
+  it('counts opening and closing twice, dilation and erosion once', () => {
+    // odc-stats' S2 default: opening 2 (2 + 2) then dilation 5 → 9 pixels.
+    expect(filtersReach([['opening', 2], ['dilation', 5]])).toBe(9);
+    expect(filtersReach([['closing', 1], ['erosion', 3]])).toBe(5);
+    expect(filtersReach([])).toBe(0);
   });
 });

@@ -65,6 +65,15 @@ const PACKED_OPERATIONS: Readonly<Record<MorphologyOperation, (rows: PackedRows,
 };
 
 /**
+ * How many pixels away a chain of filters can change a pixel: opening and closing reach twice
+ * their radius (an erosion and a dilation), the others once. The margin a block needs for its
+ * inner pixels to come out as on the whole image.
+ */
+export function filtersReach(filters: readonly MaskFilter[]): number {
+  return filters.reduce((reach, [operation, radius]) => reach + (operation === 'opening' || operation === 'closing' ? 2 * radius : radius), 0);
+}
+
+/**
  * The filters applied in order, as odc-algo's mask_cleanup does; a radius of 0 skips its step.
  * Returns a new 0/1 mask; the input is left as it is.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { UserError } from '../../shared/errors.js';
 import { geomedian, mads } from '../kernels/geomedian.js';
 import { bitMask, enumMask, qaPixelBitsOfFlagsSetting } from '../masking/flags.js';
-import { maskCleanup, parseMaskFilters, type MaskFilter } from '../masking/morphology.js';
+import { filtersReach, maskCleanup, parseMaskFilters, type MaskFilter } from '../masking/morphology.js';
 import { dnFromReflectance } from '../masking/scaling.js';
 import type { SampleArray } from '../raster.js';
 import type { ObservationChunk, OutputBand, StatsPlugin } from './plugin.js';
@@ -46,7 +46,7 @@ export interface GeomedianSettings {
 }
 
 export function makeGeomedianPlugin(s: GeomedianSettings): StatsPlugin {
-  const halo = s.cloudFilters.reduce((r, [op, radius]) => r + (op === 'opening' || op === 'closing' ? 2 * radius : radius), 0);
+  const halo = filtersReach(s.cloudFilters);
   const outScale = s.outputScale ?? s.scale;
   const outOffset = s.outputOffset ?? s.offset;
   const measurements: OutputBand[] = [

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bitMask, enumMask, qaPixelBitsOfFlagsSetting, sclClasses } from '../masking/flags.js';
-import { maskCleanup, parseMaskFilters, type MaskFilter } from '../masking/morphology.js';
+import { filtersReach, maskCleanup, parseMaskFilters, type MaskFilter } from '../masking/morphology.js';
 import type { SampleArray } from '../raster.js';
 import type { ObservationChunk, OutputBand, StatsPlugin } from './plugin.js';
 import { parsePluginConfig } from './plugin-config.js';
@@ -20,7 +20,7 @@ interface PqSettings {
 
 function makePqPlugin(s: PqSettings): StatsPlugin {
   const filterNames = Object.keys(s.filters);
-  const halo = Math.max(0, ...Object.values(s.filters).map((f) => f.reduce((r, [op, radius]) => r + (op === 'opening' || op === 'closing' ? 2 * radius : radius), 0)));
+  const halo = Math.max(0, ...Object.values(s.filters).map(filtersReach));
   const measurements: OutputBand[] = ['total', 'clear', ...filterNames].map((name) => ({ name, dtype: 'uint16', nodata: 0, overviewResampling: 'nearest' }));
   return {
     name: s.name,
