@@ -1,4 +1,5 @@
 import { discardAllPendingSync } from '../fs/atomic.js';
+import { EXIT_INTERRUPTED } from './exit-codes.js';
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */
 export interface CliIo {
@@ -18,6 +19,18 @@ export const processIo: CliIo = {
 
 const GRACE_MS = 3000;
 
+let interruptedBy: NodeJS.Signals | undefined;
+
+/** The signal that interrupted a command of this process, if one did: the exit status is then 130. */
+export function interruption(): NodeJS.Signals | undefined {
+  return interruptedBy;
+}
+
+/** Forgets an earlier interruption (`main()` runs several commands in one process in tests). */
+export function resetInterruption(): void {
+  interruptedBy = undefined;
+}
+
 /**
  * Runs `work` with an AbortSignal tied to Ctrl-C and SIGTERM. The work is asked to stop and
  * clean up; if it has not within a grace period, pending temporary files are removed and the
@@ -28,12 +41,13 @@ export async function runInterruptibly<T>(io: CliIo, work: (signal: AbortSignal)
   let timer: NodeJS.Timeout | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
+    interruptedBy = sig;
     io.progress('');
     io.err(`odc-stats: ${sig === 'SIGINT' ? 'interrupted' : 'terminated'}; removing partial outputs`);
     controller.abort();
     timer = setTimeout(() => {
       discardAllPendingSync();
-      process.exit(130);
+      process.exit(EXIT_INTERRUPTED);
     }, GRACE_MS);
     timer.unref();
   };

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { CommandFailed } from './exit-codes.js';
 import { Command } from 'commander';
 import { mergeRunConfig, parseRunConfig } from '../../shared/run-config.js';
 import { saveTasks } from '../planner/save-tasks.js';
@@ -82,6 +83,6 @@ export function demoCommand(io: CliIo): Command {
         summaries.push(summary);
       }
       io.out(`\nOutputs (COGs, STAC items, PNG quicklooks): ${path.join(root, 'outputs')}`);
-      if (summaries.some((s) => s.failed.length > 0)) process.exitCode = 1;
+      if (summaries.some((s) => s.failed.length > 0)) throw new CommandFailed('a demo task failed');
     });
 }

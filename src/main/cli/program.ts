@@ -3,7 +3,8 @@ import { APP_VERSION } from '../version.js';
 import { demoCommand } from './demo-command.js';
 import { runCommand } from './run-tasks-command.js';
 import { userMessage } from './errors.js';
-import { processIo, type CliIo } from './cli-io.js';
+import { interruption, processIo, resetInterruption, type CliIo } from './cli-io.js';
+import { CommandFailed, EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import { publishTasksCommand } from './publish-tasks-command.js';
 import { saveTasksCommand } from './save-tasks-command.js';
 import { statusCommand } from './status-command.js';
@@ -37,24 +38,32 @@ function outputTo(io: CliIo) {
   };
 }
 
-/** Runs the CLI and returns its exit code: 0 done, 1 user error, 130 interrupted, 70 bug. */
+/** Runs the CLI and returns its exit status (exit-codes.ts): 0 done, 1 failed, 70 bug, 130 interrupted. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const program = createProgram(io);
   if (argv.length === 0) {
     program.outputHelp();
-    return 1;
+    return EXIT_FAILED;
   }
+  resetInterruption();
+  const status = await statusOf(() => program.parseAsync(argv, { from: 'user' }), io);
+  // Whatever the command made of it, work cut short by Ctrl-C or SIGTERM is not done.
+  return interruption() !== undefined && status !== EXIT_INTERNAL ? EXIT_INTERRUPTED : status;
+}
+
+async function statusOf(command: () => Promise<unknown>, io: CliIo): Promise<number> {
   try {
-    await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    await command();
+    return EXIT_OK;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode; // commander has printed its one line already
+    if (e instanceof CommandFailed) return EXIT_FAILED; // the command has printed its summary
     const message = userMessage(e);
     if (message !== undefined) {
       io.err(`odc-stats: error: ${message}`);
-      return (e as Error).name === 'AbortError' ? 130 : 1;
+      return (e as Error).name === 'AbortError' ? EXIT_INTERRUPTED : EXIT_FAILED;
     }
     io.err(`odc-stats: internal error: ${(e as Error)?.stack ?? String(e)}`);
-    return 70;
+    return EXIT_INTERNAL;
   }
 }

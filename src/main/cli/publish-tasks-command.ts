@@ -1,3 +1,4 @@
+import { CommandFailed } from './exit-codes.js';
 import { Command } from 'commander';
 import { publishTasks, type PublishResult } from '../publish/publish-tasks.js';
 import { formatBytes } from './format.js';
@@ -43,7 +44,7 @@ export function publishTasksCommand(io: CliIo): Command {
       else if (flags.dryrun) for (const body of result.messages ?? []) io.out(body);
       else io.out(formatPublishSummary(result));
       if (flags.dryrun && !flags.json) io.err(`${result.tasks} of ${result.found} tasks would be published (dry run: nothing sent)`);
-      if (result.failed.length > 0) process.exitCode = 1;
+      if (result.failed.length > 0) throw new CommandFailed(`${result.failed.length} message(s) not sent`);
     });
 }
 

@@ -1,4 +1,5 @@
 import { existsSync, promises as fs } from 'node:fs';
+import { CommandFailed } from './exit-codes.js';
 import { Command } from 'commander';
 import { UserError } from '../../shared/errors.js';
 import { mergeRunConfig, parseCogConfig, parseMemory, parseRunConfig, type RunConfig } from '../../shared/run-config.js';
@@ -66,7 +67,7 @@ export function runCommand(io: CliIo): Command {
       }
       if (flags.json) io.out(JSON.stringify(result, null, 2));
       else io.out(formatRunSummary(result));
-      if (result.failed.length > 0) process.exitCode = 1;
+      if (result.failed.length > 0) throw new CommandFailed(`${result.failed.length} task(s) failed`);
     });
 }
 
