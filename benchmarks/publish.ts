@@ -21,7 +21,7 @@ import { publishTasks } from '../src/main/publish/publish-tasks.js';
 import { TaskCacheWriter } from '../src/main/taskcache/task-cache-writer.js';
 import { startMotoServer, useMotoEnvironment } from '../src/main/test-support/moto-server.js';
 import { createSqsClient } from '../src/worker/sqs/sqs-client.js';
-import { startSqsStub, type SqsStub } from './sqs-stub.js';
+import { startSqsStub, type SqsStub } from '../src/main/test-support/sqs-stub.js';
 
 const OUT = path.resolve('benchmarks/out');
 const tasks = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10_000);

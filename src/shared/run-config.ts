@@ -204,6 +204,23 @@ export function parseRunConfig(yamlText: string, source: string): RunConfig {
 }
 
 /**
+ * Run settings given apart from the YAML (command-line options, the app), keyed as in the YAML
+ * and checked by the same rules as the YAML's values; `optionOf` names a key in errors (e.g.
+ * `max_processing_time` → `--max-processing-time`). Keys left undefined are left out.
+ */
+export function parseRunSettings(values: Partial<Record<keyof RunConfig, unknown>>, optionOf: (key: string) => string): Partial<RunConfig> {
+  const settings: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    const field = runSchema.shape[key as keyof RunConfig];
+    const parsed = field.safeParse(value);
+    if (!parsed.success) throw new UserError(`invalid ${optionOf(key)} '${String(value)}': ${describeIssue(parsed.error.issues[0]!)}`);
+    settings[key] = parsed.data;
+  }
+  return settings as Partial<RunConfig>;
+}
+
+/**
  * The YAML of odc-stats' `--cog-config` option: COG settings given apart from the config, in
  * the form of its `cog_opts`.
  */

@@ -2,7 +2,8 @@ import { existsSync, promises as fs } from 'node:fs';
 import { CommandFailed } from './exit-codes.js';
 import { Command } from 'commander';
 import { UserError } from '../../shared/errors.js';
-import { mergeRunConfig, parseCogConfig, parseMemory, parseRunConfig, type RunConfig } from '../../shared/run-config.js';
+import { parse as parseYaml } from 'yaml';
+import { mergeRunConfig, parseCogConfig, parseRunConfig, parseRunSettings, type RunConfig } from '../../shared/run-config.js';
 import { nodeWorkerSpawner } from '../run/node-worker.js';
 import { runTasks, type DryRunLine, type RunSummary } from '../run/run-tasks.js';
 import { runInterruptibly, type CliIo } from './cli-io.js';
@@ -71,36 +72,75 @@ export function runCommand(io: CliIo): Command {
     });
 }
 
-async function readFileOrText(value: string): Promise<{ text: string; source: string }> {
-  if (existsSync(value)) return { text: await fs.readFile(value, 'utf8'), source: value };
-  if (!/[:\n{]/.test(value)) throw new UserError(`config file not found: ${value}`);
+/**
+ * A `--config`-like value: the file it names, or YAML text given inline. A value that is no file
+ * and reads as a single word or path is taken for a file that is missing.
+ */
+async function readFileOrText(value: string, option: string): Promise<{ text: string; source: string }> {
+  if (existsSync(value)) {
+    const stat = await fs.stat(value);
+    if (stat.isDirectory()) throw new UserError(`${option} ${value} is a folder, not a YAML file`);
+    return { text: await fs.readFile(value, 'utf8'), source: value };
+  }
+  if (value.trim() === '') throw new UserError(`${option} is empty: give a YAML file or YAML text`);
+  if (isBareScalar(value)) throw new UserError(`${option} file not found: ${value}`);
   return { text: value, source: '(inline)' };
 }
 
-export async function resolveRunConfig(flags: RunFlags): Promise<RunConfig> {
-  const base = flags.config ? await readFileOrText(flags.config) : { text: '', source: '(defaults)' };
-  let config = parseRunConfig(base.text, base.source);
-  const overrides: Partial<RunConfig> = {};
-  if (flags.plugin) overrides.plugin = flags.plugin;
-  if (flags.pluginConfig) {
-    const { text, source } = await readFileOrText(flags.pluginConfig);
+function isBareScalar(value: string): boolean {
+  try {
+    return typeof parseYaml(value) === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/** Command-line option of each run key, for error messages. */
+const OPTION_OF_KEY: Record<string, string> = {
+  output_location: '--location',
+  threads: '--threads',
+  memory_limit: '--memory-limit',
+  max_processing_time: '--max-processing-time',
+  heartbeat_filepath: '--heartbeat-filepath',
+  resolution: '--resolution',
+  max_receive: '--max-receive',
+  plugin: '--plugin',
+};
+
+/** The run config of `run` and `worker`: the --config YAML, then the options over it, each checked as its YAML key is. */
+export async function resolveRunConfig(flags: RunFlags & { maxReceive?: string }): Promise<RunConfig> {
+  const base = flags.config !== undefined ? await readFileOrText(flags.config, '--config') : { text: '', source: '(defaults)' };
+  const config = parseRunConfig(base.text, base.source);
+  const overrides = parseRunSettings(
+    {
+      plugin: flags.plugin,
+      output_location: flags.location,
+      threads: numberIfNumeric(flags.threads),
+      memory_limit: flags.memoryLimit,
+      max_processing_time: numberIfNumeric(flags.maxProcessingTime),
+      heartbeat_filepath: flags.heartbeatFilepath,
+      resolution: numberIfNumeric(flags.resolution),
+      max_receive: numberIfNumeric(flags.maxReceive),
+      ...(flags.overwrite && { overwrite: true }),
+      ...(flags.public && { s3_acl: 'public-read' }),
+      ...(flags.awsUnsigned && { aws_unsigned: true }),
+    },
+    (key) => OPTION_OF_KEY[key] ?? key,
+  );
+  if (flags.pluginConfig !== undefined) {
+    const { text, source } = await readFileOrText(flags.pluginConfig, '--plugin-config');
     overrides.plugin_config = parseRunConfig(`plugin_config:\n${indent(text)}`, `--plugin-config ${source}`).plugin_config;
   }
-  if (flags.cogConfig) {
-    const { text, source } = await readFileOrText(flags.cogConfig);
+  if (flags.cogConfig !== undefined) {
+    const { text, source } = await readFileOrText(flags.cogConfig, '--cog-config');
     overrides.cog_opts = parseCogConfig(text, source);
   }
-  if (flags.location) overrides.output_location = flags.location;
-  if (flags.threads) overrides.threads = wholeNumber(flags.threads, '--threads');
-  if (flags.memoryLimit) overrides.memory_limit = parseMemory(flags.memoryLimit);
-  if (flags.maxProcessingTime) overrides.max_processing_time = wholeNumber(flags.maxProcessingTime, '--max-processing-time');
-  if (flags.heartbeatFilepath) overrides.heartbeat_filepath = flags.heartbeatFilepath;
-  if (flags.resolution) overrides.resolution = positiveNumber(flags.resolution, '--resolution');
-  if (flags.overwrite) overrides.overwrite = true;
-  if (flags.public) overrides.s3_acl = 'public-read';
-  if (flags.awsUnsigned) overrides.aws_unsigned = true;
-  config = mergeRunConfig(config, overrides);
-  return config;
+  return mergeRunConfig(config, overrides);
+}
+
+/** An option's text as the number it spells, so the schema checks it as the YAML's number; other text stays text and is refused there. */
+function numberIfNumeric(text: string | undefined): string | number | undefined {
+  return text !== undefined && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text.trim()) ? Number(text) : text;
 }
 
 function indent(text: string): string {
@@ -108,17 +148,6 @@ function indent(text: string): string {
     .split('\n')
     .map((l) => `  ${l}`)
     .join('\n');
-}
-
-function wholeNumber(text: string, option: string): number {
-  if (!/^-?\d+$/.test(text)) throw new UserError(`invalid ${option} '${text}': expected a whole number`);
-  return Number(text);
-}
-
-function positiveNumber(text: string, option: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new UserError(`invalid ${option} '${text}': expected a positive number`);
-  return n;
 }
 
 export function formatDryRunLine(l: DryRunLine): string {

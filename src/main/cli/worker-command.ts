@@ -1,7 +1,6 @@
 import os from 'node:os';
 import { Command } from 'commander';
 import { UserError } from '../../shared/errors.js';
-import { mergeRunConfig } from '../../shared/run-config.js';
 import { jsonLinesLog } from '../../worker/sqs/worker-log.js';
 import { DEFAULT_GRACE_PERIOD_SECONDS, DEFAULT_IDLE_POLLS, DEFAULT_WAIT_TIME_SECONDS, runQueueWorker } from '../fleet/queue-worker.js';
 import type { CliIo } from './cli-io.js';
@@ -36,8 +35,7 @@ export function workerCommand(io: CliIo): Command {
     .option('--aws-unsigned', 'read and write S3 without credentials')
     .option('--public', 'mark S3 outputs public-read (s3_acl: public-read)')
     .action(async (flags: WorkerFlags) => {
-      let config = await resolveRunConfig(flags);
-      if (flags.maxReceive !== undefined) config = mergeRunConfig(config, { max_receive: count(flags.maxReceive, '--max-receive', 1) });
+      const config = await resolveRunConfig(flags);
       const workerName = `${os.hostname()}:${process.pid}`;
       const log = jsonLinesLog(workerName, (line) => io.out(line));
       const stop = new AbortController();
