@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CommandFailed } from './exit-codes.js';
 import { Command } from 'commander';
-import { mergeRunConfig, parseRunConfig } from '../../shared/run-config.js';
+import { mergeRunConfig, parseRunConfig, parseRunSettings } from '../../shared/run-config.js';
 import { saveTasks } from '../planner/save-tasks.js';
 import { nodeWorkerSpawner } from '../run/node-worker.js';
 import { runTasks, type RunSummary } from '../run/run-tasks.js';
 import { SAMPLE_COLLECTION, SAMPLE_PIXEL_METRES, writeSampleCatalog } from '../sample/sample-catalog.js';
 import type { CliIo } from './cli-io.js';
 import { runInterruptibly } from './cli-io.js';
-import { formatRunSummary } from './run-tasks-command.js';
+import { formatRunSummary, numberIfNumeric } from './run-tasks-command.js';
 import { formatSummary } from './save-tasks-command.js';
 
 /** The plugins the demo runs, with the configs a user would write for them. */
@@ -33,6 +33,7 @@ export function demoCommand(io: CliIo): Command {
     .argument('[FOLDER]', 'where to write the sample catalogue and outputs', 'demo-output')
     .option('--threads <N>', 'worker processes', '2')
     .action(async (folder: string, flags: { threads: string }) => {
+      const { threads } = parseRunSettings({ threads: numberIfNumeric(flags.threads) }, () => '--threads');
       const root = path.resolve(folder);
       const catalogRoot = path.join(root, 'catalog');
       let catalogPath = path.join(catalogRoot, 'catalog.json');
@@ -64,7 +65,7 @@ export function demoCommand(io: CliIo): Command {
         const config = mergeRunConfig(parseRunConfig(run.config, `demo ${run.plugin}`), {
           output_location: path.join(root, 'outputs', '{product}', '{version}'),
           resolution: SAMPLE_PIXEL_METRES,
-          threads: Number(flags.threads),
+          ...(threads !== undefined && { threads }),
           overwrite: true,
         });
         const summary = (await runInterruptibly(io, (signal) =>

@@ -139,7 +139,7 @@ export async function resolveRunConfig(flags: RunFlags & { maxReceive?: string }
 }
 
 /** An option's text as the number it spells, so the schema checks it as the YAML's number; other text stays text and is refused there. */
-function numberIfNumeric(text: string | undefined): string | number | undefined {
+export function numberIfNumeric(text: string | undefined): string | number | undefined {
   return text !== undefined && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text.trim()) ? Number(text) : text;
 }
 

@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { HostMessage, WorkerMessage } from '../../worker/protocol.js';
 import type { SpawnWorker, WorkerChannel } from './worker-pool.js';
 
@@ -11,7 +12,7 @@ export function nodeWorkerSpawner(entry: URL = defaultEntry()): SpawnWorker {
   const fromSource = entry.pathname.endsWith('.ts');
   return () => {
     const child = fork(fileURLToPath(entry), [], {
-      execArgv: fromSource ? ['--import', 'tsx'] : [],
+      execArgv: fromSource ? ['--import', tsxLoader()] : [],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -27,6 +28,11 @@ export function nodeWorkerSpawner(entry: URL = defaultEntry()): SpawnWorker {
     };
     return channel;
   };
+}
+
+/** tsx by its path, so that a worker started in any folder finds it. */
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 }
 
 function defaultEntry(): URL {

@@ -4,9 +4,12 @@
  * through tsx, as the build's `bin/odc-stats.js` runs the compiled one).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+// By its path, so that a command run in any folder finds it.
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface CliOutcome {
   /** Exit status, or null when a signal ended the process. */
@@ -36,7 +39,7 @@ export interface CliProcess {
 
 /** Starts `odc-stats ARGS…` and returns at once, for tests that signal it mid-way. */
 export function startCli(args: string[], options: CliOptions = {}): CliProcess {
-  const execArgv = ['--import', 'tsx', ...(options.preload ?? []).flatMap((m) => ['--import', m])];
+  const execArgv = ['--import', TSX, ...(options.preload ?? []).flatMap((m) => ['--import', m])];
   const child = spawn(process.execPath, [...execArgv, CLI, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, ...options.env },
