@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { transformer } from './crs.js';
 import { UserError } from './errors.js';
 import {
+  lonLatBBoxOfTiles,
   polygonalBBox,
   polygonalFromGeoJSON,
   polygonalIntersectsBBox,
   projectPolygonal,
+  scanTilesIntersecting,
   tileCentreLonLat,
   tileFootprintLonLat,
   tilesIntersecting,
@@ -288,6 +290,48 @@ describe('tilesIntersecting', () => {
     expect(tilesIntersecting(parseGrid('au-30'), [[lonLatBox(lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01)]])).toEqual([
       { x: 12, y: 16 },
     ]);
+  });
+});
+
+describe('tile search within the grid', () => {
+  it('tests only the tiles of the valid extent, so a world-wide footprint costs the grid and no more', () => {
+    // 1° tiles: the world is columns -180..179 and rows -90..89, 64 800 tiles.
+    const world = [[lonLatBox(-180, -90, 180, 90)]];
+    const scan = scanTilesIntersecting(parseGrid('epsg:4326;0.1;10'), world);
+    expect(scan.squares).toBe(360 * 180);
+    const fine = scanTilesIntersecting(parseGrid('epsg:4326;0.001;10'), world);
+    expect(fine.squares).toBe(36_000 * 18_000);
+  });
+
+  it('gives the tiles of one column at a time', () => {
+    const scan = scanTilesIntersecting(parseGrid('epsg:4326;0.1;10'), [[lonLatBox(10.5, 20.5, 12.5, 21.5)]]);
+    expect([...scan.columns()]).toEqual([
+      [{ x: 10, y: 20 }, { x: 10, y: 21 }],
+      [{ x: 11, y: 20 }, { x: 11, y: 21 }],
+      [{ x: 12, y: 20 }, { x: 12, y: 21 }],
+    ]);
+  });
+});
+
+describe('lon/lat box of tiles', () => {
+  it('covers the tiles of a lon/lat grid exactly', () => {
+    const grid = parseGrid('epsg:4326;0.1;10');
+    expect(lonLatBBoxOfTiles(grid, [{ x: 10, y: 20 }, { x: 12, y: 22 }])).toEqual([10, 20, 13, 23]);
+    expect(lonLatBBoxOfTiles(grid, [])).toBeUndefined();
+  });
+
+  it('crosses the antimeridian when that is shorter, as STAC writes it: west > east', () => {
+    // Global column 361 spans x 17 280 000 .. 17 376 000 m: lon 179.093° to past 180°; column 0
+    // spans -17 376 000 .. -17 280 000 m, from past -180° to -179.093°. x = 17 367 530 m is 180°.
+    const global10 = parseGrid('global-10');
+    const [west, south, east, north] = lonLatBBoxOfTiles(global10, [{ x: 0, y: 80 }, { x: 361, y: 80 }])!;
+    expect(west).toBeCloseTo((17_280_000 / easeX(180)) * 180, 6);
+    expect(east).toBeCloseTo((-17_280_000 / easeX(180)) * 180, 6);
+    expect(south).toBeLessThan(north);
+    // Tiles on one side only: an ordinary box.
+    const [w1, , e1] = lonLatBBoxOfTiles(global10, [{ x: 100, y: 80 }, { x: 101, y: 80 }])!;
+    expect(w1).toBeCloseTo(((100 * 96_000 - 17_376_000) / easeX(180)) * 180, 6);
+    expect(e1).toBeCloseTo(((102 * 96_000 - 17_376_000) / easeX(180)) * 180, 6);
   });
 });
 

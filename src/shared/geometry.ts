@@ -5,8 +5,8 @@
 import { isGeographicCrs, transformer } from './crs.js';
 import type { PointTransform } from './crs.js';
 import type { BBox } from './geobox.js';
-import { tileBounds, tileRangeOfBBox } from './grid.js';
-import type { GridSpec, TileIndex } from './grid.js';
+import { intersectTileRanges, tileBounds, tileRangeIsEmpty, tileRangeOfBBox, validTileRange } from './grid.js';
+import type { GridSpec, TileIndex, TileRange } from './grid.js';
 import { UserError } from './errors.js';
 
 /** A closed ring of [x, y] (or [longitude, latitude]) points, first point repeated at the end. */
@@ -271,7 +271,7 @@ function collectPolygons(value: unknown, polygons: Ring[][], otherTypes: Set<str
 // The antimeridian
 
 /** The ring with multiples of 360° added to longitudes so no step between vertices exceeds 180°. */
-function unwrapLongitudes(ring: Ring): Ring {
+export function unwrapLongitudes(ring: Ring): Ring {
   let offset = 0;
   let previous = ring[0]![0];
   return ring.map(([lon, lat]) => {
@@ -352,10 +352,10 @@ function splitPolygonAtAntimeridian(polygon: Ring[]): Ring[][] {
 
 /**
  * The polygons of a GeoJSON Polygon, MultiPolygon, Feature (a STAC item, say), FeatureCollection
- * or GeometryCollection, in longitude/latitude. Non-polygonal members are ignored; polygons
- * crossing the antimeridian are split into their parts either side of it.
+ * or GeometryCollection, as written: no check of the coordinates' range. Non-polygonal members
+ * are ignored; empty polygons are left out.
  */
-export function polygonalFromGeoJSON(g: unknown): Polygonal {
+export function polygonsOfGeoJSON(g: unknown): Polygonal {
   const polygons: Ring[][] = [];
   const otherTypes = new Set<string>();
   collectPolygons(g, polygons, otherTypes);
@@ -363,7 +363,36 @@ export function polygonalFromGeoJSON(g: unknown): Polygonal {
     const found = otherTypes.size > 0 ? ` (found ${[...otherTypes].join(', ')})` : '';
     throw new UserError(`region has no polygon${found}: give a GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection`);
   }
+  return polygons;
+}
+
+const PROJECTED_HINT = 'a projected CRS? give the GeoJSON a crs member';
+
+/**
+ * Longitude/latitude polygons checked for range and split where they cross the antimeridian.
+ * Longitudes up to ±360° are taken for rings written continuously across the antimeridian
+ * (170° to 190°); anything further is not a longitude.
+ */
+export function polygonalFromLonLat(polygons: Polygonal): Polygonal {
+  for (const polygon of polygons) {
+    for (const ring of polygon) {
+      for (const [lon, lat] of ring) {
+        if (lon < -360 || lon > 360) {
+          throw new UserError(`region: longitude ${lon} is outside -180..180 (or ±360 across the antimeridian): ${PROJECTED_HINT}`);
+        }
+        if (lat < -90 || lat > 90) throw new UserError(`region: latitude ${lat} is outside -90..90: ${PROJECTED_HINT}`);
+      }
+    }
+  }
   return polygons.flatMap(splitPolygonAtAntimeridian);
+}
+
+/**
+ * The polygons of a GeoJSON geometry or feature (see polygonsOfGeoJSON) in longitude/latitude,
+ * polygons crossing the antimeridian split into their parts either side of it.
+ */
+export function polygonalFromGeoJSON(g: unknown): Polygonal {
+  return polygonalFromLonLat(polygonsOfGeoJSON(g));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -407,32 +436,79 @@ export function projectPolygonal(p: Polygonal, from: string, to: string, maxSegm
 // ---------------------------------------------------------------------------------------------
 // Tiles
 
-/**
- * Every tile of the grid sharing area with a lon/lat geometry, ordered by x then y. The test is
- * made in the grid CRS, so a geometry just east of 180° never lands in a tile whose square merely
- * reaches past -180° at the grid's western edge (as in odc-stats).
- */
-export function tilesIntersecting(grid: GridSpec, lonLat: Polygonal): TileIndex[] {
-  const projected = projectPolygonal(lonLat, LONLAT, grid.crs);
-  const tiles: TileIndex[] = [];
-  const seen = projected.length > 1 ? new Set<string>() : undefined;
-  for (const polygon of projected) {
+/** A polygon in the grid CRS and the tiles its box covers, cut to the grid's valid extent. */
+interface ScanPart {
+  prepared: PreparedPolygon;
+  range: TileRange;
+}
+
+function scanParts(grid: GridSpec, lonLat: Polygonal): ScanPart[] {
+  const valid = validTileRange(grid);
+  const parts: ScanPart[] = [];
+  for (const polygon of projectPolygonal(lonLat, LONLAT, grid.crs)) {
     const prepared = preparePolygon(polygon);
     const outerBox = prepared.ringBoxes[0];
     if (outerBox === undefined) continue;
-    const range = tileRangeOfBBox(grid, outerBox);
-    for (let x = range.x0; x < range.x1; x++) {
-      for (let y = range.y0; y < range.y1; y++) {
-        if (seen?.has(`${x},${y}`)) continue;
-        if (preparedIntersectsBox(prepared, tileBounds(grid, { x, y }))) {
-          tiles.push({ x, y });
-          seen?.add(`${x},${y}`);
+    const range = intersectTileRanges(tileRangeOfBBox(grid, outerBox), valid);
+    // A polygon reaching where the grid's projection is undefined has NaN bounds.
+    if (Number.isNaN(range.x0 + range.x1 + range.y0 + range.y1) || tileRangeIsEmpty(range)) continue;
+    parts.push({ prepared, range });
+  }
+  return parts;
+}
+
+/** Appends the tiles of column x that share area with the part's polygon, y ascending. */
+function pushColumnTiles(grid: GridSpec, { prepared, range }: ScanPart, x: number, tiles: TileIndex[]): void {
+  for (let y = range.y0; y < range.y1; y++) {
+    if (preparedIntersectsBox(prepared, tileBounds(grid, { x, y }))) tiles.push({ x, y });
+  }
+}
+
+/** The tiles of a geometry's polygons, tested one tile column at a time. */
+export interface TileScan {
+  /** How many tile squares the scan tests: the polygons' tile ranges, cut to the grid's valid extent. */
+  readonly squares: number;
+  /**
+   * The tiles sharing area with the geometry, a column (one x, y ascending) of one polygon at a
+   * time, so that a caller may pause between columns; a tile comes again for each polygon it meets.
+   */
+  columns(): Generator<TileIndex[]>;
+}
+
+/**
+ * The tile search of tilesIntersecting, for callers that must bound it (by `squares`) or
+ * interleave it with other work. Tiles outside the grid's valid extent are never tested.
+ */
+export function scanTilesIntersecting(grid: GridSpec, lonLat: Polygonal): TileScan {
+  const parts = scanParts(grid, lonLat);
+  return {
+    squares: parts.reduce((sum, { range }) => sum + (range.x1 - range.x0) * (range.y1 - range.y0), 0),
+    *columns() {
+      for (const part of parts) {
+        for (let x = part.range.x0; x < part.range.x1; x++) {
+          const column: TileIndex[] = [];
+          pushColumnTiles(grid, part, x, column);
+          yield column;
         }
       }
-    }
+    },
+  };
+}
+
+/**
+ * Every tile of the grid sharing area with a lon/lat geometry, ordered by x then y. The test is
+ * made in the grid CRS, so a geometry just east of 180° never lands in a tile whose square merely
+ * reaches past -180° at the grid's western edge (as in odc-stats). Tiles outside the grid's
+ * valid extent are never tested.
+ */
+export function tilesIntersecting(grid: GridSpec, lonLat: Polygonal): TileIndex[] {
+  const tiles: TileIndex[] = [];
+  for (const part of scanParts(grid, lonLat)) {
+    for (let x = part.range.x0; x < part.range.x1; x++) pushColumnTiles(grid, part, x, tiles);
   }
-  if (seen !== undefined) tiles.sort((a, b) => a.x - b.x || a.y - b.y);
-  return tiles;
+  if (lonLat.length === 1) return tiles;
+  const unique = new Map(tiles.map((t) => [`${t.x},${t.y}`, t]));
+  return [...unique.values()].sort((a, b) => a.x - b.x || a.y - b.y);
 }
 
 /**
@@ -493,4 +569,58 @@ function withoutRepeatedPoints(ring: Ring): number[][] {
 export function tileCentreLonLat(grid: GridSpec, tile: TileIndex): [number, number] {
   const { minX, minY, maxX, maxY } = tileBounds(grid, tile);
   return toLonLatPinned(transformer(grid.crs, LONLAT), (minX + maxX) / 2, (minY + maxY) / 2);
+}
+
+/**
+ * The lon/lat box [west, south, east, north] covering the footprints of some tiles; west > east
+ * when the shortest such box crosses the antimeridian (as STAC's bbox writes it).
+ */
+export function lonLatBBoxOfTiles(grid: GridSpec, tiles: Iterable<TileIndex>): [number, number, number, number] | undefined {
+  const longitudes: Array<[number, number]> = [];
+  let south = Infinity;
+  let north = -Infinity;
+  for (const tile of tiles) {
+    const footprint = tileFootprintLonLat(grid, tile);
+    const polygons = footprint.type === 'Polygon' ? [footprint.coordinates] : footprint.coordinates;
+    for (const [outer] of polygons) {
+      let west = Infinity;
+      let east = -Infinity;
+      for (const [lon, lat] of outer!) {
+        west = Math.min(west, lon!);
+        east = Math.max(east, lon!);
+        south = Math.min(south, lat!);
+        north = Math.max(north, lat!);
+      }
+      longitudes.push([west, east]);
+    }
+  }
+  if (longitudes.length === 0) return undefined;
+  const [west, east] = shortestCoveringArc(longitudes);
+  return [west, south, east, north];
+}
+
+/**
+ * The shortest [west, east] run of longitudes containing every given interval (each within
+ * [-180, 180]): the complement of the widest gap between them, counting the gap across ±180°.
+ */
+function shortestCoveringArc(intervals: Array<[number, number]>): [number, number] {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const [w, e] of sorted) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && w <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([w, e]);
+  }
+  const first = merged[0]!;
+  const last = merged[merged.length - 1]!;
+  let arc: [number, number] = [first[0], last[1]];
+  let widestGap = first[0] + 360 - last[1];
+  for (let i = 0; i + 1 < merged.length; i++) {
+    const gap = merged[i + 1]![0] - merged[i]![1];
+    if (gap > widestGap) {
+      widestGap = gap;
+      arc = [merged[i + 1]![0], merged[i]![1]];
+    }
+  }
+  return arc;
 }

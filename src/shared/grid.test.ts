@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from './errors.js';
 import { geoboxBounds, pixelToWorld } from './geobox.js';
-import { GRID_NAMES, parseGrid, regionCode, tileBounds, tileGeobox, tileIndexOf, tileRangeOfBBox } from './grid.js';
+import { crsExtent, GRID_NAMES, parseGrid, regionCode, tileBounds, tileGeobox, tileIndexOf, tileRangeOfBBox, validTileRange } from './grid.js';
 
 describe('parseGrid', () => {
   it('reads the au grids', () => {
@@ -141,6 +141,47 @@ describe('tiles', () => {
       y0: 16,
       y1: 17,
     });
+  });
+});
+
+describe('valid extent', () => {
+  // EASE-Grid 2.0: x = a·k0·λ, and y at the pole = a·q_p / (2·k0), with k0 = cos 30° / sqrt(1 - e² sin² 30°).
+  const a = 6378137;
+  const e2 = (1 / 298.257223563) * (2 - 1 / 298.257223563);
+  const e = Math.sqrt(e2);
+  const k0 = Math.cos(Math.PI / 6) / Math.sqrt(1 - e2 / 4);
+  const qPole = (1 - e2) * (1 / (1 - e2) - (1 / (2 * e)) * Math.log((1 - e) / (1 + e)));
+  const easeXMax = a * k0 * Math.PI;
+  const easeYMax = (a * qPole) / (2 * k0);
+
+  it('spans the whole world in EPSG:6933', () => {
+    const extent = crsExtent('EPSG:6933');
+    expect(extent.maxX).toBeCloseTo(easeXMax, 3);
+    expect(extent.minX).toBeCloseTo(-easeXMax, 3);
+    expect(extent.maxY).toBeCloseTo(easeYMax, 3);
+    expect(extent.minY).toBeCloseTo(-easeYMax, 3);
+  });
+
+  it('gives the africa and global grids their 362 x 154 tiles', () => {
+    // x: (±17 367 530 + 17 376 000) / 96 000 = 0.09 .. 361.9; y: (±7 342 230 + 7 392 000) / 96 000 = 0.52 .. 153.5.
+    expect(validTileRange(parseGrid('africa-10'))).toEqual({ x0: 0, x1: 362, y0: 0, y1: 154 });
+    expect(validTileRange(parseGrid('global-60'))).toEqual({ x0: 0, x1: 362, y0: 0, y1: 154 });
+  });
+
+  it('bounds lon/lat grids by ±180° and ±90°', () => {
+    expect(validTileRange(parseGrid('epsg:4326;0.1;10'))).toEqual({ x0: -180, x1: 180, y0: -90, y1: 90 });
+  });
+
+  it('bounds the au grids by Australia and its territories, from Heard Island (73.5°E) to Norfolk Island (168°E)', () => {
+    const range = validTileRange(parseGrid('au-30'));
+    // Heard Island (73.5°E, 53.1°S) lies at Albers x -4 291 767, y -6 743 962 m: column
+    // floor((-4 291 767 + 2 688 000) / 96 000) = -17, row floor((-6 743 962 + 5 472 000) / 96 000) = -14.
+    // Norfolk Island (168°E, 29°S) lies at x 3 420 573, y -3 636 335 m: column 63, row 19.
+    expect(range.x0).toBeLessThanOrEqual(-17);
+    expect(range.y0).toBeLessThanOrEqual(-14);
+    expect(range.x1).toBeGreaterThan(63);
+    expect(range.y1).toBeGreaterThan(19);
+    expect((range.x1 - range.x0) * (range.y1 - range.y0)).toBeLessThan(20_000);
   });
 });
 

@@ -2,7 +2,7 @@
  * Named and custom tiling grids (odc-stats "grid" option): square tiles of `tileShape` pixels laid
  * out from an origin in a projected CRS, with tile y growing northwards.
  */
-import { normaliseCrs } from './crs.js';
+import { normaliseCrs, transformer } from './crs.js';
 import type { BBox, GeoBox } from './geobox.js';
 import { UserError } from './errors.js';
 
@@ -134,12 +134,82 @@ export function tileGeobox(grid: GridSpec, tile: TileIndex): GeoBox {
  * touches the bbox's east or north edge is left out; a bbox of zero width or height still gets
  * the tile it lies in.
  */
-export function tileRangeOfBBox(grid: GridSpec, bbox: BBox): { x0: number; x1: number; y0: number; y1: number } {
+export function tileRangeOfBBox(grid: GridSpec, bbox: BBox): TileRange {
   const x0 = Math.floor((bbox.minX - grid.origin.x) / grid.tileSize);
   const y0 = Math.floor((bbox.minY - grid.origin.y) / grid.tileSize);
   const x1 = Math.max(Math.ceil((bbox.maxX - grid.origin.x) / grid.tileSize), x0 + 1);
   const y1 = Math.max(Math.ceil((bbox.maxY - grid.origin.y) / grid.tileSize), y0 + 1);
   return { x0, x1, y0, y1 };
+}
+
+/** Half-open ranges of tile indices [x0, x1) × [y0, y1). */
+export interface TileRange {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/**
+ * Where each CRS gives meaningful coordinates, as a lon/lat box [west, south, east, north]:
+ * the whole world where the projection covers it, else the CRS's area of use with a margin.
+ * Tiles outside these boxes are never planned, so that no selection or region enumerates
+ * billions of tiles.
+ */
+function validLonLatBox(crs: string): [number, number, number, number] {
+  const code = normaliseCrs(crs);
+  // EPSG:3857 is undefined at the poles: the square of web maps stops at ±85.0511°.
+  if (code === 'EPSG:3857') return [-180, -85.0511, 180, 85.0511];
+  // Australia with its external territories (Heard Island at 73°E to Norfolk Island), with
+  // margin: the au and au-extended grids.
+  if (code === 'EPSG:3577' || code === 'EPSG:9473') return [70, -65, 180, 0];
+  const utm = /^EPSG:32[67](\d\d)$/.exec(code);
+  if (utm) {
+    // A UTM zone is 6° wide; data a few zones either side is still projected usefully.
+    const centre = -183 + 6 * Number(utm[1]);
+    return [centre - 9, -80, centre + 9, 84];
+  }
+  return [-180, -90, 180, 90];
+}
+
+const extentCache = new Map<string, BBox>();
+
+/** The part of a grid's CRS where tiles may be planned (see validLonLatBox), in that CRS. */
+export function crsExtent(crs: string): BBox {
+  let extent = extentCache.get(crs);
+  if (extent === undefined) {
+    const [west, south, east, north] = validLonLatBox(crs);
+    const project = transformer('EPSG:4326', crs);
+    extent = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+    // The box's edges, finely divided: parallels curve in conic and transverse projections.
+    const steps = 360;
+    for (let i = 0; i <= steps; i++) {
+      const lon = west + ((east - west) * i) / steps;
+      const lat = south + ((north - south) * i) / steps;
+      for (const [x, y] of [project(lon, south), project(lon, north), project(west, lat), project(east, lat)]) {
+        extent.minX = Math.min(extent.minX, x);
+        extent.minY = Math.min(extent.minY, y);
+        extent.maxX = Math.max(extent.maxX, x);
+        extent.maxY = Math.max(extent.maxY, y);
+      }
+    }
+    extentCache.set(crs, extent);
+  }
+  return extent;
+}
+
+/** The tiles of a grid that lie (at least partly) within its CRS's valid extent. */
+export function validTileRange(grid: GridSpec): TileRange {
+  return tileRangeOfBBox(grid, crsExtent(grid.crs));
+}
+
+/** The tiles two ranges have in common; empty (x0 >= x1 or y0 >= y1) when none. */
+export function intersectTileRanges(a: TileRange, b: TileRange): TileRange {
+  return { x0: Math.max(a.x0, b.x0), x1: Math.min(a.x1, b.x1), y0: Math.max(a.y0, b.y0), y1: Math.min(a.y1, b.y1) };
+}
+
+export function tileRangeIsEmpty(r: TileRange): boolean {
+  return r.x0 >= r.x1 || r.y0 >= r.y1;
 }
 
 function formatInteger(value: number, spec: string, format: string): string {

@@ -1,5 +1,5 @@
 import { UserError } from './errors.js';
-import type { TileIndex } from './grid.js';
+import { intersectTileRanges, tileRangeIsEmpty, validTileRange, type GridSpec, type TileIndex } from './grid.js';
 
 /** Half-open ranges of tile indices, as given by `--tiles x0:x1,y0:y1`. */
 export interface TileSelection {
@@ -35,4 +35,17 @@ export function tileInSelection(tile: TileIndex, s: TileSelection): boolean {
 
 export function formatTileSelection(s: TileSelection): string {
   return `${s.x0}:${s.x1},${s.y0}:${s.y1}`;
+}
+
+/**
+ * The selection cut to the tiles the grid has (its CRS's valid extent), so that a range such as
+ * 0:100000000 costs no more than the whole grid; refused when it has none of them.
+ */
+export function clampTileSelection(grid: GridSpec, s: TileSelection): TileSelection {
+  const valid = validTileRange(grid);
+  const clamped = intersectTileRanges(s, valid);
+  if (tileRangeIsEmpty(clamped)) {
+    throw new UserError(`--tiles ${formatTileSelection(s)} lies outside grid ${grid.name}, whose tiles are ${formatTileSelection(valid)}`);
+  }
+  return clamped;
 }

@@ -14,8 +14,8 @@ const WILDCARD = /[*?[{]/;
  * or item collection document, a folder, a glob of item files, or a file of one item a line.
  * Local paths, file://, http(s):// and s3:// URIs are all accepted.
  */
-export async function openCatalog(uri: string, options: { unsigned?: boolean } = {}): Promise<Catalog> {
-  const readOptions: ReadOptions = { unsigned: options.unsigned };
+export async function openCatalog(uri: string, options: { unsigned?: boolean; signal?: AbortSignal } = {}): Promise<Catalog> {
+  const readOptions: ReadOptions = { unsigned: options.unsigned, signal: options.signal };
   const isS3 = /^s3:\/\//i.test(uri);
   const isHttp = /^https?:\/\//i.test(uri);
   const location = isS3 || isHttp ? uri : localPath(uri);

@@ -36,8 +36,8 @@ export function saveTasksCommand(io: CliIo): Command {
     .addOption(new Option('--frequency <NAME>', `time periods: ${FREQUENCIES.join(', ')}, rolling-Nyears`))
     .option('--temporal-range <RANGE>', 'START--PnU, e.g. 2015--P6Y, 2020-05--P1M, 2013-03-21--P10D')
     .option('--year <YYYY>', 'shortcut for --temporal-range YYYY--P1Y')
-    .option('--tiles <x0:x1,y0:y1>', 'limit to these tile index ranges (half-open)')
-    .option('--region <FILE>', 'limit to tiles intersecting the polygons of this GeoJSON file')
+    .option('--tiles <x0:x1,y0:y1>', "limit to these tile index ranges (half-open), within the grid's extent")
+    .option('--region <FILE>', 'limit to tiles intersecting the polygons of this GeoJSON file (lon/lat, or a crs member)')
     .option('--dataset-filter <JSON>', 'keep items whose properties equal these values, e.g. \'{"s2:processing_baseline": "05.10"}\'')
     .option('--aws-unsigned', 'read s3:// catalogues without credentials (public buckets)')
     .option('--overwrite', 'replace existing outputs')
@@ -136,9 +136,10 @@ export function formatSummary(r: SaveTasksResult): string {
     s.filtered && `${s.filtered} removed by the dataset filter`,
     s.outsideSelection && `${s.outsideSelection} outside the selected tiles, region or range`,
     s.duplicates && `${s.duplicates} duplicates`,
+    s.noAssets && `${s.noAssets} without raster assets`,
   ].filter(Boolean);
   if (skipped.length > 0) lines.push(`Skipped items: ${skipped.join(', ')}`);
-  if (s.noGeometry > 0) lines.push(`warning: ${s.noGeometry} items had no geometry and were skipped`);
+  for (const warning of r.warnings) lines.push(`warning: ${warning}`);
   const e = r.estimate;
   lines.push(
     `Work: ${formatCount(e.pixelObservations)} pixel-observations, up to ${formatBytes(e.bytesToRead)} to read, ` +

@@ -1,13 +1,15 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { allPeriodOfExtent, makeBinner, type Binner } from '../../shared/frequency.js';
 import type { Period } from '../../shared/daterange.js';
-import { polygonalBBox, polygonalFromGeoJSON, projectPolygonal, tileCentreLonLat, tilesIntersecting, type Polygonal } from '../../shared/geometry.js';
-import { tileBounds, type GridSpec, type TileIndex } from '../../shared/grid.js';
+import { polygonalFromGeoJSON, tileCentreLonLat, tilesIntersecting, type Polygonal } from '../../shared/geometry.js';
+import type { GridSpec, TileIndex } from '../../shared/grid.js';
 import { solarDay, solarOffsetHours } from '../../shared/solar.js';
 import { itemTime, type StacItem } from '../../shared/stac.js';
-import { tileInSelection, type TileSelection } from '../../shared/tile-selection.js';
+import type { TileSelection } from '../../shared/tile-selection.js';
 import type { TaskCacheWriter } from '../taskcache/task-cache-writer.js';
 import { estimateWork, type WorkEstimate } from '../../shared/work-estimate.js';
+import { chooseTiles } from './chosen-tiles.js';
+import { timeSlicer } from './time-slice.js';
 
 export interface PlanRequest {
   catalog: Catalog;
@@ -15,8 +17,9 @@ export interface PlanRequest {
   grid: GridSpec;
   frequency: string;
   range?: Period;
+  /** Within the grid's valid tiles (clampTileSelection). */
   tiles?: TileSelection;
-  /** The region to plan, lon/lat. */
+  /** The region to plan, lon/lat: the tiles it shares area with are planned. */
   region?: Polygonal;
   /** Items are kept when each of these properties equals the given value. */
   datasetFilter?: Record<string, string | number | boolean>;
@@ -41,6 +44,8 @@ export interface PlanCounts {
     filtered: number;
     outsideSelection: number;
     duplicates: number;
+    /** Items with no raster asset to read: their tasks would fail. */
+    noAssets: number;
   };
 }
 
@@ -49,11 +54,15 @@ export interface PlanOutcome {
   estimate: WorkEstimate;
   /** The period of the `all` frequency without a range, known only at the end. */
   allPeriod?: Period;
+  /** What the user should know about the items that were left out. */
+  warnings: string[];
 }
 
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
 const PROGRESS_EVERY = 10_000;
+/** How many ids of items without assets a warning names. */
+const IDS_NAMED = 5;
 
 /**
  * Streams the catalogue's items into the task cache: each item becomes a dataset of every
@@ -67,20 +76,21 @@ export async function planTasks(
   const { grid } = request;
   const wholeHistory = request.frequency === 'all' && !request.range;
   const binner = wholeHistory ? undefined : makeBinner(request.frequency, request.range);
-  const allowedTiles = request.region ? tileKeySet(tilesIntersecting(grid, request.region)) : undefined;
+  const checkpoint = timeSlicer(options.signal);
+  const chosen = await chooseTiles(grid, request.tiles, request.region, checkpoint);
   const tileOffsets = new Map<string, number>();
   let links = 0;
   let bandReads = 0;
-  const skipped: PlanCounts['skipped'] = { noGeometry: 0, noTime: 0, badGeometry: 0, filtered: 0, outsideSelection: 0, duplicates: 0 };
+  const skipped: PlanCounts['skipped'] = { noGeometry: 0, noTime: 0, badGeometry: 0, filtered: 0, outsideSelection: 0, duplicates: 0, noAssets: 0 };
+  const withoutAssets: string[] = [];
   let itemsRead = 0;
   let minSolar = Infinity;
   let maxSolar = -Infinity;
   const wholeHistoryPlaceholder: Period = { start: 0, end: 0, label: 'all' };
 
-  const bbox = catalogueBBox(request);
   const query = {
     collections: request.collections,
-    ...(bbox && { bbox }),
+    ...(chosen.bbox && { bbox: chosen.bbox }),
     ...(request.range && {
       // Solar time is up to ±14 h away from UTC: widen the search so that no dataset whose
       // local day falls in the range is missed; periodsOf() applies the exact bounds.
@@ -89,9 +99,9 @@ export async function planTasks(
   };
 
   for await (const item of request.catalog.items(query, options.signal)) {
+    await checkpoint();
     itemsRead++;
     if (itemsRead % PROGRESS_EVERY === 0) {
-      options.signal?.throwIfAborted();
       options.onProgress?.({ itemsRead, datasets: writer.datasetCount, tasks: writer.taskCount });
     }
     if (!item.geometry) {
@@ -120,10 +130,10 @@ export async function planTasks(
     let datasetId: number | undefined;
     let bands = 0;
     let duplicate = false;
+    let assetless = false;
     for (const tile of itemTiles) {
+      if (!chosen.has(tile)) continue;
       const key = `${tile.x},${tile.y}`;
-      if (request.tiles && !tileInSelection(tile, request.tiles)) continue;
-      if (allowedTiles && !allowedTiles.has(key)) continue;
       let offset = tileOffsets.get(key);
       if (offset === undefined) {
         offset = solarOffsetHours(tileCentreLonLat(grid, tile)[0]);
@@ -133,6 +143,11 @@ export async function planTasks(
       const periods = binner ? binner.periodsOf(solarTime) : [wholeHistoryPlaceholder];
       if (periods.length === 0) continue;
       if (datasetId === undefined) {
+        bands = rasterBandCount(item);
+        if (bands === 0) {
+          assetless = true;
+          break;
+        }
         datasetId = writer.addDataset({
           itemId: item.id,
           collection: item.collection ?? '',
@@ -144,7 +159,6 @@ export async function planTasks(
           duplicate = true;
           break;
         }
-        bands = rasterBandCount(item);
       }
       const day = solarDay(time, offset);
       if (solarTime < minSolar) minSolar = solarTime;
@@ -154,7 +168,10 @@ export async function planTasks(
       bandReads += periods.length * bands;
     }
     if (duplicate) skipped.duplicates++;
-    else if (datasetId === undefined) skipped.outsideSelection++;
+    else if (assetless) {
+      skipped.noAssets++;
+      if (withoutAssets.length < IDS_NAMED) withoutAssets.push(item.id);
+    } else if (datasetId === undefined) skipped.outsideSelection++;
   }
 
   let allPeriod: Period | undefined;
@@ -178,33 +195,19 @@ export async function planTasks(
     skipped,
   };
   const estimate = estimateWork(grid, writer.taskTotals(), bandReads, links);
-  return { counts, estimate, ...(allPeriod && { allPeriod }) };
+  return { counts, estimate, ...(allPeriod && { allPeriod }), warnings: planWarnings(skipped, withoutAssets) };
 }
 
-function tileKeySet(tiles: TileIndex[]): Set<string> {
-  return new Set(tiles.map((t) => `${t.x},${t.y}`));
-}
-
-/** The lon/lat box handed to the catalogue, so that a STAC API returns only what may matter. */
-function catalogueBBox(request: PlanRequest): [number, number, number, number] | undefined {
-  let box: Polygonal | undefined;
-  if (request.region) box = request.region;
-  else if (request.tiles) {
-    const { grid, tiles } = request;
-    const lo = tileBounds(grid, { x: tiles.x0, y: tiles.y0 });
-    const hi = tileBounds(grid, { x: tiles.x1 - 1, y: tiles.y1 - 1 });
-    const ring: Array<[number, number]> = [
-      [lo.minX, lo.minY],
-      [hi.maxX, lo.minY],
-      [hi.maxX, hi.maxY],
-      [lo.minX, hi.maxY],
-      [lo.minX, lo.minY],
-    ];
-    box = projectPolygonal([[ring]], grid.crs, 'EPSG:4326');
+function planWarnings(skipped: PlanCounts['skipped'], withoutAssets: string[]): string[] {
+  const warnings: string[] = [];
+  if (skipped.noGeometry > 0) warnings.push(`${skipped.noGeometry} items had no geometry and were skipped`);
+  if (skipped.noAssets > 0) {
+    const more = skipped.noAssets > withoutAssets.length ? ', …' : '';
+    warnings.push(
+      `${skipped.noAssets} items have no raster asset (GeoTIFF or JPEG 2000) to read and were left out of the tasks: ${withoutAssets.join(', ')}${more}`,
+    );
   }
-  if (!box) return undefined;
-  const b = polygonalBBox(box);
-  return [b.minX, b.minY, b.maxX, b.maxY];
+  return warnings;
 }
 
 function matchesFilter(item: StacItem, filter: Record<string, string | number | boolean>): boolean {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { boxItem, tiffAsset } from '../test-support/stac-items.js';
 import type { StacItem } from '../../shared/stac.js';
 import { TaskCache } from '../taskcache/task-cache.js';
 import { saveTasks } from './save-tasks.js';
@@ -13,30 +14,18 @@ import { saveTasks } from './save-tasks.js';
  */
 const GRID = 'epsg:4326;0.1;10';
 
-function box(id: string, w: number, s: number, e: number, n: number, datetime: string, extra: Partial<StacItem> = {}): StacItem {
-  return {
-    type: 'Feature',
-    stac_version: '1.0.0',
-    id,
-    collection: 'prod',
-    geometry: { type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] },
-    bbox: [w, s, e, n],
-    properties: { datetime },
-    assets: {
-      red: { href: `./${id}/red.tif`, type: 'image/tiff; application=geotiff' },
-      nir: { href: `./${id}/nir.tif`, type: 'image/tiff; application=geotiff' },
-      thumbnail: { href: `./${id}/thumb.png`, type: 'image/png', roles: ['thumbnail'] },
-    },
-    links: [],
-    ...extra,
-  };
-}
 
 function writeCatalog(items: StacItem[]): { dir: string; catalog: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'plan-'));
   const catalog = path.join(dir, 'items.ndjson');
   writeFileSync(catalog, items.map((i) => JSON.stringify(i)).join('\n') + '\n');
   return { dir, catalog };
+}
+
+/** An item with red and NIR bands and a thumbnail. */
+function box(id: string, w: number, s: number, e: number, n: number, datetime: string, extra: Partial<StacItem> = {}): StacItem {
+  const assets = { red: tiffAsset(`./${id}/red.tif`), nir: tiffAsset(`./${id}/nir.tif`), thumbnail: { href: `./${id}/thumb.png`, type: 'image/png', roles: ['thumbnail'] } };
+  return boxItem(id, [w, s, e, n], datetime, { assets, ...extra });
 }
 
 const ITEMS: StacItem[] = [

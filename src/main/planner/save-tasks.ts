@@ -7,9 +7,10 @@ import { TaskCacheWriter } from '../taskcache/task-cache-writer.js';
 import { parseTemporalRange, yearPeriod, type Period } from '../../shared/daterange.js';
 import { UserError } from '../../shared/errors.js';
 import { parseFrequency } from '../../shared/frequency.js';
-import { polygonalFromGeoJSON, type Polygonal } from '../../shared/geometry.js';
+import type { Polygonal } from '../../shared/geometry.js';
 import { parseGrid } from '../../shared/grid.js';
-import { parseTileSelection } from '../../shared/tile-selection.js';
+import { regionFromGeoJSON } from '../../shared/region.js';
+import { clampTileSelection, parseTileSelection } from '../../shared/tile-selection.js';
 import { tasksToCsv, tasksToGeoJSON } from '../../shared/task-geojson.js';
 import type { WorkEstimate } from '../../shared/work-estimate.js';
 import { APP_VERSION } from '../version.js';
@@ -26,7 +27,7 @@ export interface SaveTasksOptions {
   tiles?: string;
   /** Path of a GeoJSON file with the region to plan. */
   region?: string;
-  /** The region as GeoJSON (lon/lat), as drawn in the app; used when `region` is not given. */
+  /** The region as GeoJSON, as drawn in the app; used when `region` is not given. */
   regionGeoJSON?: unknown;
   datasetFilter?: Record<string, string | number | boolean>;
   /** Task cache path; by default `{products}_{range label or all}.db` in the working folder. */
@@ -46,6 +47,8 @@ export interface SaveTasksResult {
   temporalRange: string | null;
   counts: PlanCounts;
   estimate: WorkEstimate;
+  /** Items left out that the user should hear about (no geometry, no raster assets). */
+  warnings: string[];
 }
 
 /** Plans tasks from a catalogue into a task cache with its CSV and per-period GeoJSON. */
@@ -58,11 +61,11 @@ export async function saveTasks(
   const range = resolveRange(options);
   if (options.inputProducts.length === 0) throw new UserError('no input products: give --input-products (e.g. s2_l2a)');
   if (!options.catalog) throw new UserError('no catalogue: give --catalog (a STAC catalogue path or URL, or a STAC API URL)');
-  const tiles = options.tiles ? parseTileSelection(options.tiles) : undefined;
+  const tiles = options.tiles ? clampTileSelection(grid, parseTileSelection(options.tiles)) : undefined;
   const region = options.region
     ? await readRegion(options.region)
     : options.regionGeoJSON !== undefined
-      ? polygonalFromGeoJSON(options.regionGeoJSON)
+      ? regionFromGeoJSON(options.regionGeoJSON)
       : undefined;
 
   const db = resolveOutput(options, range);
@@ -70,14 +73,15 @@ export async function saveTasks(
   const csv = `${stem}.csv`;
   if (!options.overwrite) await refuseExistingOutputs(db, csv, stem);
 
-  const catalog = await openCatalog(options.catalog, { unsigned: options.awsUnsigned ?? false });
+  const catalog = await openCatalog(options.catalog, { unsigned: options.awsUnsigned ?? false, signal: control.signal });
 
   await fs.mkdir(path.dirname(db), { recursive: true });
   const dbTmp = temporaryPathFor(db);
   const temporaries: Array<[string, string]> = [];
-  const writer = new TaskCacheWriter(dbTmp);
+  let writer: TaskCacheWriter | undefined;
   let written = false;
   try {
+    writer = new TaskCacheWriter(dbTmp);
     const outcome = await planTasks(
       {
         catalog,
@@ -139,9 +143,10 @@ export async function saveTasks(
       temporalRange: rangeLabel,
       counts: outcome.counts,
       estimate: outcome.estimate,
+      warnings: outcome.warnings,
     };
   } catch (e) {
-    if (!written) writer.abandon();
+    if (!written) writer?.abandon();
     for (const [tmp] of temporaries) await discardTemporary(tmp);
     await discardTemporary(dbTmp);
     throw e;
@@ -193,10 +198,13 @@ async function readRegion(file: string): Promise<Polygonal> {
   } catch {
     throw new UserError(`region file ${file} is not valid GeoJSON (JSON syntax error)`);
   }
-  return polygonalFromGeoJSON(json);
+  return regionFromGeoJSON(json);
 }
 
-function noDatasetsError(options: SaveTasksOptions, range: Period | undefined, counts: PlanCounts): UserError {
+/** A plan that read its catalogue and found nothing to do: the request as a whole, not one of its inputs, is the cause. */
+export class NoDatasetsError extends UserError {}
+
+function noDatasetsError(options: SaveTasksOptions, range: Period | undefined, counts: PlanCounts): NoDatasetsError {
   const where = [
     `products ${options.inputProducts.join(', ')}`,
     range ? `in ${range.label}` : undefined,
@@ -206,5 +214,6 @@ function noDatasetsError(options: SaveTasksOptions, range: Period | undefined, c
     .filter(Boolean)
     .join(', ');
   const noGeometry = counts.skipped.noGeometry > 0 ? `; ${counts.skipped.noGeometry} items had no geometry` : '';
-  return new UserError(`no datasets found in ${options.catalog} for ${where} (${counts.itemsRead} items read${noGeometry})`);
+  const noAssets = counts.skipped.noAssets > 0 ? `; ${counts.skipped.noAssets} items had no raster assets` : '';
+  return new NoDatasetsError(`no datasets found in ${options.catalog} for ${where} (${counts.itemsRead} items read${noGeometry}${noAssets})`);
 }
