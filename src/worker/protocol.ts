@@ -18,7 +18,11 @@ export interface TaskOutcome {
   seconds: number;
 }
 
-export type HostMessage<Task> = { type: 'run'; key: string; task: Task };
+/**
+ * `cancel`: give the task up, remove what it wrote, and answer `failed`. The host kills a worker
+ * that does not answer soon (it may be busy in a long computation) and cleans up after it.
+ */
+export type HostMessage<Task> = { type: 'run'; key: string; task: Task } | { type: 'cancel'; key: string };
 
 export type WorkerMessage =
   | { type: 'ready' }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
@@ -165,4 +165,26 @@ describe('runTask', () => {
     await expect(runTask(task([broken], 'pq', {}, path.join(dir, 'out-broken')))).rejects.toThrow(/nope\/SCL\.tif/);
     expect(existsSync(path.join(dir, 'out-broken'))).toBe(false);
   });
+
+  it('leaves no input file open when a corrupt one fails it, not even one its other loads were reading', async () => {
+    // More days than the task loads at once, the first of them garbage.
+    const datasets = Array.from({ length: 20 }, (_, d) => dataset(`fd-${d}`, `2021-02-${String(d + 1).padStart(2, '0')}`, { SCL: scl(4) }));
+    writeFileSync(datasets[0]!.assets['SCL']!, 'II*\0 and then garbage');
+    await expect(runTask(task(datasets, 'pq', {}, path.join(dir, 'out-fd')))).rejects.toThrow(/fd-0\/SCL\.tif/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(openFilesUnder(path.join(dir, 'inputs'))).toEqual([]);
+  });
 });
+
+/** The files under `folder` this process has open (Linux). */
+function openFilesUnder(folder: string): string[] {
+  return readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })
+    .filter((file) => file.startsWith(folder));
+}

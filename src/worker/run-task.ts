@@ -6,10 +6,12 @@ import { bandFileName, bandPath, previewFileName, previewPath, quicklookFileName
 import { cogOptionsForBand, type CogBandOptions } from '../shared/run-config.js';
 import { UserError } from '../shared/errors.js';
 import { encodeCog, encodeRgbaCog, type CogOptions as CogWriterOptions } from './cog/cog-writer.js';
+import { firstLine } from './load/dataset-read-error.js';
 import { closeCachedCogs, loadBand } from './load/load-band.js';
 import { fuseSameDay } from './load/fuse.js';
 import { renderStacItem } from './output/stac-item.js';
-import { sinkFor } from './output/sink.js';
+import { sinkFor, type OutputSink } from './output/sink.js';
+import { removeUnfinishedOutputs } from './output/unfinished-outputs.js';
 import { loadPlugin } from './plugins/registry.js';
 import type { ObservationChunk, StatsPlugin } from './plugins/plugin.js';
 import type { TaskOutcome, TaskProgress } from './protocol.js';
@@ -32,13 +34,14 @@ export interface RunTaskControl {
  * Computes one task: loads its datasets chunk by chunk onto the tile, reduces them with the
  * plugin, and writes one COG per band, a preview, the checksums and, last, the STAC item —
  * so a task whose item exists is complete. A task with an item already is skipped unless
- * `overwrite`.
+ * `overwrite`. A task that fails or is aborted (`signal`) removes what it wrote.
  */
 export async function runTask(task: WorkerTask, control: RunTaskControl = {}): Promise<TaskOutcome> {
   const started = performance.now();
   const sink = sinkFor(task.location, { ...(task.s3Acl && { s3Acl: task.s3Acl }), unsigned: task.unsigned });
   const itemPath = stacItemPath(task.location, task.product, task.id);
   const seconds = () => (performance.now() - started) / 1000;
+  control.signal?.throwIfAborted();
   if (!task.overwrite && (await sink.exists(itemPath))) {
     return { status: 'skipped', stacItem: itemPath, outputs: [], seconds: seconds() };
   }
@@ -47,59 +50,89 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
   const tile = tileGeobox(grid, task.id);
   try {
     const outputs = await computeOutputs(task, plugin, tile, control);
-    control.onProgress?.({ stage: 'writing', done: 0, total: 1 });
-    const written: Array<{ name: string; uri: string; body: Uint8Array }> = [];
-    for (const band of plugin.measurements) {
-      const raster: Raster = { geobox: tile, data: outputs[band.name]!, nodata: band.nodata };
-      const body = encodeCog(raster, writerOptions(cogOptionsForBand(task.cogOptions, band.name), band.overviewResampling));
-      const uri = bandPath(task.location, task.product, task.id, band.name);
-      await sink.write(uri, body, COG_TYPE);
-      written.push({ name: bandFileName(task.product, task.id, band.name), uri, body });
+    return await writeOutputs(task, plugin, tile, grid, outputs, sink, control, seconds);
+  } catch (e) {
+    try {
+      await removeUnfinishedOutputs(task, plugin.measurements.map((b) => b.name));
+    } catch (cleanup) {
+      throw new Error(`${firstLine(e)}; its partial outputs could not be removed: ${firstLine(cleanup)}`, { cause: e });
     }
-    const rgba = renderRgbaCog(plugin, outputs, tile);
-    if (rgba) {
-      const uri = quicklookPath(task.location, task.product, task.id);
-      await sink.write(uri, rgba, COG_TYPE);
-      written.push({ name: quicklookFileName(task.product, task.id), uri, body: rgba });
-    }
-    const preview = renderPreview(plugin, outputs, tile);
-    if (preview) {
-      const uri = previewPath(task.location, task.product, task.id, 'png');
-      await sink.write(uri, preview, 'image/png');
-      written.push({ name: previewFileName(task.product, task.id, 'png'), uri, body: preview });
-    }
-    const item = renderStacItem({
-      product: task.product,
-      task: task.id,
-      period: task.period,
-      grid,
-      bands: plugin.measurements.map((b) => ({
-        name: b.name,
-        dtype: b.dtype,
-        nodata: b.nodata,
-        href: bandFileName(task.product, task.id, b.name),
-        shape: [tile.height, tile.width] as const,
-        transform: tile.affine,
-      })),
-      inputs: task.datasets.map((d) => ({ id: d.id, collection: d.collection, ...(d.itemHref && { href: d.itemHref }) })),
-      footprintLonLat: tileFootprintLonLat(grid, task.id),
-      created: new Date().toISOString(),
-      ...(preview && { previewHref: previewFileName(task.product, task.id, 'png') }),
-      ...(rgba && { quicklookHref: quicklookFileName(task.product, task.id) }),
-    });
-    const itemBody = new TextEncoder().encode(JSON.stringify(item, null, 2));
-    const sums = [...written, { name: itemPath.slice(itemPath.lastIndexOf('/') + 1), uri: itemPath, body: itemBody }]
-      .map((f) => `${createHash('sha1').update(f.body).digest('hex')}  ${f.name}`)
-      .join('\n');
-    const sumsUri = sha1Path(task.location, task.product, task.id);
-    await sink.write(sumsUri, new TextEncoder().encode(`${sums}\n`), 'text/plain');
-    // Last: the item's presence is what says the task is finished.
-    await sink.write(itemPath, itemBody, 'application/json');
-    control.onProgress?.({ stage: 'writing', done: 1, total: 1 });
-    return { status: 'finished', stacItem: itemPath, outputs: [...written.map((w) => w.uri), sumsUri, itemPath], seconds: seconds() };
+    throw e;
   } finally {
     await closeCachedCogs();
   }
+}
+
+/**
+ * Writes the task's files, the STAC item last. An item from before (with `overwrite`) goes
+ * first, so that a set cut short never looks finished.
+ */
+async function writeOutputs(
+  task: WorkerTask,
+  plugin: StatsPlugin,
+  tile: GeoBox,
+  grid: GridSpec,
+  outputs: Record<string, SampleArray>,
+  sink: OutputSink,
+  control: RunTaskControl,
+  seconds: () => number,
+): Promise<TaskOutcome> {
+  const itemPath = stacItemPath(task.location, task.product, task.id);
+  const write = async (uri: string, body: Uint8Array, contentType: string) => {
+    control.signal?.throwIfAborted();
+    await sink.write(uri, body, contentType);
+  };
+  control.onProgress?.({ stage: 'writing', done: 0, total: 1 });
+  if (task.overwrite) await sink.remove(itemPath);
+  const written: Array<{ name: string; uri: string; body: Uint8Array }> = [];
+  for (const band of plugin.measurements) {
+    const raster: Raster = { geobox: tile, data: outputs[band.name]!, nodata: band.nodata };
+    const body = encodeCog(raster, writerOptions(cogOptionsForBand(task.cogOptions, band.name), band.overviewResampling));
+    const uri = bandPath(task.location, task.product, task.id, band.name);
+    await write(uri, body, COG_TYPE);
+    written.push({ name: bandFileName(task.product, task.id, band.name), uri, body });
+  }
+  const rgba = renderRgbaCog(plugin, outputs, tile);
+  if (rgba) {
+    const uri = quicklookPath(task.location, task.product, task.id);
+    await write(uri, rgba, COG_TYPE);
+    written.push({ name: quicklookFileName(task.product, task.id), uri, body: rgba });
+  }
+  const preview = renderPreview(plugin, outputs, tile);
+  if (preview) {
+    const uri = previewPath(task.location, task.product, task.id, 'png');
+    await write(uri, preview, 'image/png');
+    written.push({ name: previewFileName(task.product, task.id, 'png'), uri, body: preview });
+  }
+  const item = renderStacItem({
+    product: task.product,
+    task: task.id,
+    period: task.period,
+    grid,
+    bands: plugin.measurements.map((b) => ({
+      name: b.name,
+      dtype: b.dtype,
+      nodata: b.nodata,
+      href: bandFileName(task.product, task.id, b.name),
+      shape: [tile.height, tile.width] as const,
+      transform: tile.affine,
+    })),
+    inputs: task.datasets.map((d) => ({ id: d.id, collection: d.collection, ...(d.itemHref && { href: d.itemHref }) })),
+    footprintLonLat: tileFootprintLonLat(grid, task.id),
+    created: new Date().toISOString(),
+    ...(preview && { previewHref: previewFileName(task.product, task.id, 'png') }),
+    ...(rgba && { quicklookHref: quicklookFileName(task.product, task.id) }),
+  });
+  const itemBody = new TextEncoder().encode(JSON.stringify(item, null, 2));
+  const sums = [...written, { name: itemPath.slice(itemPath.lastIndexOf('/') + 1), uri: itemPath, body: itemBody }]
+    .map((f) => `${createHash('sha1').update(f.body).digest('hex')}  ${f.name}`)
+    .join('\n');
+  const sumsUri = sha1Path(task.location, task.product, task.id);
+  await write(sumsUri, new TextEncoder().encode(`${sums}\n`), 'text/plain');
+  // Last: the item's presence is what says the task is finished.
+  await write(itemPath, itemBody, 'application/json');
+  control.onProgress?.({ stage: 'writing', done: 1, total: 1 });
+  return { status: 'finished', stacItem: itemPath, outputs: [...written.map((w) => w.uri), sumsUri, itemPath], seconds: seconds() };
 }
 
 /** The grid with its tiles cut into pixels of another size; the tiles themselves stay. */
@@ -177,12 +210,26 @@ async function loadObservations(
   return { geobox, days: days.map(([day]) => day), bands, nodata };
 }
 
+/**
+ * Runs the jobs, `limit` at a time. After a failure no job starts, and the first error is
+ * thrown once the running ones have ended: nothing of the task goes on reading after it.
+ */
 async function runLimited(jobs: Array<() => Promise<void>>, limit: number): Promise<void> {
   let next = 0;
+  let failed = false;
   const lane = async () => {
-    while (next < jobs.length) await jobs[next++]!();
+    while (!failed && next < jobs.length) {
+      try {
+        await jobs[next++]!();
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, lane));
+  const ends = await Promise.allSettled(Array.from({ length: Math.min(limit, jobs.length) }, lane));
+  const failure = ends.find((end) => end.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 function groupByDay(datasets: TaskDatasetRef[]): Array<[string, TaskDatasetRef[]]> {

@@ -8,18 +8,40 @@ export interface WorkerPort {
   onMessage(listener: (message: HostMessage<WorkerTask>) => void): void;
 }
 
-/** Serves tasks on a port: says it is ready, then runs each task it is sent and reports on it. */
-export function serveTasks(port: WorkerPort): void {
-  port.onMessage(async (message) => {
-    const { key, task } = message;
-    try {
-      const outcome = await runTask(task, { onProgress: (progress) => port.send({ type: 'progress', key, progress }) });
-      port.send({ type: 'finished', key, outcome });
-    } catch (e) {
-      port.send({ type: 'failed', key, error: oneLine(e) });
+export interface TaskServer {
+  /** Gives up the task under way, if any; resolves once it has stopped and removed its partial outputs. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves tasks on a port: says it is ready, then runs each task it is sent and reports on it;
+ * a `cancel` stops the task it names.
+ */
+export function serveTasks(port: WorkerPort): TaskServer {
+  let current: { key: string; controller: AbortController; settled: Promise<void> } | undefined;
+  port.onMessage((message) => {
+    if (message.type === 'cancel') {
+      if (current?.key === message.key) current.controller.abort();
+      return;
     }
+    const { key, task } = message;
+    const controller = new AbortController();
+    const settled = runTask(task, { signal: controller.signal, onProgress: (progress) => port.send({ type: 'progress', key, progress }) }).then(
+      (outcome) => port.send({ type: 'finished', key, outcome }),
+      (e: unknown) => port.send({ type: 'failed', key, error: controller.signal.aborted ? 'cancelled' : oneLine(e) }),
+    );
+    current = { key, controller, settled };
+    void settled.finally(() => {
+      if (current?.key === key) current = undefined;
+    });
   });
   port.send({ type: 'ready' });
+  return {
+    async stop() {
+      current?.controller.abort();
+      await current?.settled;
+    },
+  };
 }
 
 function oneLine(e: unknown): string {

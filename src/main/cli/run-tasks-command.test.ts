@@ -1,56 +1,52 @@
+/**
+ * `odc-stats run` as a real process: what it prints and its exit status for a dry run, a task
+ * that fails, and settings or tasks it refuses.
+ */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { captureIo } from '../test-support/capture-io.js';
-import { main } from './program.js';
+import { saveTasks } from '../planner/save-tasks.js';
+import { linesOf, runCli } from '../test-support/spawn-cli.js';
 
 let dir: string;
 let cache: string;
 
-async function run(args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
-  const io = captureIo();
-  const previous = process.exitCode;
-  const code = await main(args, io);
-  const exit = code !== 0 ? code : (process.exitCode as number | undefined) ?? 0;
-  process.exitCode = previous;
-  return { code: exit, stdout: io.stdout, stderr: io.stderr };
-}
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'run-cli-'));
+  // Two datasets on tile (10, 20) of a 1° grid whose SCL files do not exist.
+  const item = (id: string, day: string) => ({
+    type: 'Feature',
+    stac_version: '1.0.0',
+    id,
+    collection: 'prod',
+    geometry: { type: 'Polygon', coordinates: [[[10.2, 20.2], [10.8, 20.2], [10.8, 20.8], [10.2, 20.8], [10.2, 20.2]]] },
+    properties: { datetime: `${day}T10:00:00Z` },
+    assets: { SCL: { href: `./missing/${id}_SCL.tif`, type: 'image/tiff' } },
+    links: [],
+  });
+  writeFileSync(path.join(dir, 'items.ndjson'), [item('a', '2021-02-01'), item('b', '2021-03-01')].map((i) => JSON.stringify(i)).join('\n'));
+  const planned = await saveTasks({ catalog: path.join(dir, 'items.ndjson'), inputProducts: ['prod'], grid: 'epsg:4326;0.1;10', year: 2021, output: path.join(dir, 'plan.db') });
+  cache = planned.db;
+});
 
 describe('odc-stats run', () => {
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'run-cli-'));
-    // Two datasets on tile (10, 20) of a 1° grid whose SCL files do not exist.
-    const item = (id: string, day: string) => ({
-      type: 'Feature',
-      stac_version: '1.0.0',
-      id,
-      collection: 'prod',
-      geometry: { type: 'Polygon', coordinates: [[[10.2, 20.2], [10.8, 20.2], [10.8, 20.8], [10.2, 20.8], [10.2, 20.2]]] },
-      properties: { datetime: `${day}T10:00:00Z` },
-      assets: { SCL: { href: `./missing/${id}_SCL.tif`, type: 'image/tiff' } },
-      links: [],
-    });
-    writeFileSync(path.join(dir, 'items.ndjson'), [item('a', '2021-02-01'), item('b', '2021-03-01')].map((i) => JSON.stringify(i)).join('\n'));
-    cache = path.join(dir, 'plan.db');
-    const planned = await run(['save-tasks', '--catalog', path.join(dir, 'items.ndjson'), '--input-products', 'prod', '--grid', 'epsg:4326;0.1;10', '--year', '2021', cache]);
-    expect(planned.code).toBe(0);
-  });
-
   it('lists tasks with --dryrun: id, days, datasets, output and whether new', async () => {
     const out = path.join(dir, 'out');
-    const r = await run(['run', cache, '--plugin', 'pq', '--location', out, '--dryrun']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toEqual([`2021--P1Y/10/20 days: 2 datasets: 2 output: ${out}/x10/y20/2021--P1Y/pq_summary_x10y20_2021--P1Y.stac-item.json (new)`]);
+    const r = await runCli(['run', cache, '--plugin', 'pq', '--location', out, '--dryrun']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(linesOf(r.stdout)).toEqual([`2021--P1Y/10/20 days: 2 datasets: 2 output: ${out}/x10/y20/2021--P1Y/pq_summary_x10y20_2021--P1Y.stac-item.json (new)`]);
   });
 
   it('exits 1 with the failed task and the file it could not read, and nothing that looks finished', async () => {
     const out = path.join(dir, 'out-fail');
-    const r = await run(['run', cache, '--plugin', 'pq', '--location', out, '--threads', '1']);
-    expect(r.code).toBe(1);
-    const [summary, failure] = r.stdout.join('\n').split('\n');
+    const r = await runCli(['run', cache, '--plugin', 'pq', '--location', out, '--threads', '1']);
+    expect(r.code, r.stderr).toBe(1);
+    const [summary, failure, ...more] = linesOf(r.stdout);
     expect(summary).toBe('Finished 0, skipped 0, failed 1');
-    expect(failure).toMatch(/^ {2}2021--P1Y\/10\/20: cannot read .*missing\/a_SCL\.tif/);
+    // Both datasets are read at once: either may be the first to fail.
+    expect(failure).toMatch(/^ {2}2021--P1Y\/10\/20: cannot read .*missing\/[ab]_SCL\.tif: no such file$/);
+    expect(more).toEqual([]);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -61,16 +57,18 @@ describe('odc-stats run', () => {
     [['--plugin', 'pq', '--threads', 'two'], /^odc-stats: error: invalid --threads 'two'/],
     [[], /^odc-stats: error: no plugin/],
   ])('rejects bad settings %j in one line', async (args, message) => {
-    const r = await run(['run', cache, '--location', path.join(dir, 'x'), ...args]);
+    const r = await runCli(['run', cache, '--location', path.join(dir, 'x'), ...args]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toHaveLength(1);
-    expect(r.stderr[0]).toMatch(message);
+    expect(linesOf(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
   });
 
   it('names a task that is not in the cache, and a cache that does not exist', async () => {
-    const notThere = await run(['run', cache, '2021--P1Y/1/2', '--plugin', 'pq', '--location', dir]);
-    expect(notThere.stderr).toEqual(['odc-stats: error: task 2021--P1Y/01/02 is not in the task cache']);
-    const noCache = await run(['run', path.join(dir, 'nope.db'), '--plugin', 'pq', '--location', dir]);
-    expect(noCache.stderr[0]).toMatch(/^odc-stats: error: task cache not found: .*nope\.db$/);
+    const notThere = await runCli(['run', cache, '2021--P1Y/1/2', '--plugin', 'pq', '--location', dir]);
+    expect(notThere.code).toBe(1);
+    expect(linesOf(notThere.stderr)).toEqual(['odc-stats: error: task 2021--P1Y/01/02 is not in the task cache']);
+    const noCache = await runCli(['run', path.join(dir, 'nope.db'), '--plugin', 'pq', '--location', dir]);
+    expect(noCache.code).toBe(1);
+    expect(linesOf(noCache.stderr)).toEqual([`odc-stats: error: task cache not found: ${path.join(dir, 'nope.db')}`]);
   });
 });

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { UserError } from '../../shared/errors.js';
 import type { RunConfig } from '../../shared/run-config.js';
 import { formatTaskId } from '../../shared/task-id.js';
+import { checkOutputLocation } from '../../worker/output/sink.js';
 import { consumeQueue, type ConsumerSummary } from '../../worker/sqs/consume-queue.js';
 import { redriveTargetOf, resolveQueueUrl } from '../../worker/sqs/queue-url.js';
 import { createSqsClient } from '../../worker/sqs/sqs-client.js';
@@ -57,6 +58,7 @@ export async function runQueueWorker(options: QueueWorkerOptions, control: Queue
     throw new UserError(`invalid wait time ${waitTimeSeconds}: SQS long polls wait 0 to 20 seconds`);
   }
   const setup = await prepareRun(config);
+  await checkOutputLocation(setup.location, { unsigned: config.aws_unsigned ?? false });
   const log = jsonLinesLog(options.workerName ?? `${os.hostname()}:${process.pid}`, control.writeLog);
   const client = createSqsClient();
   const taskProcess = new TaskProcess<WorkerTask>(control.spawn ?? nodeWorkerSpawner());

@@ -18,7 +18,8 @@ export function nodeWorkerSpawner(entry: URL = defaultEntry()): SpawnWorker {
     });
     const channel: WorkerChannel = {
       send: (message: HostMessage<unknown>) => {
-        child.send(message);
+        // A process that has just died is reported by its exit event; sending to it would throw.
+        if (child.connected) child.send(message);
       },
       onMessage: (listener) => child.on('message', (m) => listener(m as WorkerMessage)),
       onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import { stacItemPath } from '../../shared/output-layout.js';
 import type { RunConfig } from '../../shared/run-config.js';
 import { formatTaskId, parseTaskSelector, selectTasks } from '../../shared/task-id.js';
-import { sinkFor } from '../../worker/output/sink.js';
+import { checkOutputLocation, sinkFor } from '../../worker/output/sink.js';
+import { removeUnfinishedOutputs } from '../../worker/output/unfinished-outputs.js';
 import type { TaskProgress } from '../../worker/protocol.js';
 import type { WorkerTask } from '../../worker/task.js';
 import type { TaskRow } from '../taskcache/task-cache.js';
@@ -80,12 +81,19 @@ export async function runTasks(
     return lines;
   }
 
+  if (tasks.length > 0) await checkOutputLocation(location, { unsigned: config.aws_unsigned ?? false });
+  const bands = setup.plugin.measurements.map((band) => band.name);
   const stopHeartbeat = config.heartbeat_filepath ? startHeartbeat(config.heartbeat_filepath) : () => {};
   try {
     const results = await runPool(
       spawn,
       tasks.map((task) => ({ key: formatTaskId(task.id), task })),
-      { workers: workerCount(config.threads, tasks.length), maxProcessingSeconds: config.max_processing_time, ...(control.signal && { signal: control.signal }) },
+      {
+        workers: workerCount(config.threads, tasks.length),
+        maxProcessingSeconds: config.max_processing_time,
+        ...(control.signal && { signal: control.signal }),
+        removeUnfinishedOutputs: (task) => removeUnfinishedOutputs(task, bands),
+      },
       {
         onStart: (key) => control.events?.onStart?.(key),
         onProgress: (key, p) => control.events?.onProgress?.(key, p),

@@ -53,4 +53,30 @@ describe('worker pool', () => {
     const results = await pending;
     expect(results).toEqual([{ key: 't0', status: 'failed', error: 'cancelled' }]);
   });
+
+  it('asks the tasks it gives up to stop; kills one that does not answer within the grace, and removes what it left', async () => {
+    const controller = new AbortController();
+    const cleanedUp: FakeTask[] = [];
+    const answering: FakeTask = { ms: 60_000, end: 'finish' };
+    const deaf: FakeTask = { ms: 0, end: 'hang' };
+    let started = 0;
+    const results = await runPool(
+      spawn,
+      jobs(answering, deaf),
+      {
+        workers: 2,
+        signal: controller.signal,
+        cancelGraceMs: 500,
+        removeUnfinishedOutputs: async (task) => {
+          cleanedUp.push(task);
+        },
+      },
+      { onProgress: () => ++started === 2 && controller.abort() },
+    );
+    expect(results.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+      { key: 't0', status: 'failed', error: 'cancelled' },
+      { key: 't1', status: 'failed', error: 'cancelled' },
+    ]);
+    expect(cleanedUp).toEqual([deaf]);
+  });
 });

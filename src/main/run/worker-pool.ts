@@ -23,50 +23,77 @@ export interface PoolEvents {
   onResult?(result: JobResult): void;
 }
 
-export interface PoolOptions {
+export interface PoolOptions<Task> {
   workers: number;
-  /** A task running longer than this is killed and counted as failed; 0 = no limit. */
+  /** A task running longer than this is given up and counted as failed; 0 = no limit. */
   maxProcessingSeconds?: number;
   signal?: AbortSignal;
+  /** How long a worker asked to give its task up has to stop before it is killed (default 1.5 s). */
+  cancelGraceMs?: number;
+  /** Removes what a task left behind when its process ended without answering (killed, crashed). */
+  removeUnfinishedOutputs?(task: Task): Promise<void>;
 }
 
-interface Slot {
+/** Short enough that the CLI's own grace period after Ctrl-C (cli-io.ts) covers it and the clean-up after. */
+const DEFAULT_CANCEL_GRACE_MS = 1500;
+
+interface Slot<Task> {
   channel: WorkerChannel;
-  job?: PoolJob<unknown>;
+  job?: PoolJob<Task>;
+  /** The job's max_processing_time, then, once it is given up, its grace before the kill. */
   timer?: NodeJS.Timeout;
-  /** Set when the pool itself killed the process, with the reason the job failed. */
-  killedBecause?: string;
+  /** Set when the pool gave the job up, with the reason it failed. */
+  givenUpBecause?: string;
 }
 
 /**
  * Runs jobs on a fixed number of worker processes, one job per process at a time. A job that
  * fails, times out or crashes its process fails alone: the process is replaced and the other
- * jobs go on. Resolves when every job has a result (or the signal aborts the rest).
+ * jobs go on. A job given up (time out, cancel) is asked to stop and clean up; its process is
+ * killed if it does not answer within the grace, and what the job left is removed here.
+ * Resolves when every job has a result (or the signal aborts the rest).
  */
-export function runPool<Task>(spawn: SpawnWorker, jobs: Array<PoolJob<Task>>, options: PoolOptions, events: PoolEvents = {}): Promise<JobResult[]> {
+export function runPool<Task>(spawn: SpawnWorker, jobs: Array<PoolJob<Task>>, options: PoolOptions<Task>, events: PoolEvents = {}): Promise<JobResult[]> {
   const queue = [...jobs];
   const results: JobResult[] = [];
-  const slots = new Set<Slot>();
+  const slots = new Set<Slot<Task>>();
   const limitMs = (options.maxProcessingSeconds ?? 0) * 1000;
+  const graceMs = options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
+  let cleaningUp = 0;
 
   return new Promise((resolve) => {
     const finishIfDone = () => {
-      if (results.length === jobs.length || (options.signal?.aborted && [...slots].every((s) => !s.job))) {
+      const idle = [...slots].every((s) => !s.job) && cleaningUp === 0;
+      if (results.length === jobs.length || (options.signal?.aborted && idle)) {
         for (const slot of slots) slot.channel.kill();
         slots.clear();
         resolve(results);
       }
     };
 
-    const record = (slot: Slot, result: JobResult) => {
-      if (slot.timer) clearTimeout(slot.timer);
-      slot.job = undefined;
-      slot.timer = undefined;
+    const record = (result: JobResult) => {
       results.push(result);
       events.onResult?.(result);
     };
 
-    const dispatch = (slot: Slot) => {
+    const release = (slot: Slot<Task>): PoolJob<Task> | undefined => {
+      const { job } = slot;
+      clearTimeout(slot.timer);
+      slot.job = undefined;
+      slot.timer = undefined;
+      slot.givenUpBecause = undefined;
+      return job;
+    };
+
+    const giveUp = (slot: Slot<Task>, reason: string) => {
+      if (!slot.job || slot.givenUpBecause !== undefined) return;
+      clearTimeout(slot.timer);
+      slot.givenUpBecause = reason;
+      slot.channel.send({ type: 'cancel', key: slot.job.key });
+      slot.timer = setTimeout(() => slot.channel.kill(), graceMs);
+    };
+
+    const dispatch = (slot: Slot<Task>) => {
       const job = options.signal?.aborted ? undefined : queue.shift();
       if (!job) {
         finishIfDone();
@@ -74,48 +101,61 @@ export function runPool<Task>(spawn: SpawnWorker, jobs: Array<PoolJob<Task>>, op
       }
       slot.job = job;
       events.onStart?.(job.key);
-      if (limitMs > 0) {
-        slot.timer = setTimeout(() => {
-          slot.killedBecause = `exceeded max_processing_time of ${options.maxProcessingSeconds} s`;
-          slot.channel.kill();
-        }, limitMs);
-      }
+      if (limitMs > 0) slot.timer = setTimeout(() => giveUp(slot, `exceeded max_processing_time of ${options.maxProcessingSeconds} s`), limitMs);
       slot.channel.send({ type: 'run', key: job.key, task: job.task });
     };
 
     const start = () => {
-      const slot: Slot = { channel: spawn() };
+      const slot: Slot<Task> = { channel: spawn() };
       slots.add(slot);
       slot.channel.onMessage((m) => {
         if (m.type === 'ready') dispatch(slot);
         else if (m.type === 'progress') events.onProgress?.(m.key, m.progress);
         else if (m.type === 'finished') {
-          record(slot, { key: m.key, status: m.outcome.status, outcome: m.outcome });
+          release(slot);
+          record({ key: m.key, status: m.outcome.status, outcome: m.outcome });
           dispatch(slot);
         } else if (m.type === 'failed') {
-          record(slot, { key: m.key, status: 'failed', error: m.error });
+          const error = slot.givenUpBecause ?? m.error;
+          release(slot);
+          record({ key: m.key, status: 'failed', error });
           dispatch(slot);
         }
       });
       slot.channel.onExit((code, signal) => {
         slots.delete(slot);
-        if (slot.job) {
-          const reason = slot.killedBecause ?? `worker process exited (${signal ?? `code ${code}`}) while running the task`;
-          record(slot, { key: slot.job.key, status: 'failed', error: reason });
+        const reason = slot.givenUpBecause ?? `worker process exited (${signal ?? `code ${code}`}) while running the task`;
+        const job = release(slot);
+        const next = () => {
+          if (queue.length > 0 && !options.signal?.aborted) start();
+          else finishIfDone();
+        };
+        if (!job) {
+          next();
+          return;
         }
-        if (queue.length > 0 && !options.signal?.aborted) start();
-        else finishIfDone();
+        cleaningUp++;
+        void removeLeftovers(job.task).then((problem) => {
+          cleaningUp--;
+          record({ key: job.key, status: 'failed', error: problem ? `${reason}; ${problem}` : reason });
+          next();
+        });
       });
+    };
+
+    /** Why what the job left could not be removed, if it could not. */
+    const removeLeftovers = async (task: Task): Promise<string | undefined> => {
+      try {
+        await options.removeUnfinishedOutputs?.(task);
+        return undefined;
+      } catch (e) {
+        return `its partial outputs could not be removed: ${(e as Error).message ?? String(e)}`;
+      }
     };
 
     options.signal?.addEventListener('abort', () => {
       queue.length = 0;
-      for (const slot of slots) {
-        if (slot.job) {
-          slot.killedBecause = 'cancelled';
-          slot.channel.kill();
-        }
-      }
+      for (const slot of slots) giveUp(slot, 'cancelled');
       finishIfDone();
     });
 

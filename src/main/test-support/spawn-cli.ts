@@ -26,6 +26,11 @@ export interface CliOptions {
   preload?: string[];
   /** The process is killed (SIGKILL) after this long; the test then fails on its outcome. Default 60 s. */
   timeoutMs?: number;
+  /**
+   * Its own process group, as a terminal's foreground job: `process.kill(-child.pid, 'SIGINT')`
+   * then signals it with its worker processes, as Ctrl-C does.
+   */
+  processGroup?: boolean;
 }
 
 export interface CliProcess {
@@ -44,6 +49,7 @@ export function startCli(args: string[], options: CliOptions = {}): CliProcess {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.processGroup ?? false,
   });
   let stdout = '';
   let stderr = '';
@@ -64,7 +70,10 @@ export function startCli(args: string[], options: CliOptions = {}): CliProcess {
     stderr += chunk.toString();
     check();
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const timer = setTimeout(() => {
+    if (options.processGroup) process.kill(-child.pid!, 'SIGKILL');
+    else child.kill('SIGKILL');
+  }, options.timeoutMs ?? 60_000);
   const outcome = new Promise<CliOutcome>((resolve) =>
     child.once('close', (code, signal) => {
       clearTimeout(timer);

@@ -13,7 +13,11 @@ const REASONS: Record<string, string> = {
 export class FileRangeReader implements RangeReader {
   private handle: Promise<FileHandle> | null = null;
   private readsInFlight = 0;
-  private closeWhenIdle = false;
+  /**
+   * Set by `close()` for good: a read after it (one that was under way when a task gave up, or
+   * of a file the cache evicted) opens the file again, and the last such read closes it.
+   */
+  private closed = false;
   size: number | null = null;
 
   constructor(
@@ -38,27 +42,31 @@ export class FileRangeReader implements RangeReader {
       throw this.readError(error);
     } finally {
       this.readsInFlight--;
-      if (this.closeWhenIdle && this.readsInFlight === 0) await this.close();
+      if (this.closed && this.readsInFlight === 0) await this.closeHandle();
     }
   }
 
   /** Closes the handle once no read is using it. */
   async close(): Promise<void> {
-    if (this.readsInFlight > 0) {
-      this.closeWhenIdle = true;
-      return;
-    }
-    this.closeWhenIdle = false;
+    this.closed = true;
+    if (this.readsInFlight === 0) await this.closeHandle();
+  }
+
+  private async closeHandle(): Promise<void> {
     const handle = this.handle;
     this.handle = null;
     if (handle) await handle.then((file) => file.close()).catch(() => undefined);
   }
 
   private open(): Promise<FileHandle> {
-    this.closeWhenIdle = false;
     if (!this.handle) {
       const opening = open(this.path, 'r').then(async (file) => {
-        this.size = (await file.stat()).size;
+        try {
+          this.size = (await file.stat()).size;
+        } catch (error) {
+          await file.close();
+          throw error;
+        }
         return file;
       });
       opening.catch(() => {

@@ -1,9 +1,9 @@
 /**
  * The queue consumer of a headless worker: takes one message at a time, leases it while its
- * task runs (renewing the lease as needed), deletes it when the task is finished or was
- * already, makes it visible again when the task fails, and moves it to the dead-letter queue
- * once it has been tried `max_receive` times. What a message means and how a task is computed
- * are the host's: `resolveTask` and `execute`.
+ * task runs (renewing the lease as needed; a task whose lease is lost is given up), deletes it
+ * when the task is finished or was already, makes it visible again when the task fails, and
+ * moves it to the dead-letter queue once it has been tried `max_receive` times. What a message
+ * means and how a task is computed are the host's: `resolveTask` and `execute`.
  */
 import {
   ChangeMessageVisibilityCommand,
@@ -72,7 +72,7 @@ type MessageEnd = Exclude<keyof ConsumerSummary, 'ended'>;
 /** Why a running task was given up by the consumer rather than failing by itself. */
 class TaskInterruption extends Error {
   constructor(
-    readonly kind: 'timeout' | 'stopping',
+    readonly kind: 'timeout' | 'stopping' | 'lease-lost',
     message: string,
   ) {
     super(message);
@@ -151,9 +151,16 @@ export async function consumeQueue<Task>(
       if (settings.maxProcessingSeconds > 0 && seconds > settings.maxProcessingSeconds) {
         interrupt.abort(new TaskInterruption('timeout', `exceeded max_processing_time of ${settings.maxProcessingSeconds} s`));
       }
+      if (lease.secondsLeft() <= 0) {
+        interrupt.abort(new TaskInterruption('lease-lost', 'the lease ran out before it could be renewed'));
+        return;
+      }
       lease.renewIfNeeded().then(
         (renewed) => renewed && log.event('info', 'lease-renewed', { ...details, leaseEnds: new Date(lease.deadline).toISOString() }),
-        (e: unknown) => log.event('warn', 'lease-renewal-failed', { ...details, error: oneLine(e) }),
+        (e: unknown) => {
+          if (isLeaseRefused(e)) interrupt.abort(new TaskInterruption('lease-lost', `SQS refused to renew the lease: ${oneLine(e)}`));
+          else log.event('warn', 'lease-renewal-failed', { ...details, error: oneLine(e), secondsLeft: round(lease.secondsLeft()) });
+        },
       );
     }, settings.pollIntervalSeconds * 1000);
     let graceTimer: NodeJS.Timeout | undefined;
@@ -186,6 +193,11 @@ export async function consumeQueue<Task>(
         await release(message, details);
         log.event('warn', 'released', { ...details, reason: error });
         return 'released';
+      }
+      if (interruption?.kind === 'lease-lost') {
+        // The message may be another worker's by now: it is left alone, to come back when its lease ends.
+        log.event('error', 'lease-lost', { ...details, error, seconds: round((Date.now() - receivedAtMs) / 1000) });
+        return 'failed';
       }
       const lastTry = receiveCount >= settings.maxReceive;
       log.event('error', 'failed', { ...details, error, seconds: round((Date.now() - receivedAtMs) / 1000), retry: !lastTry });
@@ -284,6 +296,13 @@ export async function messagesLeft(client: SQSClient, queueUrl: string, signal?:
   } catch (e) {
     throw queueError(e, queueUrl);
   }
+}
+
+/** SQS's answer that the message is no longer this worker's: gone, or received by another. */
+const LEASE_REFUSALS = new Set(['ReceiptHandleIsInvalid', 'MessageNotInflight', 'InvalidParameterValue', 'QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']);
+
+function isLeaseRefused(e: unknown): boolean {
+  return e instanceof Error && LEASE_REFUSALS.has(e.name);
 }
 
 function withError(attributes: Record<string, MessageAttributeValue> | undefined, reason: string): Record<string, MessageAttributeValue> | undefined {

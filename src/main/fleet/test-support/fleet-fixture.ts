@@ -67,14 +67,34 @@ export async function writeTinyCache(dir: string, columns: number, rows: number)
 
 /**
  * A plugin module counting the days each pixel was observed. `plugin_config`: `delay_ms` (every
- * task), `slow_tiles` ({"X/Y": ms}) and `fail_tiles` (["X/Y"]). Its delay blocks the worker
- * process's thread, as a heavy computation does.
+ * chunk), `slow_tiles` ({"X/Y": ms}) and `fail_tiles` (["X/Y"]); `reduce_log` (a file that gets
+ * a line "X/Y" as each chunk's reduction starts, to tell a test the task is under way);
+ * `slow_writes` and `stalled_writes` ({"X/Y": ms}): each output file of the tile waits, or
+ * blocks the process, that long before it is renamed into place. Its delays block the worker
+ * process's thread, as a heavy computation does, but for `slow_writes`, which waits.
  */
 export function writeTestPlugin(dir: string): string {
   const file = path.join(dir, 'test-plugin.mjs');
   writeFileSync(
     file,
-    `export default function testPlugin(config) {
+    `import { appendFileSync, promises as fs } from 'node:fs';
+
+const block = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+let writesHeldBack = false;
+
+// The worker's writes go through fs.promises.rename (output/sink.ts): held back here by tile.
+function holdBackWrites(slow, stalled) {
+  const rename = fs.rename;
+  fs.rename = async (from, to) => {
+    const [, x, y] = /_x(\\d+)y(\\d+)_/.exec(String(to)) ?? [];
+    const tile = x + '/' + y;
+    if (slow[tile]) await new Promise((resolve) => setTimeout(resolve, slow[tile]));
+    if (stalled[tile]) block(stalled[tile]);
+    return rename(from, to);
+  };
+}
+
+export default function testPlugin(config) {
   return {
     name: 'test-observed',
     inputs: [{ name: 'SCL', resampling: 'nearest' }],
@@ -83,11 +103,15 @@ export function writeTestPlugin(dir: string): string {
       { name: 'days', dtype: 'uint8', nodata: 0 },
     ],
     reduce(chunk) {
+      // Here, not in the factory: only a worker process reduces, and only its writes are held back.
+      if (!writesHeldBack) holdBackWrites(config.slow_writes ?? {}, config.stalled_writes ?? {});
+      writesHeldBack = true;
       const [, , west, , yStep, north] = chunk.geobox.affine;
       const tile = Math.floor(west / ${TILE_METRES}) + '/' + Math.floor((north + yStep * chunk.geobox.height) / ${TILE_METRES});
+      if (config.reduce_log) appendFileSync(config.reduce_log, tile + '\\n');
       if ((config.fail_tiles ?? []).includes(tile)) throw new Error('tile ' + tile + ' fails on purpose');
       const ms = (config.slow_tiles ?? {})[tile] ?? config.delay_ms ?? 0;
-      if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+      if (ms > 0) block(ms);
       const n = chunk.geobox.width * chunk.geobox.height;
       const observed = new Uint16Array(n);
       for (const day of chunk.bands.SCL) for (let i = 0; i < n; i++) if (day[i] !== 0) observed[i]++;
