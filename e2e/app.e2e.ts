@@ -4,29 +4,15 @@
  * pixel whose COUNT is read independently from the COG written, break the YAML and see the
  * error on its line, fix it and rerun, reload and find the workspace as it was, save the project.
  */
-import { existsSync, promises as fs } from 'node:fs';
-import os from 'node:os';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fromFile } from 'geotiff';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import proj4 from 'proj4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiService, type ApiService } from '../src/main/api-service.js';
-import { startWebHost, type WebHost } from '../src/main/web/web-host.js';
 import { tileCentreLonLat } from '../src/shared/geometry.js';
 import { parseGrid } from '../src/shared/grid.js';
-import { CHROMIUM, RENDERER_DIR, SAMPLE_CACHE, SCREENSHOTS } from './support/paths.js';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--use-gl=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-];
+import { pointOf as pointOnMap, setYaml as setYamlOf, startAppSession, waitForMapIdle as waitForMapIdleOf, type AppSession } from './support/app-session.js';
 
 const GM_CONFIG = [
   'plugin: gm-s2',
@@ -51,68 +37,27 @@ const PROBE: [number, number] = [37.3, -1.8];
 const EASE_GRID = '+proj=cea +lat_ts=30 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs';
 
 describe('the desktop app in a browser (web host, sample catalogue)', () => {
+  let session: AppSession;
   let workspace: string;
-  let api: ApiService;
-  let host: WebHost;
-  let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`the e2e tests need Chromium at ${CHROMIUM}: apt-get install chromium (or set ODC_STATS_CHROMIUM)`);
-    }
-    workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'odc-stats-e2e-'));
-    await fs.symlink(SAMPLE_CACHE, path.join(workspace, 'sample-catalog'), 'dir');
-    await fs.mkdir(SCREENSHOTS, { recursive: true });
-    api = createApiService({ workspace });
-    host = await startWebHost({ api, rendererDir: RENDERER_DIR, port: 0 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    session = await startAppSession();
+    ({ workspace, page, consoleErrors } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    api?.close();
-    await host?.close();
-    if (workspace) await fs.rm(workspace, { recursive: true, force: true });
+    await session?.close();
   });
 
-  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-
-  /** Page coordinates of a lon/lat on the map. */
-  async function pointOf(lon: number, lat: number): Promise<{ x: number; y: number }> {
-    return page.evaluate(
-      ([lo, la]) => {
-        const map = window.odcStatsMap!;
-        const p = map.project([lo!, la!]);
-        const rect = map.getCanvas().getBoundingClientRect();
-        return { x: rect.left + p.x, y: rect.top + p.y };
-      },
-      [lon, lat],
-    );
-  }
-
-  async function waitForMapIdle(): Promise<void> {
-    await page.waitForFunction(() => {
-      const map = window.odcStatsMap;
-      return !!map && map.loaded() && !map.isMoving();
-    });
-  }
-
-  async function setYaml(text: string): Promise<void> {
-    await page.locator('.cm-content').click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText(text);
-  }
+  const shot = (name: string) => session.shot(name);
+  const pointOf = (lon: number, lat: number) => pointOnMap(page, lon, lat);
+  const waitForMapIdle = () => waitForMapIdleOf(page);
+  const setYaml = (text: string) => setYamlOf(page, text);
 
   it('opens on the start screen and starts a new project', async () => {
-    await page.goto(host.url);
+    await page.goto(session.host.url);
     await page.getByRole('button', { name: 'New project' }).waitFor();
     await shot('01-start-screen');
     await page.getByRole('button', { name: 'New project' }).click();
@@ -205,7 +150,7 @@ describe('the desktop app in a browser (web host, sample catalogue)', () => {
     await page.getByTestId('run-tasks').getByText(TASK).waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'running');
     await shot('07-running');
-    await page.waitForFunction(() => ['finished', 'failed'].includes(document.querySelector('[data-testid=run-status]')?.textContent ?? ''), undefined, {
+    await page.waitForFunction(() => ['finished', 'failed', 'cancelled'].includes(document.querySelector('[data-testid=run-status]')?.getAttribute('data-status') ?? ''), undefined, {
       timeout: 100_000,
     });
     expect(await page.getByTestId('run-status').textContent()).toBe('finished');
@@ -271,7 +216,7 @@ describe('the desktop app in a browser (web host, sample catalogue)', () => {
     await page.getByTestId('config-ok').waitFor();
     await page.getByRole('button', { name: /^Run 1 picked tile$/ }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'running');
-    await page.waitForFunction(() => ['finished', 'failed'].includes(document.querySelector('[data-testid=run-status]')?.textContent ?? ''), undefined, {
+    await page.waitForFunction(() => ['finished', 'failed', 'cancelled'].includes(document.querySelector('[data-testid=run-status]')?.getAttribute('data-status') ?? ''), undefined, {
       timeout: 100_000,
     });
     expect(await page.getByTestId('run-status').textContent()).toBe('finished');

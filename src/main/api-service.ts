@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Api, ApiError, ApiEvent, PlanTasksRequest, SampleCatalogInfo, TaskList } from '../shared/api.js';
+import { isApiError, type Api, type ApiError, type ApiEvent, type PlanTasksRequest, type SampleCatalogInfo, type TaskList } from '../shared/api.js';
+import { UserError } from '../shared/errors.js';
 import { formatTaskId } from '../shared/task-id.js';
 import { userMessage } from './cli/errors.js';
 import { queueStatus } from './fleet/queue-status.js';
 import { saveTasks } from './planner/save-tasks.js';
 import { publishTasks } from './publish/publish-tasks.js';
 import { describeOutput, inspectOutputs, previewOutput } from './preview/outputs.js';
+import { planFailureField, planRequestProblem } from './plan-error-field.js';
 import { nodeWorkerSpawner } from './run/node-worker.js';
 import { RunMonitor } from './run/run-monitor.js';
 import { validateRunConfig } from './run/validate-config.js';
@@ -24,7 +26,7 @@ export interface ApiServiceOptions {
 }
 
 export interface ApiService extends Api {
-  /** Cancels runs in progress (when the host shuts down). */
+  /** Cancels plans and runs in progress (when the host shuts down). */
   close(): void;
 }
 
@@ -40,23 +42,42 @@ export function createApiService(options: ApiServiceOptions = { workspace: path.
   };
   const runs = new RunMonitor(options.spawn ?? nodeWorkerSpawner(), emit);
   const projects = new ProjectStore(workspace);
+  /** Plans in progress by planId, to cancel them. */
+  const plans = new Map<string, AbortController>();
   let sample: Promise<SampleCatalogInfo> | undefined;
 
   return {
     version: async () => APP_VERSION,
     hostInfo: async () => ({ version: APP_VERSION, workspace }),
-    planTasks: (request: PlanTasksRequest) =>
-      asUserError(async () => {
-        const { region, planId, output, ...rest } = request;
-        return saveTasks(
+    planTasks: async (request: PlanTasksRequest) => {
+      const problem = planRequestProblem(request);
+      if (problem) return problem;
+      const { region, planId, output, ...rest } = request;
+      const controller = new AbortController();
+      if (planId) plans.set(planId, controller);
+      try {
+        return await saveTasks(
           {
             ...rest,
             output: output?.trim() ? path.resolve(workspace, output) : defaultPlanPath(workspace, request),
             ...(region !== undefined && region !== null && { regionGeoJSON: region }),
           },
-          { onProgress: (p) => planId && emit({ type: 'plan-progress', planId, ...p }) },
+          { signal: controller.signal, onProgress: (p) => planId && emit({ type: 'plan-progress', planId, ...p }) },
         );
-      }),
+      } catch (e) {
+        const cancelled = controller.signal.aborted;
+        const message = cancelled ? 'planning cancelled; nothing was written' : userMessage(e);
+        if (message === undefined) throw e;
+        return { error: message, field: planFailureField(e, cancelled) };
+      } finally {
+        if (planId && plans.get(planId) === controller) plans.delete(planId);
+      }
+    },
+    cancelPlan: async (planId) => {
+      const controller = plans.get(planId);
+      controller?.abort();
+      return controller !== undefined;
+    },
     listTasks: (cache: string) => asUserError(async () => listTasks(cache)),
     sampleCatalog: () =>
       asUserError(() => {
@@ -100,7 +121,10 @@ export function createApiService(options: ApiServiceOptions = { workspace: path.
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    close: () => runs.cancelAll(),
+    close: () => {
+      runs.cancelAll();
+      for (const controller of plans.values()) controller.abort();
+    },
   };
 }
 

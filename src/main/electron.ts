@@ -1,25 +1,43 @@
 /**
  * The Electron shell, kept thin: one window, the typed Api over IPC to the same services the
  * CLI and the web host use, workers as utility processes. Everything it calls also runs under
- * plain Node (tested there).
+ * plain Node (tested there), the security checks included (electron-security.ts).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain } from 'electron';
+import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { API_CHANNELS, API_EVENT_CHANNEL, API_METHODS, type ApiMethod } from '../shared/api.js';
 import { createApiService, type ApiService } from './api-service.js';
 import { utilityWorkerSpawner } from './electron-worker.js';
+import { appUrlOf, isAppFrame, isAppUrl } from './electron-security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const indexHtml = path.join(here, '..', 'renderer', 'index.html');
+const appUrl = appUrlOf(indexHtml);
 
 function serveApi(api: ApiService): void {
   for (const method of API_METHODS) {
     const fn = api[method as ApiMethod] as (...args: unknown[]) => Promise<unknown>;
-    ipcMain.handle(API_CHANNELS[method], (_event, ...args: unknown[]) => fn.apply(api, args));
+    ipcMain.handle(API_CHANNELS[method], (event, ...args: unknown[]) => {
+      if (!isAppFrame(event.senderFrame, appUrl)) throw new Error(`refused: ${method} from ${event.senderFrame?.url ?? 'a closed frame'}`);
+      return fn.apply(api, args);
+    });
   }
   api.onEvent((event) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(API_EVENT_CHANNEL, event);
   });
+}
+
+/** The window stays on the app's page: no navigation elsewhere, no new windows, no webviews, no permissions. */
+function confineWebContents(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isAppUrl(url, appUrl)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 }
 
 async function openWindow(): Promise<void> {
@@ -34,7 +52,7 @@ async function openWindow(): Promise<void> {
       sandbox: true,
     },
   });
-  await window.loadFile(path.join(here, '..', 'renderer', 'index.html'));
+  await window.loadFile(indexHtml);
 }
 
 await app.whenReady();
@@ -42,6 +60,7 @@ const api = createApiService({
   workspace: process.env.ODC_STATS_WORKSPACE ?? path.join(app.getPath('documents'), 'odc-stats'),
   spawn: utilityWorkerSpawner(path.join(here, '..', 'worker', 'utility-child.js')),
 });
+confineWebContents();
 serveApi(api);
 await openWindow();
 app.on('window-all-closed', () => {

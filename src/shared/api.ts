@@ -18,7 +18,7 @@ export interface PlanTasksRequest {
   output?: string;
   overwrite?: boolean;
   awsUnsigned?: boolean;
-  /** Echoed in the `plan-progress` events of this plan. */
+  /** Echoed in the `plan-progress` events of this plan; names it to `cancelPlan`. */
   planId?: string;
 }
 
@@ -38,11 +38,18 @@ export interface PlanTasksSummary {
     skipped: Record<string, number>;
   };
   estimate: { pixelObservations: number; bytesToRead: number; largestTaskBytes: number };
+  /** Items left out that the user should hear about (no geometry, no raster assets). */
+  warnings: string[];
 }
+
+/** A control of the planning form; `plan` is the request as a whole (e.g. it found no datasets). */
+export type PlanField = 'catalog' | 'collections' | 'grid' | 'frequency' | 'temporalRange' | 'region' | 'plan';
 
 /** A failure the user can act on, carried across IPC/HTTP as data rather than as a thrown Error. */
 export interface ApiError {
   error: string;
+  /** planTasks: the field of the request the error is about. */
+  field?: PlanField;
 }
 
 export function isApiError(value: unknown): value is ApiError {
@@ -247,6 +254,8 @@ export interface Api {
   version(): Promise<string>;
   hostInfo(): Promise<HostInfo>;
   planTasks(request: PlanTasksRequest): Promise<PlanTasksSummary | ApiError>;
+  /** Stops the plan of this `planId`, which then answers an error and leaves no files; false if none runs. */
+  cancelPlan(planId: string): Promise<boolean>;
   listTasks(cache: string): Promise<TaskList | ApiError>;
   /** Writes the embedded synthetic Sentinel-2 catalogue into the workspace (once) and says where. */
   sampleCatalog(): Promise<SampleCatalogInfo | ApiError>;
@@ -274,6 +283,7 @@ export const API_CHANNELS = {
   version: 'odc-stats:version',
   hostInfo: 'odc-stats:host-info',
   planTasks: 'odc-stats:plan-tasks',
+  cancelPlan: 'odc-stats:cancel-plan',
   listTasks: 'odc-stats:list-tasks',
   sampleCatalog: 'odc-stats:sample-catalog',
   validateConfig: 'odc-stats:validate-config',

@@ -1,7 +1,8 @@
 /**
  * The web host: the renderer bundle and the same `Api` the Electron window gets, over HTTP on
  * loopback. POST /api/METHOD takes the method's arguments as a JSON array and answers its
- * result as JSON; GET /api/events streams ApiEvents as Server-Sent Events.
+ * result as JSON; GET /api/events streams ApiEvents as Server-Sent Events. Only the holder of
+ * the token in the printed URL gets anything but a page that says so (see web-access.ts).
  */
 import { existsSync, promises as fs } from 'node:fs';
 import http from 'node:http';
@@ -9,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_METHODS, type Api, type ApiMethod } from '../../shared/api.js';
+import { WEB_HOST_CSP } from '../content-security-policy.js';
+import { allowedHostHeaders, foreignRequest, hostForm, newToken, presentedToken, tokenCookie, tokenMatches } from './web-access.js';
 
 export interface WebHostOptions {
   api: Api;
@@ -17,11 +20,26 @@ export interface WebHostOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** The access token; a random one by default. */
+  token?: string;
 }
 
 export interface WebHost {
+  /** The URL to open: the host's address with the token, which a browser trades for a cookie. */
   url: string;
+  /** `http://ADDRESS:PORT`, without the token. */
+  origin: string;
+  token: string;
   close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -44,8 +62,16 @@ export function defaultRendererDir(): string {
   return fileURLToPath(new URL(self.endsWith('.ts') ? '../../../dist/renderer/' : '../../renderer/', self));
 }
 
+const REFUSED_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>odc-stats desktop</title></head>
+<body><p>Open the URL that <code>odc-stats serve</code> printed (it carries the access token).</p></body></html>
+`;
+
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { api } = options;
+  const token = options.token ?? newToken();
+  let port = 0;
+  let allowedHosts = new Set<string>();
   const rendererDir = path.resolve(options.rendererDir ?? defaultRendererDir());
   const methods = new Set<string>(API_METHODS);
   const streams = new Set<http.ServerResponse>();
@@ -56,13 +82,25 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: `internal error: ${(e as Error)?.message ?? String(e)}` });
-      else res.end();
+      if (res.headersSent) res.end();
+      else if (e instanceof HttpError) sendJson(res, e.status, { error: e.message });
+      else sendJson(res, 500, { error: `internal error: ${(e as Error)?.message ?? String(e)}` });
     });
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const foreign = foreignRequest(req, allowedHosts);
+    if (foreign) return sendJson(res, 403, { error: `refused: ${foreign}` });
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const queryToken = url.searchParams.get('token');
+    if (queryToken !== null && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (!tokenMatches(queryToken, token)) return sendRefused(url, res);
+      url.searchParams.delete('token');
+      res.writeHead(302, { location: `${url.pathname}${url.search}`, 'set-cookie': tokenCookie(port, token), 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
+    if (!tokenMatches(presentedToken(req, port), token)) return sendRefused(url, res);
     if (url.pathname === '/api/events' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       res.write(': connected\n\n');
@@ -81,14 +119,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
         return sendJson(res, 415, { error: 'API calls must be application/json' });
       }
-      const args = JSON.parse((await readBody(req)) || '[]') as unknown[];
-      if (!Array.isArray(args)) return sendJson(res, 400, { error: 'the body must be a JSON array of arguments' });
+      const args = parseArguments(await readBody(req));
       const fn = api[method as ApiMethod] as (...a: unknown[]) => Promise<unknown>;
       const result = await fn.apply(api, args);
       return sendJson(res, 200, result ?? null);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
     await sendStatic(url.pathname, res);
+  }
+
+  function sendRefused(url: URL, res: http.ServerResponse): void {
+    if (url.pathname.startsWith('/api/')) return sendJson(res, 403, { error: 'refused: no valid access token' });
+    res.writeHead(403, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': WEB_HOST_CSP, 'cache-control': 'no-store' });
+    res.end(REFUSED_PAGE);
   }
 
   async function sendStatic(pathname: string, res: http.ServerResponse): Promise<void> {
@@ -106,6 +149,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const body = await fs.readFile(file);
     res.writeHead(200, {
       'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': WEB_HOST_CSP,
+      'x-content-type-options': 'nosniff',
       'cache-control': path.basename(file) === 'index.html' ? 'no-cache' : 'max-age=3600',
     });
     res.end(body);
@@ -116,9 +161,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const hostName = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  port = address.port;
+  allowedHosts = allowedHostHeaders(address.address, port);
+  // Bound to every interface, the URL to print is the loopback one; the others work as well.
+  const urlHost = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : hostForm(address.address);
+  const origin = `http://${urlHost}:${port}`;
   return {
-    url: `http://${hostName}:${address.port}/`,
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
     close: async () => {
       unsubscribe();
       for (const res of streams) res.end();
@@ -135,13 +186,38 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(text);
 }
 
-async function readBody(req: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
+const TOO_LARGE = `the request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`;
+
+/** The body as text; past the limit, the rest is read and dropped so that the client gets the 413. */
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    const refuse = () => {
+      refused = true;
+      chunks.length = 0;
+      reject(new HttpError(413, TOO_LARGE));
+    };
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) refuse();
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) refuse();
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseArguments(body: string): unknown[] {
+  let args: unknown;
+  try {
+    args = JSON.parse(body || '[]');
+  } catch (e) {
+    throw new HttpError(400, `the body is not valid JSON: ${(e as Error).message}`);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  if (!Array.isArray(args)) throw new HttpError(400, 'the body must be a JSON array of arguments');
+  return args;
 }

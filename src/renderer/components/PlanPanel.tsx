@@ -73,6 +73,7 @@ export function PlanPanel() {
       <input
         id="collections"
         value={ws.collections.join(', ')}
+        aria-invalid={!!errorFor('collections')}
         aria-describedby={describedBy('collections')}
         onChange={(e) => edit('collections', { collections: e.target.value.split(',').map((c) => c.trim()) })}
       />
@@ -81,7 +82,7 @@ export function PlanPanel() {
       <div className="grid-2">
         <div>
           <label htmlFor="grid">Grid</label>
-          <input id="grid" list="grid-names" value={ws.grid} aria-describedby={describedBy('grid')} onChange={(e) => edit('grid', { grid: e.target.value })} />
+          <input id="grid" list="grid-names" value={ws.grid} aria-invalid={!!errorFor('grid')} aria-describedby={describedBy('grid')} onChange={(e) => edit('grid', { grid: e.target.value })} />
           <datalist id="grid-names">
             {GRID_NAMES.map((g) => (
               <option key={g} value={g} />
@@ -90,7 +91,7 @@ export function PlanPanel() {
         </div>
         <div>
           <label htmlFor="frequency">Frequency</label>
-          <select id="frequency" value={ws.frequency} onChange={(e) => edit('frequency', { frequency: e.target.value })}>
+          <select id="frequency" value={ws.frequency} aria-invalid={!!errorFor('frequency')} aria-describedby={describedBy('frequency')} onChange={(e) => edit('frequency', { frequency: e.target.value })}>
             {FREQUENCIES.map((f) => (
               <option key={f}>{f}</option>
             ))}
@@ -101,7 +102,7 @@ export function PlanPanel() {
       <FieldError id="plan-error-frequency" message={errorFor('frequency')} />
 
       <label htmlFor="range">Temporal range (e.g. 2021--P1Y, or a year)</label>
-      <input id="range" value={ws.temporalRange} aria-describedby={describedBy('temporalRange')} onChange={(e) => edit('temporalRange', { temporalRange: e.target.value })} />
+      <input id="range" value={ws.temporalRange} aria-invalid={!!errorFor('temporalRange')} aria-describedby={describedBy('temporalRange')} onChange={(e) => edit('temporalRange', { temporalRange: e.target.value })} />
       <FieldError id="plan-error-temporalRange" message={errorFor('temporalRange')} />
 
       <h3>Regions</h3>
@@ -158,6 +159,11 @@ export function PlanPanel() {
         <button type="button" className="primary" onClick={() => void plan.plan()} disabled={plan.status === 'planning'} aria-describedby={describedBy('plan')}>
           {plan.status === 'planning' ? 'Planning…' : 'Plan tasks'}
         </button>
+        {plan.status === 'planning' && (
+          <button type="button" onClick={() => void plan.cancel()}>
+            Cancel
+          </button>
+        )}
       </div>
       <FieldError id="plan-error-plan" message={errorFor('plan')} />
       {plan.status === 'planning' && plan.progress && (
@@ -175,6 +181,11 @@ export function PlanPanel() {
             Work: {formatCount(plan.summary.estimate.pixelObservations)} pixel-observations, {formatBytes(plan.summary.estimate.bytesToRead)} to read, largest task{' '}
             {formatBytes(plan.summary.estimate.largestTaskBytes)} of memory.
           </p>
+          {plan.summary.warnings.map((warning) => (
+            <p key={warning} className="field-error" role="alert">
+              Warning: {warning}
+            </p>
+          ))}
           <p className="hint">Task cache: {plan.summary.db}</p>
         </div>
       )}

@@ -19,7 +19,18 @@ export function ProjectBar() {
     <header className="project-bar">
       <h1>odc-stats</h1>
       <input aria-label="Project name" value={name} onChange={(e) => update({ name: e.target.value })} />
-      <input aria-label="Project file" placeholder={projectPath ?? 'project file (name or path)'} value={file} onChange={(e) => setFile(e.target.value)} aria-describedby={error ? 'project-error' : undefined} />
+      <input
+        aria-label="Project file"
+        placeholder={projectPath ?? 'project file (name or path)'}
+        value={file}
+        aria-invalid={!!error}
+        aria-describedby={error ? 'project-error' : undefined}
+        onChange={(e) => {
+          setFile(e.target.value);
+          // The error was about the file named before.
+          setError(null);
+        }}
+      />
       <button
         type="button"
         onClick={async () => {

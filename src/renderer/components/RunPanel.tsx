@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { ConfigDiagnostic } from '../../shared/api.js';
 import { PLUGIN_PRESETS, presetFor } from '../../shared/plugin-presets.js';
 import { api } from '../api/api.js';
-import { useRun } from '../stores/run-store.js';
+import { runStatusText, useRun } from '../stores/run-store.js';
 import { useWorkspace } from '../stores/workspace-store.js';
 import { lineDiff } from '../util/line-diff.js';
 import { FieldError } from './FieldError.js';
@@ -90,8 +90,8 @@ export function RunPanel() {
         <button type="button" onClick={() => void run.cancel()} disabled={!running}>
           Cancel
         </button>
-        <span role="status" data-testid="run-status" className={`status-${run.status}`}>
-          {run.status === 'idle' ? '' : run.status}
+        <span role="status" data-testid="run-status" data-status={run.status} className={`status-${run.status}`}>
+          {runStatusText(run.status, run.outcome)}
         </span>
       </div>
       <FieldError id="run-error" message={run.error} />

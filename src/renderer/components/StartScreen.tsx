@@ -37,7 +37,16 @@ export function StartScreen() {
         }}
       >
         <label htmlFor="open-path">Open a project file</label>
-        <input id="open-path" value={file} onChange={(e) => setFile(e.target.value)} aria-describedby={error ? 'open-error' : undefined} />
+        <input
+          id="open-path"
+          value={file}
+          aria-invalid={!!error}
+          aria-describedby={error ? 'open-error' : undefined}
+          onChange={(e) => {
+            setFile(e.target.value);
+            setError(null);
+          }}
+        />
         <button type="submit">Open</button>
       </form>
       <FieldError id="open-error" message={error} />

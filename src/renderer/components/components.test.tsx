@@ -11,6 +11,7 @@ import { CloudPanel } from './CloudPanel.js';
 import { formatValue, Inspector } from './Inspector.js';
 import { LayersPanel } from './LayersPanel.js';
 import { PlanPanel } from './PlanPanel.js';
+import { ProjectBar } from './ProjectBar.js';
 import { RunPanel } from './RunPanel.js';
 import { StartScreen } from './StartScreen.js';
 
@@ -24,7 +25,7 @@ beforeEach(() => {
   localStorage.clear();
   useWorkspace.getState().load(defaultProject(), null);
   usePlan.getState().clear();
-  useRun.setState({ runId: null, status: 'idle', tasks: {}, logs: [], error: null });
+  useRun.setState({ runId: null, status: 'idle', tasks: {}, logs: [], outcome: null, error: null, errorCause: [] });
   usePreviews.setState({ layers: [], inspection: null });
   setApi(fakeApi());
 });
@@ -176,5 +177,55 @@ describe('PlanPanel errors', () => {
     await screen.findByRole('alert');
     fireEvent.change(screen.getByLabelText('Catalogue (STAC path or URL)'), { target: { value: '/data/catalog.json' } });
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
+
+describe('errors next to their cause', () => {
+  it('shows a plan error next to the field the host names, and marks only that field', async () => {
+    setApi(fakeApi({ planTasks: async () => ({ error: "invalid temporal range '2021--P1X'", field: 'temporalRange' }) }));
+    useWorkspace.getState().update({ catalog: '/c.json', temporalRange: '2021--P1X' });
+    render(<PlanPanel />);
+    fireEvent.click(screen.getByRole('button', { name: 'Plan tasks' }));
+    const error = await screen.findByRole('alert');
+    expect(error.id).toBe('plan-error-temporalRange');
+    expect(screen.getByLabelText(/^Temporal range/).getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByLabelText('Catalogue (STAC path or URL)').getAttribute('aria-invalid')).toBe('false');
+  });
+
+  it('puts "no datasets" with the plan, not the catalogue', async () => {
+    setApi(fakeApi({ planTasks: async () => ({ error: 'no datasets found in /c.json for products s2_l2a (3 items read)', field: 'plan' }) }));
+    useWorkspace.getState().update({ catalog: '/c.json' });
+    render(<PlanPanel />);
+    fireEvent.click(screen.getByRole('button', { name: 'Plan tasks' }));
+    expect((await screen.findByRole('alert')).id).toBe('plan-error-plan');
+    expect(screen.getByLabelText('Catalogue (STAC path or URL)').getAttribute('aria-invalid')).toBe('false');
+  });
+
+  it('forgets "project file not found" once the project file is edited', async () => {
+    setApi(fakeApi({ openProject: async () => ({ error: 'project file not found: /ws/projects/nope.odcproj.json' }) }));
+    render(<ProjectBar />);
+    fireEvent.change(screen.getByLabelText('Project file'), { target: { value: 'nope' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Open' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Project file not found: /ws/projects/nope.odcproj.json.');
+    fireEvent.change(screen.getByLabelText('Project file'), { target: { value: 'kenya' } });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('forgets an open error on the start screen once the path is edited', async () => {
+    setApi(fakeApi({ openProject: async () => ({ error: 'project file not found: /x' }) }));
+    render(<StartScreen />);
+    fireEvent.change(screen.getByLabelText('Open a project file'), { target: { value: '/x' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Open' }));
+    await screen.findByRole('alert');
+    fireEvent.change(screen.getByLabelText('Open a project file'), { target: { value: '/y' } });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('shows a run with failed tasks as failed, with its counts, in the error colour', () => {
+    useRun.setState({ status: 'failed', outcome: { finished: 0, skipped: 0, failed: 1, cancelled: 0 }, tasks: { T1: { state: 'failed', error: 'x' } } });
+    render(<RunPanel />);
+    const status = screen.getByTestId('run-status');
+    expect(status.textContent).toBe('failed: 0 finished, 1 failed');
+    expect(status.className).toBe('status-failed');
   });
 });

@@ -1,11 +1,10 @@
 /** Planning: the request in flight, its progress, the summary, and the tasks of the current cache. */
 import { create } from 'zustand';
-import { isApiError, type ApiEvent, type PlanTasksRequest, type PlanTasksSummary, type TaskList } from '../../shared/api.js';
+import { isApiError, type ApiEvent, type PlanField, type PlanTasksRequest, type PlanTasksSummary, type TaskList } from '../../shared/api.js';
 import { api } from '../api/api.js';
 import { useWorkspace } from './workspace-store.js';
 
-/** The control a planning error belongs next to. */
-export type PlanField = 'catalog' | 'collections' | 'grid' | 'frequency' | 'temporalRange' | 'region' | 'plan';
+export type { PlanField } from '../../shared/api.js';
 
 export interface PlanState {
   status: 'idle' | 'planning' | 'done' | 'error';
@@ -19,23 +18,14 @@ export interface PlanState {
   /** Counts finished plans: the map fits its view to the tasks of each new one. */
   planned: number;
   plan(): Promise<void>;
+  /** Stops the plan in progress; it leaves no files and its answer is ignored. */
+  cancel(): Promise<void>;
   loadTasks(cache: string): Promise<void>;
   setPeriod(period: string): void;
   handleEvent(event: ApiEvent): void;
   /** Forgets the error shown next to `field`, once the user has changed that control. */
   dismissError(field: PlanField): void;
   clear(): void;
-}
-
-/** Which control a planner message is about, from the words it uses. */
-export function fieldOfPlanError(message: string): PlanField {
-  if (/catalog|STAC|no such file|not found|item/i.test(message)) return 'catalog';
-  if (/input products|collection/i.test(message)) return 'collections';
-  if (/grid|CRS/i.test(message)) return 'grid';
-  if (/frequency/i.test(message)) return 'frequency';
-  if (/temporal|range|year|date|period/i.test(message)) return 'temporalRange';
-  if (/region|geojson|polygon/i.test(message)) return 'region';
-  return 'plan';
 }
 
 let planCounter = 0;
@@ -71,13 +61,20 @@ export const usePlan = create<PlanState>()((set, get) => ({
     const result = await api().planTasks(request);
     if (get().planId !== planId) return;
     if (isApiError(result)) {
-      set({ status: 'error', error: { field: fieldOfPlanError(result.error), message: sentence(result.error) } });
+      // The host says which field the error is about; one it cannot place goes with the plan as a whole.
+      set({ status: 'error', error: { field: result.field ?? 'plan', message: sentence(result.error) } });
       return;
     }
     set({ status: 'done', summary: result });
     useWorkspace.getState().update({ cache: result.db, pickedTiles: [] });
     await get().loadTasks(result.db);
     set({ planned: get().planned + 1 });
+  },
+  cancel: async () => {
+    const { planId, status } = get();
+    if (status !== 'planning' || planId === null) return;
+    set({ status: 'idle', planId: null, progress: null });
+    await api().cancelPlan(planId);
   },
   loadTasks: async (cache) => {
     const result = await api().listTasks(cache);

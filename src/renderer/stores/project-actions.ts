@@ -30,7 +30,7 @@ async function restore(project: Project, path: string | null): Promise<void> {
   useWorkspace.getState().load(project, path);
   usePlan.getState().clear();
   usePreviews.setState({ layers: [], outputs: {}, inspection: null });
-  useRun.setState({ runId: null, status: 'idle', tasks: {}, logs: [], error: null, location: null });
+  useRun.setState({ runId: null, status: 'idle', tasks: {}, logs: [], outcome: null, error: null, errorCause: [], location: null });
   if (project.view) window.odcStatsMap?.jumpTo({ center: project.view.center, zoom: project.view.zoom });
   if (project.cache) await usePlan.getState().loadTasks(project.cache);
 }

@@ -3,9 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { PlanTasksSummary, TaskList } from '../../shared/api.js';
 import { setApi } from '../api/api.js';
 import { fakeApi } from '../test-support/fake-api.js';
-import { fieldOfPlanError, sentence, usePlan } from './plan-store.js';
+import { sentence, usePlan } from './plan-store.js';
 import { usePreviews } from './preview-store.js';
-import { useRun } from './run-store.js';
+import { runStatusText, useRun } from './run-store.js';
 import { defaultProject, useWorkspace } from './workspace-store.js';
 
 const TASKS: TaskList = {
@@ -24,7 +24,7 @@ beforeEach(() => {
   localStorage.clear();
   useWorkspace.getState().load(defaultProject(), null);
   usePlan.getState().clear();
-  useRun.setState({ runId: null, status: 'idle', tasks: {}, logs: [], error: null });
+  useRun.setState({ runId: null, status: 'idle', tasks: {}, logs: [], outcome: null, error: null, errorCause: [] });
   usePreviews.setState({ layers: [], inspection: null });
 });
 
@@ -72,13 +72,19 @@ describe('plan store', () => {
     expect(useWorkspace.getState()).toMatchObject({ cache: TASKS.db, pickedTiles: [] });
   });
 
-  it('puts a host error next to the control it is about, as a sentence', async () => {
-    setApi(fakeApi({ planTasks: async () => ({ error: "unknown grid 'mars-10': use one of au-10" }) }));
+  it('puts a host error next to the control the host says it is about, as a sentence', async () => {
+    setApi(fakeApi({ planTasks: async () => ({ error: "unknown grid 'mars-10': use one of au-10", field: 'grid' }) }));
     useWorkspace.getState().update({ catalog: '/c.json' });
     await usePlan.getState().plan();
     expect(usePlan.getState().error).toEqual({ field: 'grid', message: "Unknown grid 'mars-10': use one of au-10." });
-    expect(fieldOfPlanError('temporal range 2021--PXY is not valid')).toBe('temporalRange');
     expect(sentence('done.')).toBe('Done.');
+  });
+
+  it('puts an error the host does not place with the plan, whatever its words', async () => {
+    setApi(fakeApi({ planTasks: async () => ({ error: 'no datasets found in /c.json for products s2_l2a, in 1990--P1Y (3 items read)' }) }));
+    useWorkspace.getState().update({ catalog: '/c.json' });
+    await usePlan.getState().plan();
+    expect(usePlan.getState().error?.field).toBe('plan');
   });
 
   it('follows the progress of its own plan only', () => {
@@ -113,7 +119,61 @@ describe('run store', () => {
     run.handleEvent({ type: 'run-finished', runId: 'r1', summary: { finished: [], skipped: [], failed: [{ task: 'T1', error: 'x' }] } });
     expect(useRun.getState().tasks).toEqual({ T1: { state: 'failed', stage: 'loading', done: 2, total: 4, error: 'no datasets readable' }, T2: { state: 'cancelled' } });
     expect(useRun.getState().logs).toHaveLength(1);
-    expect(useRun.getState().status).toBe('cancelled');
+    // A failed task fails the run, whatever else happened.
+    expect(useRun.getState()).toMatchObject({ status: 'failed', outcome: { finished: 0, skipped: 0, failed: 1, cancelled: 1 } });
+  });
+
+  it('counts the failures of a run whose every task failed, and says so', async () => {
+    setApi(fakeApi({ startRun: async () => ({ runId: 'r1', location: '/out' }) }));
+    useWorkspace.getState().update({ cache: '/a.db', pickedTiles: ['T1'] });
+    await useRun.getState().start();
+    const run = useRun.getState();
+    run.handleEvent({ type: 'task-result', runId: 'r1', task: 'T1', status: 'failed', error: "band 'B05' not found" });
+    run.handleEvent({ type: 'run-finished', runId: 'r1', summary: { finished: [], skipped: [], failed: [{ task: 'T1', error: "band 'B05' not found" }] } });
+    const { status, outcome } = useRun.getState();
+    expect(status).toBe('failed');
+    expect(runStatusText(status, outcome)).toBe('failed: 0 finished, 1 failed');
+  });
+
+  it('takes the end of tasks whose events were missed from the summary', async () => {
+    setApi(fakeApi({ startRun: async () => ({ runId: 'r1', location: '/out' }) }));
+    useWorkspace.getState().update({ cache: '/a.db', pickedTiles: ['T1', 'T2', 'T3'] });
+    await useRun.getState().start();
+    useRun.getState().handleEvent({ type: 'run-finished', runId: 'r1', summary: { finished: ['T1'], skipped: ['T2'], failed: [] } });
+    const { status, outcome, tasks } = useRun.getState();
+    expect(tasks).toEqual({ T1: { state: 'finished' }, T2: { state: 'skipped' }, T3: { state: 'cancelled' } });
+    expect(runStatusText(status, outcome)).toBe('cancelled: 1 finished, 1 skipped, 1 cancelled');
+  });
+
+  it('says only "finished" when every task finished', () => {
+    expect(runStatusText('finished', { finished: 2, skipped: 0, failed: 0, cancelled: 0 })).toBe('finished');
+    expect(runStatusText('running', null)).toBe('running');
+    expect(runStatusText('idle', null)).toBe('');
+  });
+
+  it('forgets a start error once the YAML it was about changes, not before', async () => {
+    setApi(fakeApi({ startRun: async () => ({ error: "the run config has a problem on line 4: unknown key 'bandz'" }) }));
+    useWorkspace.getState().update({ cache: '/a.db', pickedTiles: ['T1'], configYaml: 'plugin: gm-s2\n' });
+    await useRun.getState().start();
+    expect(useRun.getState()).toMatchObject({ status: 'failed', error: "The run config has a problem on line 4: unknown key 'bandz'." });
+    useWorkspace.getState().update({ name: 'renamed', lastRunConfigYaml: 'x' });
+    expect(useRun.getState().error).not.toBeNull();
+    useWorkspace.getState().update({ configYaml: 'plugin: gm-s2\nresolution: 120\n' });
+    expect(useRun.getState()).toMatchObject({ status: 'idle', error: null });
+  });
+
+  it('forgets "pick a tile" once tiles are picked, and keeps an error of the run itself', async () => {
+    useWorkspace.getState().update({ cache: '/a.db' });
+    await useRun.getState().start();
+    expect(useRun.getState().error).toMatch(/^Pick at least one tile/);
+    useWorkspace.getState().togglePick('T1');
+    expect(useRun.getState().error).toBeNull();
+
+    setApi(fakeApi({ startRun: async () => ({ runId: 'r1', location: '/out' }) }));
+    await useRun.getState().start();
+    useRun.getState().handleEvent({ type: 'run-finished', runId: 'r1', error: 'the task cache is locked' });
+    useWorkspace.getState().update({ configYaml: 'plugin: pq\n' });
+    expect(useRun.getState()).toMatchObject({ status: 'failed', error: 'The task cache is locked.' });
   });
 });
 

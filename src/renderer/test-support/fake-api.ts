@@ -7,6 +7,7 @@ export function fakeApi(overrides: Partial<Api> = {}): Api & { emit(event: ApiEv
     version: async () => '0.0.0',
     hostInfo: async () => ({ version: '0.0.0', workspace: '/ws' }),
     planTasks: async () => ({ error: 'not set up' }),
+    cancelPlan: async () => true,
     listTasks: async () => ({ error: 'not set up' }),
     sampleCatalog: async () => ({ error: 'not set up' }),
     validateConfig: async () => [],

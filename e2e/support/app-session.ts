@@ -1,0 +1,98 @@
+/**
+ * The app in Chromium against a web host of its own: a fresh workspace with the sample
+ * catalogue, the host's Api service, a browser page, and the page's console errors.
+ */
+import { promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createApiService, type ApiService } from '../../src/main/api-service.js';
+import { startWebHost, type WebHost } from '../../src/main/web/web-host.js';
+import { CHROMIUM, RENDERER_DIR, SAMPLE_CACHE, SCREENSHOTS } from './paths.js';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-gl=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+];
+
+export interface AppSession {
+  workspace: string;
+  api: ApiService;
+  host: WebHost;
+  browser: Browser;
+  page: Page;
+  consoleErrors: string[];
+  /** Saves a screenshot of the page as SCREENSHOTS/NAME.png. */
+  shot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startAppSession(): Promise<AppSession> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`the e2e tests need Chromium at ${CHROMIUM}: apt-get install chromium (or set ODC_STATS_CHROMIUM)`);
+  }
+  const workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'odc-stats-e2e-'));
+  await fs.symlink(SAMPLE_CACHE, path.join(workspace, 'sample-catalog'), 'dir');
+  await fs.mkdir(SCREENSHOTS, { recursive: true });
+  const api = createApiService({ workspace });
+  const host = await startWebHost({ api, rendererDir: RENDERER_DIR, port: 0 });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  return {
+    workspace,
+    api,
+    host,
+    browser,
+    page,
+    consoleErrors,
+    shot: async (name) => {
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+    },
+    close: async () => {
+      await browser.close();
+      api.close();
+      await host.close();
+      await fs.rm(workspace, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Page coordinates of a lon/lat on the map. */
+export function pointOf(page: Page, lon: number, lat: number): Promise<{ x: number; y: number }> {
+  return page.evaluate(
+    ([lo, la]) => {
+      const map = window.odcStatsMap!;
+      const p = map.project([lo!, la!]);
+      const rect = map.getCanvas().getBoundingClientRect();
+      return { x: rect.left + p.x, y: rect.top + p.y };
+    },
+    [lon, lat],
+  );
+}
+
+export async function waitForMapIdle(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const map = window.odcStatsMap;
+    return !!map && map.loaded() && !map.isMoving();
+  });
+}
+
+/** Replaces the text of the YAML editor, as typed. */
+export async function setYaml(page: Page, text: string): Promise<void> {
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
