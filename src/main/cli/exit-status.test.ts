@@ -15,22 +15,14 @@ import { s3Client } from '../io/s3.js';
 import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
 import { linesOf, runCli, startCli } from '../test-support/spawn-cli.js';
 import { startSqsStub, type SqsStub } from '../test-support/sqs-stub.js';
+import { boxItem, tiffAsset, type LonLatBox } from '../test-support/stac-items.js';
+import type { StacItem } from '../../shared/stac.js';
 
 const STAT_THROWS = fileURLToPath(new URL('../test-support/faults/stat-throws.ts', import.meta.url));
 
 /** A STAC item over the given lon/lat box whose only asset, SCL, does not exist. */
-function itemWithMissingAsset(id: string, day: string, [w, s, e, n]: [number, number, number, number]): object {
-  return {
-    type: 'Feature',
-    stac_version: '1.0.0',
-    id,
-    collection: SAMPLE_COLLECTION,
-    geometry: { type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] },
-    bbox: [w, s, e, n],
-    properties: { datetime: `${day}T08:00:00Z` },
-    assets: { SCL: { href: `./missing/${id}_SCL.tif`, type: 'image/tiff; application=geotiff' } },
-    links: [],
-  };
+function itemWithMissingAsset(id: string, day: string, box: LonLatBox): StacItem {
+  return boxItem(id, box, `${day}T08:00:00Z`, { collection: SAMPLE_COLLECTION, assets: { SCL: tiffAsset(`./missing/${id}_SCL.tif`) } });
 }
 
 describe('odc-stats exit status', () => {

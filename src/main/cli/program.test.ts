@@ -1,29 +1,21 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { boxItem, ndjson, tiffAsset } from '../test-support/stac-items.js';
 import { captureIo } from '../test-support/capture-io.js';
+import { startCli } from '../test-support/spawn-cli.js';
 import { main } from './program.js';
 import { APP_VERSION } from '../version.js';
 
-const ITEM = {
-  type: 'Feature',
-  stac_version: '1.0.0',
-  id: 'one',
-  collection: 'prod',
-  geometry: { type: 'Polygon', coordinates: [[[10.2, 20.2], [10.8, 20.2], [10.8, 20.8], [10.2, 20.8], [10.2, 20.2]]] },
-  bbox: [10.2, 20.2, 10.8, 20.8],
-  properties: { datetime: '2021-03-10T10:00:00Z' },
-  assets: {},
-  links: [],
-};
+
+const ITEM = boxItem('one', [10.2, 20.2, 10.8, 20.8], '2021-03-10T10:00:00Z', { assets: { red: tiffAsset('./red.tif') } });
 
 function workspace(): { dir: string; catalog: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-'));
   const catalog = path.join(dir, 'items.ndjson');
-  writeFileSync(catalog, `${JSON.stringify(ITEM)}\n${JSON.stringify({ ...ITEM, id: 'two' })}\n`);
+  writeFileSync(catalog, ndjson([ITEM, { ...ITEM, id: 'two' }]));
   return { dir, catalog };
 }
 
@@ -56,30 +48,6 @@ describe('odc-stats CLI', () => {
   });
 
   const base = (catalog: string) => ['save-tasks', '--catalog', catalog, '--input-products', 'prod', '--grid', 'epsg:4326;0.1;10'];
-  const cases: Array<[string, (c: string, d: string) => string[], RegExp]> = [
-    ['unknown grid', (c) => [...base(c).slice(0, -1), 'au-15'], /^odc-stats: error: .*au-15/],
-    ['malformed range', (c) => [...base(c), '--temporal-range', '2020--P1X'], /^odc-stats: error: invalid temporal range '2020--P1X'/],
-    ['unknown frequency', (c) => [...base(c), '--frequency', 'weekly'], /^odc-stats: error: .*'weekly'/],
-    ['--year with --temporal-range', (c) => [...base(c), '--year', '2021', '--temporal-range', '2021--P1Y'], /^odc-stats: error: give either --year or --temporal-range, not both$/],
-    ['missing products', (c) => ['save-tasks', '--catalog', c, '--grid', 'au-30'], /^odc-stats: error: no input products/],
-    ['missing catalogue', (_c, d) => [...base(path.join(d, 'nope.json'))], /^odc-stats: error: catalogue not found: .*nope\.json$/],
-    ['not STAC', (_c, d) => [...base(path.join(d, 'notstac.json'))], /^odc-stats: error: .*is not a STAC/],
-    ['unknown option', (c) => [...base(c), '--gird', 'x'], /^error: unknown option '--gird'/],
-    ['no datasets', (c) => [...base(c), '--year', '2019'], /^odc-stats: error: no datasets found in /],
-  ];
-
-  it.each(cases)('ends %s with one line and a non-zero exit, writing nothing', async (_name, args, message) => {
-    const { dir, catalog } = workspace();
-    writeFileSync(path.join(dir, 'notstac.json'), JSON.stringify({ hello: 'world' }));
-    const outDir = path.join(dir, 'out');
-    mkdirSync(outDir);
-    const r = await run([...args(catalog, dir), path.join(outDir, 'o.db')]);
-    expect(r.code).not.toBe(0);
-    expect(r.stderr.join('\n').split('\n').filter((l) => l.trim() !== '')).toHaveLength(1);
-    expect(r.stderr[0]).toMatch(message);
-    expect(readdirSync(outDir)).toEqual([]);
-  });
-
   it('refuses existing outputs without --overwrite', async () => {
     const { dir, catalog } = workspace();
     const out = path.join(dir, 'o.db');
@@ -102,17 +70,11 @@ describe('odc-stats CLI', () => {
     const port = (server.address() as { port: number }).port;
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-int-'));
     try {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', path.resolve('src/main/cli/main.ts'), ...base(`http://127.0.0.1:${port}/items.ndjson`), path.join(dir, 'o.db')],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let stderr = '';
-      child.stderr.on('data', (d) => (stderr += String(d)));
-      await new Promise((r) => setTimeout(r, 3000));
-      expect(readdirSync(dir).length).toBeGreaterThan(0); // the temporary cache is being written
-      child.kill('SIGINT');
-      const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+      const cli = startCli([...base(`http://127.0.0.1:${port}/items.ndjson`), path.join(dir, 'o.db')]);
+      // The temporary cache is being written: the plan is under way.
+      while (readdirSync(dir).length === 0) await new Promise((r) => setTimeout(r, 50));
+      cli.child.kill('SIGINT');
+      const { code, stderr } = await cli.outcome;
       expect(code).toBe(130);
       expect(stderr).toContain('interrupted');
       expect(readdirSync(dir)).toEqual([]);
