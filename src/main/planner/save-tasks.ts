@@ -1,13 +1,13 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { openCatalog } from '../catalog/open-catalog.js';
+import { readRegionFile } from '../io/region-file.js';
 import { commitTemporary, discardTemporary, temporaryPathFor } from '../fs/atomic.js';
 import { TaskCache } from '../taskcache/task-cache.js';
 import { TaskCacheWriter } from '../taskcache/task-cache-writer.js';
 import { parseTemporalRange, yearPeriod, type Period } from '../../shared/daterange.js';
 import { UserError } from '../../shared/errors.js';
 import { parseFrequency } from '../../shared/frequency.js';
-import type { Polygonal } from '../../shared/geometry.js';
 import { parseGrid } from '../../shared/grid.js';
 import { regionFromGeoJSON } from '../../shared/region.js';
 import { clampTileSelection, parseTileSelection } from '../../shared/tile-selection.js';
@@ -63,7 +63,7 @@ export async function saveTasks(
   if (!options.catalog) throw new UserError('no catalogue: give --catalog (a STAC catalogue path or URL, or a STAC API URL)');
   const tiles = options.tiles ? clampTileSelection(grid, parseTileSelection(options.tiles)) : undefined;
   const region = options.region
-    ? await readRegion(options.region)
+    ? await readRegionFile(options.region, 'region file')
     : options.regionGeoJSON !== undefined
       ? regionFromGeoJSON(options.regionGeoJSON)
       : undefined;
@@ -183,22 +183,6 @@ async function refuseExistingOutputs(db: string, csv: string, stem: string): Pro
   if (existing.length > 0) {
     throw new UserError(`output exists: ${existing[0]} (use --overwrite to replace it)`);
   }
-}
-
-async function readRegion(file: string): Promise<Polygonal> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    throw new UserError(`region file not found: ${file}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new UserError(`region file ${file} is not valid GeoJSON (JSON syntax error)`);
-  }
-  return regionFromGeoJSON(json);
 }
 
 /** A plan that read its catalogue and found nothing to do: the request as a whole, not one of its inputs, is the cause. */

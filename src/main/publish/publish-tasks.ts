@@ -8,7 +8,8 @@ import { renderTaskMessage } from '../../worker/sqs/task-message.js';
 import { parseS3Uri } from '../io/s3.js';
 import { openTaskCache } from '../run/open-task-cache.js';
 import type { TaskRow } from '../taskcache/task-cache.js';
-import { readRegionFile, tasksInRegion } from './region-filter.js';
+import { readRegionFile } from '../io/region-file.js';
+import { tasksInRegion } from './region-filter.js';
 import { sendMessages, type OutgoingMessage } from './send-messages.js';
 import { uploadFile } from './upload-file.js';
 
@@ -64,7 +65,7 @@ export async function publishTasks(request: PublishRequest, control: PublishCont
     throw new UserError(`the task cache is on S3 already (${request.cache}): --cache-uri is for a local cache`);
   }
   const region: Polygonal | undefined = request.geojsonFilter
-    ? await readRegionFile(request.geojsonFilter)
+    ? await readRegionFile(request.geojsonFilter, 'GeoJSON filter')
     : request.region !== undefined
       ? polygonalFromGeoJSON(request.region)
       : undefined;

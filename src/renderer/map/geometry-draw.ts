@@ -1,4 +1,6 @@
 /** Shapes drawn on the map, as GeoJSON polygons in lon/lat. */
+import type { Polygonal } from '../../shared/geometry.js';
+import { regionFromGeoJSON } from '../../shared/region.js';
 import type { RegionFeature } from '../stores/workspace-store.js';
 
 export type LonLat = [number, number];
@@ -23,7 +25,9 @@ export function regionFeature(id: string, name: string, coordinates: number[][][
 
 /**
  * Regions from a GeoJSON text a user loads: its Polygons and MultiPolygons (of a geometry,
- * Feature or FeatureCollection). Throws an Error with one readable sentence otherwise.
+ * Feature or FeatureCollection), one region each, checked as the planner checks a region. A
+ * file in a projected CRS (an old-style `crs` member) becomes one region, reprojected to
+ * lon/lat. Throws an Error with one readable sentence otherwise.
  */
 export function regionsFromGeoJSONText(text: string, name: string, newId: () => string): RegionFeature[] {
   let value: unknown;
@@ -31,6 +35,16 @@ export function regionsFromGeoJSONText(text: string, name: string, newId: () => 
     value = JSON.parse(text);
   } catch {
     throw new Error(`${name} is not GeoJSON (it is not valid JSON).`);
+  }
+  let lonLat: Polygonal;
+  try {
+    lonLat = regionFromGeoJSON(value);
+  } catch (e) {
+    throw new Error(`${name}: ${(e as Error).message}`);
+  }
+  const region = (geometry: RegionFeature['geometry'], label: string): RegionFeature => ({ type: 'Feature', properties: { id: newId(), name: label }, geometry });
+  if (typeof value === 'object' && value !== null && 'crs' in value && value.crs) {
+    return [region({ type: 'MultiPolygon', coordinates: lonLat }, name)];
   }
   const geometries: Array<RegionFeature['geometry']> = [];
   const visit = (g: unknown): void => {
@@ -42,12 +56,7 @@ export function regionsFromGeoJSONText(text: string, name: string, newId: () => 
     else if (o.type === 'Polygon' || o.type === 'MultiPolygon') geometries.push(o as RegionFeature['geometry']);
   };
   visit(value);
-  if (geometries.length === 0) throw new Error(`${name} holds no polygon: a region must be a Polygon or MultiPolygon.`);
-  return geometries.map((geometry, i) => ({
-    type: 'Feature',
-    properties: { id: newId(), name: geometries.length > 1 ? `${name} ${i + 1}` : name },
-    geometry,
-  }));
+  return geometries.map((geometry, i) => region(geometry, geometries.length > 1 ? `${name} ${i + 1}` : name));
 }
 
 /** Does the lon/lat box of a feature's coordinates overlap a box? */

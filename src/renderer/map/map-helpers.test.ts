@@ -51,7 +51,22 @@ describe('drawing and picking', () => {
     });
     expect(regionsFromGeoJSONText(text, 'area', () => `r${++n}`)).toEqual([expect.objectContaining({ properties: { id: 'r1', name: 'area' } })]);
     expect(() => regionsFromGeoJSONText('{', 'bad', () => 'x')).toThrow('bad is not GeoJSON (it is not valid JSON).');
-    expect(() => regionsFromGeoJSONText('{"type":"Point","coordinates":[0,0]}', 'pt', () => 'x')).toThrow(/holds no polygon/);
+    expect(() => regionsFromGeoJSONText('{"type":"Point","coordinates":[0,0]}', 'pt', () => 'x')).toThrow(/^pt: region has no polygon \(found Point\)/);
+    const bowTie = { type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] };
+    expect(() => regionsFromGeoJSONText(JSON.stringify(bowTie), 'tie', () => 'x')).toThrow(/^tie: .*cross/);
+  });
+
+  it('reprojects a region file in a projected CRS (its crs member) to lon/lat', () => {
+    // A 10 km square of UTM 37S whose south-west corner is 500 000 E, 9 850 000 N: on the zone's
+    // central meridian (39° E), 150 km south of the equator on the scale 0.9996 of the zone,
+    // 150.06 km of meridian at 110.574 km a degree: 1.3571° S.
+    const square = [[500000, 9850000], [510000, 9850000], [510000, 9860000], [500000, 9860000], [500000, 9850000]];
+    const text = JSON.stringify({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::32737' } }, features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [square] } }] });
+    const [region] = regionsFromGeoJSONText(text, 'utm', () => 'r1');
+    expect(region!.geometry.type).toBe('MultiPolygon');
+    const [lon, lat] = (region!.geometry.coordinates as number[][][][])[0]![0]![0]!;
+    expect(lon).toBeCloseTo(39, 6);
+    expect(lat).toBeCloseTo(-1.3571, 3);
   });
 
   it('shift-click picks the tiles of the rectangle between two tasks', () => {
