@@ -129,7 +129,8 @@ describe('save-tasks interrupted', () => {
     const r = await interrupt(dir, [...plan(LONLAT_FINE), '--region', 'region.geojson', 'out.db'], 'SIGINT');
     expect(r.code).toBe(130);
     expect(r.stderr).toContain('interrupted');
-    expect(r.secondsToExit).toBeLessThan(1.5);
+    // Stopped by the plan itself: before the CLI's forced exit, 3 s after the signal (cli-io.ts).
+    expect(r.secondsToExit).toBeLessThan(2.5);
     expect(leftovers(dir)).toEqual([]);
     expect(existsSync(path.join(dir, 'out.db'))).toBe(false);
   });
@@ -141,7 +142,8 @@ describe('save-tasks interrupted', () => {
     const r = await interrupt(dir, [...plan(LONLAT_FINE), 'out.db'], 'SIGTERM');
     expect(r.code).toBe(130);
     expect(r.stderr).toContain('terminated');
-    expect(r.secondsToExit).toBeLessThan(1.5);
+    // Stopped by the plan itself: before the CLI's forced exit, 3 s after the signal (cli-io.ts).
+    expect(r.secondsToExit).toBeLessThan(2.5);
     expect(leftovers(dir)).toEqual([]);
   });
 });
