@@ -16,11 +16,11 @@ import path from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { parseTemporalRange } from '../src/shared/daterange.js';
-import { s3Client } from '../src/main/io/s3.js';
+import { s3Client } from '../src/io/s3-client.js';
 import { publishTasks } from '../src/main/publish/publish-tasks.js';
 import { TaskCacheWriter } from '../src/main/taskcache/task-cache-writer.js';
 import { startMotoServer, useMotoEnvironment } from '../src/main/test-support/moto-server.js';
-import { createSqsClient } from '../src/worker/sqs/sqs-client.js';
+import { createSqsClient } from '../src/main/sqs/sqs-client.js';
 import { startSqsStub, type SqsStub } from '../src/main/test-support/sqs-stub.js';
 
 const OUT = path.resolve('benchmarks/out');

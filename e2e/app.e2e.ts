@@ -3,48 +3,34 @@
  * draw a region, plan, see the tasks, pick a tile, run gm-s2 on it, see the preview, inspect a
  * pixel whose COUNT is read independently from the COG written, break the YAML and see the
  * error on its line, fix it and rerun, reload and find the workspace as it was, save the project.
+ * Each test starts from the state it needs (support/app-states.ts), in a page of its own.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fromFile } from 'geotiff';
-import type { Page } from 'playwright-core';
 import proj4 from 'proj4';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tileCentreLonLat } from '../src/shared/geometry.js';
 import { parseGrid } from '../src/shared/grid.js';
-import { pointOf as pointOnMap, setYaml as setYamlOf, startAppSession, waitForMapIdle as waitForMapIdleOf, type AppSession } from './support/app-session.js';
+import { pointOf, setYaml, startAppSession, waitForMapIdle, type AppSession } from './support/app-session.js';
+import { GM_CONFIG, keepFinishedRun, openFinishedRun, openEmptyProject, openPlannedProject, SAMPLE_REGION, SAMPLE_TASK as TASK, waitForRunEnd } from './support/app-states.js';
 
-const GM_CONFIG = [
-  'plugin: gm-s2',
-  '# the sample has six reflectance bands, not the ten of real Sentinel-2 L2A',
-  'plugin_config:',
-  '  bands: [B02, B03, B04, B08, B11, B12]',
-  'product:',
-  '  name: s2_gm_demo',
-  '  short_name: gm',
-  '  version: 1.0.0',
-  "  region_code_format: 'x{x:03d}y{y:03d}'",
-  '# the sample is made of 120 m pixels',
-  'resolution: 120',
-  '',
-].join('\n');
 const BROKEN_LINE = 4;
 const GM_BROKEN = GM_CONFIG.replace('  bands:', '  bandz:');
 
-const TASK = '2021--P1Y/218/74';
 /** A point inside tile 218,74 and inside the sample's scenes. */
 const PROBE: [number, number] = [37.3, -1.8];
 const EASE_GRID = '+proj=cea +lat_ts=30 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs';
 
 describe('the desktop app in a browser (web host, sample catalogue)', () => {
   let session: AppSession;
-  let workspace: string;
-  let page: Page;
-  let consoleErrors: string[];
 
   beforeAll(async () => {
     session = await startAppSession();
-    ({ workspace, page, consoleErrors } = session);
+  });
+
+  afterEach(() => {
+    expect(session.consoleErrors.splice(0)).toEqual([]);
   });
 
   afterAll(async () => {
@@ -52,20 +38,19 @@ describe('the desktop app in a browser (web host, sample catalogue)', () => {
   });
 
   const shot = (name: string) => session.shot(name);
-  const pointOf = (lon: number, lat: number) => pointOnMap(page, lon, lat);
-  const waitForMapIdle = () => waitForMapIdleOf(page);
-  const setYaml = (text: string) => setYamlOf(page, text);
 
   it('opens on the start screen and starts a new project', async () => {
+    const page = await session.freshPage();
     await page.goto(session.host.url);
     await page.getByRole('button', { name: 'New project' }).waitFor();
     await shot('01-start-screen');
     await page.getByRole('button', { name: 'New project' }).click();
     await page.getByTestId('map').waitFor();
-    await waitForMapIdle();
+    await waitForMapIdle(page);
   });
 
   it('shows a planning error as one sentence next to the catalogue', async () => {
+    const page = await openEmptyProject(session);
     await page.getByLabel('Catalogue (STAC path or URL)').fill('/no/such/catalog.json');
     await page.getByRole('button', { name: 'Plan tasks' }).click();
     const error = page.locator('#plan-error-catalog');
@@ -75,12 +60,13 @@ describe('the desktop app in a browser (web host, sample catalogue)', () => {
   });
 
   it('uses the sample, draws a region and plans it', async () => {
+    const page = await openEmptyProject(session);
     await page.getByRole('button', { name: 'Use sample' }).click();
     await page.waitForFunction(() => (document.getElementById('catalog') as HTMLInputElement).value.endsWith('catalog.json'));
-    await waitForMapIdle();
+    await waitForMapIdle(page);
     await page.getByRole('button', { name: 'Draw rectangle' }).click();
-    const a = await pointOf(36.95, -1.2);
-    const b = await pointOf(37.6, -1.9);
+    const a = await pointOf(page, ...SAMPLE_REGION[0]);
+    const b = await pointOf(page, ...SAMPLE_REGION[1]);
     await page.mouse.move(a.x, a.y);
     await page.mouse.down();
     await page.mouse.move(b.x, b.y, { steps: 8 });
@@ -88,9 +74,9 @@ describe('the desktop app in a browser (web host, sample catalogue)', () => {
     await page.getByRole('list', { name: 'Regions' }).getByRole('listitem').first().waitFor();
     // Edit: drag the north-east corner's handle a little further north-west.
     await page.getByRole('button', { name: 'Edit region' }).click();
-    await waitForMapIdle();
-    const corner = await pointOf(37.6, -1.2);
-    const moved = await pointOf(37.5, -1.1);
+    await waitForMapIdle(page);
+    const corner = await pointOf(page, 37.6, -1.2);
+    const moved = await pointOf(page, 37.5, -1.1);
     await page.mouse.move(corner.x, corner.y);
     await page.mouse.down();
     await page.mouse.move(moved.x, moved.y, { steps: 6 });
@@ -111,13 +97,15 @@ describe('the desktop app in a browser (web host, sample catalogue)', () => {
     // The rectangle lies in tile column 218 and crosses rows 74 and 75.
     expect(await summary.textContent()).toContain('2 tasks');
     await page.getByTestId('task-legend').waitFor();
-    await waitForMapIdle();
+    await waitForMapIdle(page);
     await shot('04-planned-tasks');
   });
 
   it('shows a task on hover and picks it with a click', async () => {
+    const page = await openPlannedProject(session);
+    await waitForMapIdle(page);
     const [lon, lat] = tileCentreLonLat(parseGrid('africa-10'), { x: 218, y: 74 });
-    const centre = await pointOf(lon, lat);
+    const centre = await pointOf(page, lon, lat);
     await page.mouse.move(centre.x, centre.y);
     await page.mouse.move(centre.x + 2, centre.y + 2);
     const card = page.getByTestId('hover-card');
@@ -126,8 +114,8 @@ describe('the desktop app in a browser (web host, sample catalogue)', () => {
     await shot('05-hover');
     // A box over both tasks picks both; then one is unpicked from the list.
     await page.getByRole('button', { name: 'Box pick' }).first().click();
-    const a = await pointOf(36.9, -0.9);
-    const b = await pointOf(37.7, -2.1);
+    const a = await pointOf(page, 36.9, -0.9);
+    const b = await pointOf(page, 37.7, -2.1);
     await page.mouse.move(a.x, a.y);
     await page.mouse.down();
     await page.mouse.move(b.x, b.y, { steps: 6 });
@@ -144,31 +132,33 @@ describe('the desktop app in a browser (web host, sample catalogue)', () => {
   });
 
   it('runs the picked tile with gm-s2 and shows its preview', async () => {
-    await setYaml(GM_CONFIG);
+    const page = await openPlannedProject(session, { pickedTiles: [TASK] });
+    await setYaml(page, GM_CONFIG);
     await page.getByTestId('config-ok').waitFor();
     await page.getByRole('button', { name: /^Run 1 picked tile$/ }).click();
     await page.getByTestId('run-tasks').getByText(TASK).waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'running');
     await shot('07-running');
-    await page.waitForFunction(() => ['finished', 'failed', 'cancelled'].includes(document.querySelector('[data-testid=run-status]')?.getAttribute('data-status') ?? ''), undefined, {
-      timeout: 100_000,
-    });
+    await waitForRunEnd(page);
     expect(await page.getByTestId('run-status').textContent()).toBe('finished');
-    const rgb = page.locator('[data-testid=preview-layer][data-layer="2021--P1Y/218/74:B04+B03+B02"][data-loaded=yes]');
-    await rgb.waitFor();
-    await page.locator('[data-testid=preview-layer][data-layer="2021--P1Y/218/74:COUNT"][data-loaded=yes]').waitFor();
+    await page.locator(`[data-testid=preview-layer][data-layer="${TASK}:B04+B03+B02"][data-loaded=yes]`).waitFor();
+    await page.locator(`[data-testid=preview-layer][data-layer="${TASK}:COUNT"][data-loaded=yes]`).waitFor();
     await page.evaluate(() => window.odcStatsMap!.fitBounds([36.8, -2.3, 37.85, -1.45], { duration: 0 }));
-    await waitForMapIdle();
+    await waitForMapIdle(page);
     await shot('08-preview-rgb');
+    // The other tests that start from a finished run start from this one.
+    await keepFinishedRun(session, page);
   });
 
   it('inspects a pixel: the COUNT shown is the one in the COG written', async () => {
-    const countTif = await findFile(path.join(workspace, 'outputs'), /_x218y074_2021--P1Y_COUNT\.tif$/);
+    const page = await openFinishedRun(session);
+    const countTif = await findFile(path.join(session.workspace, 'outputs'), /_x218y074_2021--P1Y_COUNT\.tif$/);
     const expected = await pixelValue(countTif, PROBE);
     expect(expected).toBeGreaterThan(0);
 
     await page.getByRole('button', { name: 'Inspect' }).click();
-    const probe = await pointOf(...PROBE);
+    await waitForMapIdle(page);
+    const probe = await pointOf(page, ...PROBE);
     await page.mouse.click(probe.x, probe.y);
     const count = page.getByTestId('inspector').locator('tr[data-band=COUNT] td');
     await count.waitFor({ timeout: 20_000 });
@@ -183,17 +173,17 @@ describe('the desktop app in a browser (web host, sample catalogue)', () => {
     await page.getByRole('checkbox', { name: /B04, B03, B02/ }).uncheck();
     await page.getByRole('checkbox', { name: /COUNT/ }).check();
     await page.getByLabel(/Legend of .*COUNT/).waitFor();
-    await waitForMapIdle();
+    await waitForMapIdle(page);
     // Any band can be added as a layer: the SMAD through a ramp.
     await page.getByLabel(/Add a band of/).selectOption('SMAD');
-    await page.locator('[data-testid=preview-layer][data-layer="2021--P1Y/218/74:SMAD"][data-loaded=yes]').waitFor();
+    await page.locator(`[data-testid=preview-layer][data-layer="${TASK}:SMAD"][data-loaded=yes]`).waitFor();
     await page.getByRole('checkbox', { name: /SMAD/ }).uncheck();
     await shot('10-preview-count');
-    await page.getByRole('button', { name: 'Pan / pick' }).click();
   });
 
   it('shows a broken plugin_config key on its line, and runs again once fixed', async () => {
-    await setYaml(GM_BROKEN);
+    const page = await openPlannedProject(session, { pickedTiles: [TASK], configYaml: GM_CONFIG, lastRunConfigYaml: GM_CONFIG });
+    await setYaml(page, GM_BROKEN);
     const problems = page.getByTestId('config-problems');
     await problems.waitFor();
     expect(await problems.textContent()).toContain(`Line ${BROKEN_LINE}: unknown key 'bandz' in plugin_config of gm-s2`);
@@ -202,7 +192,7 @@ describe('the desktop app in a browser (web host, sample catalogue)', () => {
     const markedLine = await page.evaluate(() => {
       const mark = document.querySelector('.cm-lintRange-error')!;
       const line = mark.closest('.cm-line')!;
-      return Array.from(document.querySelectorAll(".cm-content .cm-line")).indexOf(line) + 1;
+      return Array.from(document.querySelectorAll('.cm-content .cm-line')).indexOf(line) + 1;
     });
     expect(markedLine).toBe(BROKEN_LINE);
     await page.getByRole('button', { name: /^Run 1 picked tile$/ }).click();
@@ -212,18 +202,17 @@ describe('the desktop app in a browser (web host, sample catalogue)', () => {
     await page.getByText('Changes since the last run').click();
     await shot('11-yaml-error');
 
-    await setYaml(GM_CONFIG);
+    await setYaml(page, GM_CONFIG);
     await page.getByTestId('config-ok').waitFor();
     await page.getByRole('button', { name: /^Run 1 picked tile$/ }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'running');
-    await page.waitForFunction(() => ['finished', 'failed', 'cancelled'].includes(document.querySelector('[data-testid=run-status]')?.getAttribute('data-status') ?? ''), undefined, {
-      timeout: 100_000,
-    });
+    await waitForRunEnd(page);
     expect(await page.getByTestId('run-status').textContent()).toBe('finished');
     await shot('12-rerun-finished');
   });
 
   it('keeps the workspace across a reload', async () => {
+    const page = await openFinishedRun(session);
     await page.reload();
     await page.getByTestId('map').waitFor();
     await page.getByTestId('picked-tiles').getByText(TASK).waitFor();
@@ -231,11 +220,12 @@ describe('the desktop app in a browser (web host, sample catalogue)', () => {
     await page.locator('[data-testid=preview-layer][data-loaded=yes]').first().waitFor();
     expect(await page.locator('.cm-content').textContent()).toContain('resolution: 120');
     expect(await page.getByRole('list', { name: 'Regions' }).getByRole('listitem').count()).toBe(1);
-    await waitForMapIdle();
+    await waitForMapIdle(page);
     await shot('13-after-reload');
   });
 
   it('saves the project and lists it on the start screen', async () => {
+    const page = await openPlannedProject(session, { pickedTiles: [TASK] });
     await page.getByLabel('Project name').fill('Kenya sample');
     await page.getByLabel('Project file').fill('kenya');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -245,7 +235,6 @@ describe('the desktop app in a browser (web host, sample catalogue)', () => {
     await shot('14-recent-projects');
     await page.getByRole('list', { name: 'Recent projects' }).getByRole('button', { name: 'Kenya sample' }).click();
     await page.getByTestId('picked-tiles').getByText(TASK).waitFor();
-    expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });
 

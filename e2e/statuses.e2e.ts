@@ -2,14 +2,15 @@
  * The app's statuses end to end, in Chromium against the web host on the sample: only the
  * tokened URL opens the app; each planning error sits next to the control that caused it; a
  * run whose task failed says so in the error colour; a run error tied to the YAML goes once
- * the YAML is fixed; "project file not found" goes once the file is edited.
+ * the YAML is fixed; "project file not found" goes once the file is edited. Each test starts
+ * from the state it needs (support/app-states.ts), in a page of its own.
  */
-import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tileCentreLonLat } from '../src/shared/geometry.js';
 import { parseGrid } from '../src/shared/grid.js';
 import { pointOf, setYaml, startAppSession, waitForMapIdle, type AppSession } from './support/app-session.js';
-import { CHROMIUM } from './support/paths.js';
+import { openEmptyProject, openPlannedProject, SAMPLE_TASK as TASK } from './support/app-states.js';
 
 const config = (pluginConfig: string) =>
   ['plugin: gm-s2', 'plugin_config:', pluginConfig, 'product:', '  name: s2_gm_status', '  short_name: gm', '  version: 1.0.0', 'resolution: 120', ''].join('\n');
@@ -17,7 +18,6 @@ const config = (pluginConfig: string) =>
 const MISSING_BAND = config('  bands: [B02, B03, B04, B05]');
 const BROKEN = config('  bandz: [B02, B03, B04]');
 const VALID = config('  bands: [B02, B03, B04]');
-const TASK = '2021--P1Y/218/74';
 /** The error colour of styles.css (#b3261e). */
 const ERROR_COLOUR = 'rgb(179, 38, 30)';
 
@@ -26,19 +26,24 @@ describe('the app says what happened, next to what caused it', () => {
   beforeAll(async () => {
     session = await startAppSession();
   });
+  afterEach(() => {
+    expect(session.consoleErrors.splice(0)).toEqual([]);
+  });
   afterAll(async () => {
     await session?.close();
   });
 
-  const invalid = (label: string | RegExp) => session.page.getByLabel(label).getAttribute('aria-invalid');
-  const plan = () => session.page.getByRole('button', { name: 'Plan tasks' }).click();
+  const invalid = (page: Page, label: string | RegExp) => page.getByLabel(label).getAttribute('aria-invalid');
+  const plan = (page: Page) => page.getByRole('button', { name: 'Plan tasks' }).click();
 
   it('opens from the tokened URL only, and drops the token from the address', async () => {
-    const { page, host } = session;
+    const { host } = session;
+    const page = await session.freshPage();
     await page.goto(host.url);
     await page.getByRole('button', { name: 'New project' }).waitFor();
     expect(page.url()).toBe(`${host.origin}/`);
-    const stranger = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking'] });
+    // Another browser context shares no cookie with this one.
+    const stranger = await session.browser.newContext();
     try {
       const other = await stranger.newPage();
       const response = await other.goto(`${host.origin}/`);
@@ -50,47 +55,46 @@ describe('the app says what happened, next to what caused it', () => {
     }
     await page.getByRole('button', { name: 'New project' }).click();
     await page.getByTestId('map').waitFor();
-    await waitForMapIdle(page);
   });
 
   it('puts each planning error next to its cause: catalogue, temporal range, or the plan as a whole', async () => {
-    const { page } = session;
+    const page = await openEmptyProject(session);
     await page.getByLabel('Catalogue (STAC path or URL)').fill('/no/such/catalog.json');
-    await plan();
+    await plan(page);
     await page.locator('#plan-error-catalog').waitFor();
-    expect(await invalid('Catalogue (STAC path or URL)')).toBe('true');
+    expect(await invalid(page, 'Catalogue (STAC path or URL)')).toBe('true');
     await session.shot('status-01-catalogue-not-found');
 
     await page.getByRole('button', { name: 'Use sample' }).click();
     await page.waitForFunction(() => (document.getElementById('catalog') as HTMLInputElement).value.endsWith('catalog.json'));
     expect(await page.locator('#plan-error-catalog').count()).toBe(0);
     await page.getByLabel(/^Temporal range/).fill('2021--P1X');
-    await plan();
+    await plan(page);
     const rangeError = page.locator('#plan-error-temporalRange');
     await rangeError.waitFor();
     expect(await rangeError.textContent()).toMatch(/^Invalid temporal range '2021--P1X'/);
-    expect(await invalid(/^Temporal range/)).toBe('true');
-    expect(await invalid('Catalogue (STAC path or URL)')).toBe('false');
+    expect(await invalid(page, /^Temporal range/)).toBe('true');
+    expect(await invalid(page, 'Catalogue (STAC path or URL)')).toBe('false');
     await session.shot('status-02-temporal-range-error');
 
     await page.getByLabel(/^Temporal range/).fill('1990');
     expect(await rangeError.count()).toBe(0);
-    await plan();
+    await plan(page);
     const planError = page.locator('#plan-error-plan');
     await planError.waitFor();
     expect(await planError.textContent()).toMatch(/^No datasets found in .* 1990--P1Y/);
-    expect(await invalid('Catalogue (STAC path or URL)')).toBe('false');
+    expect(await invalid(page, 'Catalogue (STAC path or URL)')).toBe('false');
     expect(await page.locator('#plan-error-catalog').count()).toBe(0);
     await session.shot('status-03-no-datasets');
 
     await page.getByLabel(/^Temporal range/).fill('2021--P1Y');
-    await plan();
+    await plan(page);
     await page.getByTestId('plan-summary').waitFor({ timeout: 60_000 });
     expect(await planError.count()).toBe(0);
   });
 
   it('ends a run whose only task failed as failed, with its counts, in the error colour', async () => {
-    const { page } = session;
+    const page = await openPlannedProject(session);
     await waitForMapIdle(page);
     const [lon, lat] = tileCentreLonLat(parseGrid('africa-10'), { x: 218, y: 74 });
     const centre = await pointOf(page, lon, lat);
@@ -109,7 +113,7 @@ describe('the app says what happened, next to what caused it', () => {
   });
 
   it('drops the run error about the YAML once the YAML is fixed', async () => {
-    const { page } = session;
+    const page = await openPlannedProject(session, { pickedTiles: [TASK] });
     await setYaml(page, BROKEN);
     await page.getByTestId('config-problems').waitFor();
     await page.getByRole('button', { name: /^Run 1 picked tile$/ }).click();
@@ -125,7 +129,7 @@ describe('the app says what happened, next to what caused it', () => {
   });
 
   it('drops "project file not found" once the project file is edited', async () => {
-    const { page } = session;
+    const page = await openEmptyProject(session);
     await page.getByLabel('Project file').fill('no-such-project');
     await page.getByRole('button', { name: 'Open' }).click();
     const error = page.locator('#project-error');
@@ -134,6 +138,5 @@ describe('the app says what happened, next to what caused it', () => {
     await session.shot('status-07-project-not-found');
     await page.getByLabel('Project file').fill('kenya');
     await error.waitFor({ state: 'detached' });
-    expect(session.consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

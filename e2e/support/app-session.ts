@@ -1,6 +1,7 @@
 /**
  * The app in Chromium against a web host of its own: a fresh workspace with the sample
- * catalogue, the host's Api service, a browser page, and the page's console errors.
+ * catalogue, the host's Api service, and a browser page that each test starts afresh: a new
+ * document of the app's origin, with nothing stored but what the test asks for.
  */
 import { promises as fs } from 'node:fs';
 import { existsSync } from 'node:fs';
@@ -22,13 +23,22 @@ const CHROMIUM_ARGS = [
   '--ignore-gpu-blocklist',
 ];
 
+/** The app's localStorage: item by item. */
+export type AppStorage = Record<string, string>;
+
 export interface AppSession {
   workspace: string;
   api: ApiService;
   host: WebHost;
   browser: Browser;
   page: Page;
+  /** The console errors of the page since `freshPage`. */
   consoleErrors: string[];
+  /**
+   * Leaves whatever the page showed for a document of the app's origin that runs nothing, with
+   * no cookie and only `storage` in localStorage: the app opened next starts from that.
+   */
+  freshPage(storage?: AppStorage): Promise<Page>;
   /** Saves a screenshot of the page as SCREENSHOTS/NAME.png. */
   shot(name: string): Promise<void>;
   close(): Promise<void>;
@@ -45,18 +55,24 @@ export async function startAppSession(): Promise<AppSession> {
   const host = await startWebHost({ api, rendererDir: RENDERER_DIR, port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const consoleErrors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  return {
+  const session: AppSession = {
     workspace,
     api,
     host,
     browser,
     page,
-    consoleErrors,
+    consoleErrors: [],
+    freshPage: async (storage = {}) => {
+      // The favicon is served without the token, and no app code runs in its document.
+      await page.goto(`${host.origin}/favicon.ico`);
+      await page.context().clearCookies();
+      await page.evaluate((items) => {
+        localStorage.clear();
+        for (const [key, value] of Object.entries(items)) localStorage.setItem(key, value);
+      }, storage);
+      session.consoleErrors = [];
+      return page;
+    },
     shot: async (name) => {
       await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
     },
@@ -67,6 +83,11 @@ export async function startAppSession(): Promise<AppSession> {
       await fs.rm(workspace, { recursive: true, force: true });
     },
   };
+  page.on('console', (m) => {
+    if (m.type() === 'error') session.consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => session.consoleErrors.push(e.message));
+  return session;
 }
 
 /** Page coordinates of a lon/lat on the map. */

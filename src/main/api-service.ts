@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { isApiError, type Api, type ApiError, type ApiEvent, type PlanTasksRequest, type SampleCatalogInfo, type TaskList } from '../shared/api.js';
-import { UserError } from '../shared/errors.js';
+import { type Api, type ApiError, type ApiEvent, type PlanTasksRequest, type SampleCatalogInfo, type TaskList } from '../shared/api.js';
 import { formatTaskId } from '../shared/task-id.js';
 import { userMessage } from './cli/errors.js';
 import { queueStatus } from './fleet/queue-status.js';
@@ -9,10 +8,10 @@ import { saveTasks } from './planner/save-tasks.js';
 import { publishTasks } from './publish/publish-tasks.js';
 import { describeOutput, inspectOutputs, previewOutput } from './preview/outputs.js';
 import { planFailureField, planRequestProblem } from './plan-error-field.js';
-import { nodeWorkerSpawner } from './run/node-worker.js';
+import { spawnNodeTaskProcess } from './run/task-process-node.js';
 import { RunMonitor } from './run/run-monitor.js';
 import { validateRunConfig } from './run/validate-config.js';
-import type { SpawnWorker } from './run/worker-pool.js';
+import type { SpawnTaskProcess } from './run/task-process-channel.js';
 import { SAMPLE_COLLECTION, SAMPLE_PIXEL_METRES, sampleItems, writeSampleCatalog } from './sample/sample-catalog.js';
 import { TaskCache } from './taskcache/task-cache.js';
 import { APP_VERSION } from './version.js';
@@ -21,8 +20,8 @@ import { ProjectStore } from './workspace/projects.js';
 export interface ApiServiceOptions {
   /** Folder for plans, outputs, projects and the sample catalogue. */
   workspace: string;
-  /** How worker processes start: Node child processes by default, utility processes in Electron. */
-  spawn?: SpawnWorker;
+  /** How task processes start: Node child processes by default, utility processes in Electron. */
+  spawn?: SpawnTaskProcess;
 }
 
 export interface ApiService extends Api {
@@ -40,7 +39,7 @@ export function createApiService(options: ApiServiceOptions = { workspace: path.
   const emit = (event: ApiEvent) => {
     for (const listener of listeners) listener(event);
   };
-  const runs = new RunMonitor(options.spawn ?? nodeWorkerSpawner(), emit);
+  const runs = new RunMonitor(options.spawn ?? spawnNodeTaskProcess, emit);
   const projects = new ProjectStore(workspace);
   /** Plans in progress by planId, to cancel them. */
   const plans = new Map<string, AbortController>();

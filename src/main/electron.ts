@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { API_CHANNELS, API_EVENT_CHANNEL, API_METHODS, type ApiMethod } from '../shared/api.js';
 import { createApiService, type ApiService } from './api-service.js';
-import { utilityWorkerSpawner } from './electron-worker.js';
+import { spawnElectronTaskProcess } from './task-process-electron.js';
 import { appUrlOf, isAppFrame, isAppUrl } from './electron-security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -58,7 +58,7 @@ async function openWindow(): Promise<void> {
 await app.whenReady();
 const api = createApiService({
   workspace: process.env.ODC_STATS_WORKSPACE ?? path.join(app.getPath('documents'), 'odc-stats'),
-  spawn: utilityWorkerSpawner(path.join(here, '..', 'worker', 'utility-child.js')),
+  spawn: () => spawnElectronTaskProcess(path.join(here, '..', 'worker', 'utility-child.js')),
 });
 confineWebContents();
 serveApi(api);

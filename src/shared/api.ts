@@ -4,20 +4,16 @@
  * arguments as a JSON array) and its events over Server-Sent Events (GET /api/events). The
  * renderer knows nothing else of the host. Everything that crosses is plain JSON data.
  */
-export interface PlanTasksRequest {
-  catalog: string;
-  inputProducts: string[];
-  grid: string;
-  frequency?: string;
-  temporalRange?: string;
-  year?: number;
-  tiles?: string;
+import type { SaveTasksOptions } from './save-tasks-options.js';
+
+/**
+ * The options of `save-tasks` the app gives: its region is GeoJSON rather than a file (the
+ * planner's `regionGeoJSON`), and `output`, by default a file named after the products and
+ * range in the workspace's `plans/` folder, is relative to the workspace.
+ */
+export interface PlanTasksRequest extends Omit<SaveTasksOptions, 'region' | 'regionGeoJSON' | 'datasetFilter' | 'config'> {
   /** A GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection in lon/lat. */
   region?: unknown;
-  /** Task cache path; by default a file named after the products and range in the workspace's `plans/` folder. */
-  output?: string;
-  overwrite?: boolean;
-  awsUnsigned?: boolean;
   /** Echoed in the `plan-progress` events of this plan; names it to `cancelPlan`. */
   planId?: string;
 }

@@ -3,8 +3,8 @@
  * its share of `memory_limit`. Per pixel of a block a task holds every input band of every
  * observation as loaded (up to 4 bytes a sample) and its float32 stack for the reduction.
  */
-export const MIN_CHUNK = 64;
-export const MAX_CHUNK = 1024;
+const MIN_CHUNK = 64;
+const MAX_CHUNK = 1024;
 const BYTES_PER_SAMPLE = 4 + 4;
 
 export function chunkSizeFor(memoryBytes: number, inputBands: number, observations: number): number {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkRunConfigText, diagnosticForMessage, locateKeyPath } from './config-diagnostics.js';
+import type { ConfigDiagnostic } from './api.js';
+import { checkRunConfigText, diagnosticAt, issueDiagnostics } from './config-diagnostics.js';
+
+/** The text a diagnostic underlines. */
+function marked(text: string, d: ConfigDiagnostic): string {
+  return text.slice(d.from, d.to);
+}
 
 describe('checkRunConfigText', () => {
   it('accepts a valid config and returns it parsed', () => {
@@ -12,43 +18,80 @@ describe('checkRunConfigText', () => {
     const text = 'plugin: pq\n# comment\nthreads: many\n';
     const [d] = checkRunConfigText(text).diagnostics;
     expect(d).toMatchObject({ line: 3, severity: 'error', message: "key 'threads' must be a number" });
-    expect(text.slice(d!.from, d!.to)).toBe('threads: many');
+    expect(marked(text, d!)).toBe('threads: many');
+  });
+
+  it('puts a nested product key on its line', () => {
+    const text = 'plugin: pq\nproduct:\n  short_name: pq\n  name: 7\n  version: 1.0.0\n';
+    const { diagnostics } = checkRunConfigText(text);
+    expect(diagnostics).toEqual([{ line: 4, from: text.indexOf('name: 7'), to: text.indexOf('name: 7') + 7, message: "key 'product.name' must be a string", severity: 'error' }]);
+  });
+
+  it("puts a band's COG setting on its line, under overrides", () => {
+    const text = ['cog_opts:', '  zlevel: 6', '  overrides:', '    red:', '      compress: webp', '      zlevel: 40', 'plugin: pq', ''].join('\n');
+    const [d] = checkRunConfigText(text).diagnostics;
+    expect(d).toMatchObject({ line: 6, message: "key 'cog_opts.overrides.red.zlevel' must be at most 12" });
+    expect(marked(text, d!)).toBe('zlevel: 40');
+  });
+
+  it('marks an unknown top-level key, the key alone', () => {
+    const text = 'plugin: pq\npluginn_config:\n  filters: {}\n';
+    const [d] = checkRunConfigText(text).diagnostics;
+    expect(d!.line).toBe(2);
+    expect(marked(text, d!)).toBe('pluginn_config');
+    expect(d!.message).toMatch(/^unknown key 'pluginn_config' \(run keys: plugin, plugin_config, product, /);
   });
 
   it('puts an unknown nested key on its own line', () => {
     const [d] = checkRunConfigText('plugin: pq\nproduct:\n  name: x\n  nmae: y\n').diagnostics;
     expect(d!.line).toBe(4);
-    expect(d!.message).toMatch(/^unknown key 'product.nmae'/);
+    expect(d!.message).toMatch(/^unknown key 'product.nmae' \(product keys: name, /);
+  });
+
+  it('reports every problem, each on its line', () => {
+    const { diagnostics, config } = checkRunConfigText('thread: 2\noverwrite: maybe\nplugin: pq\nmax_receive: 0\n');
+    expect(config).toBeUndefined();
+    expect(diagnostics.map((d) => d.line).sort()).toEqual([1, 2, 4]);
   });
 
   it('reports YAML syntax errors where the parser stops', () => {
-    const [d] = checkRunConfigText('plugin: pq\nthreads: [1\n').diagnostics;
-    expect(d!.message).toMatch(/^not valid YAML: /);
-    expect(d!.line).toBeGreaterThanOrEqual(2);
+    const text = 'plugin: pq\nthreads: 2\nresolution: : 30\noverwrite: true\n';
+    const { diagnostics, config } = checkRunConfigText(text);
+    expect(config).toBeUndefined();
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]!.message).toMatch(/^not valid YAML: /);
+    expect(diagnostics[0]!.line).toBe(3);
+  });
+
+  it('puts a document that is not a mapping on the first line', () => {
+    expect(checkRunConfigText('- plugin\n- pq\n').diagnostics).toEqual([
+      { line: 1, from: 0, to: 8, message: 'the config must be a mapping of keys to values', severity: 'error' },
+    ]);
   });
 });
 
-describe('diagnosticForMessage', () => {
-  const text = 'plugin: gm-s2\nplugin_config:\n  bands: [B02]\n  bandz: 3\n';
+describe('issueDiagnostics', () => {
+  const blockList = 'plugin: gm-s2\nplugin_config:\n  bands:\n    - B02\n    - B03\n    - 7\n';
+  const { yaml } = checkRunConfigText(blockList);
+  const part = { at: ['plugin_config'], where: 'plugin_config of gm-s2' };
 
-  it('places a plugin_config message on the key it names', () => {
-    expect(diagnosticForMessage(text, "unknown key 'bandz' in plugin_config of gm-s2 (keys: bands)").line).toBe(4);
-    expect(diagnosticForMessage(text, "plugin_config of gm-s2: key 'bands': too small").line).toBe(3);
+  it("places a plugin_config issue on a list entry and keeps the plugin's name in the message", () => {
+    const [d] = issueDiagnostics(yaml, [{ path: ['bands', 2], message: 'must be a string', severity: 'error' }], part);
+    expect(d).toMatchObject({ line: 6, message: "plugin_config of gm-s2: key 'bands[2]' must be a string" });
+    expect(marked(blockList, d!)).toBe('7');
   });
 
-  it('falls back to a path, then to the first line', () => {
-    expect(diagnosticForMessage(text, 'unknown plugin', ['plugin']).line).toBe(1);
-    expect(diagnosticForMessage(text, 'something else').line).toBe(1);
-  });
-});
-
-describe('locateKeyPath', () => {
-  it('follows list indices', () => {
-    const text = 'plugin_config:\n  bands:\n    - B02\n    - 7\n';
-    expect(locateKeyPath(text, ['plugin_config', 'bands', '1']).line).toBe(4);
+  it('finds list entries written inline', () => {
+    const inline = 'plugin: gm-s2\nplugin_config: {bands: [B02, B03, 7]}\n';
+    const [d] = issueDiagnostics(checkRunConfigText(inline).yaml, [{ path: ['bands', 2], message: 'must be a string', severity: 'error' }], part);
+    expect(d!.line).toBe(2);
+    expect(marked(inline, d!)).toBe('7');
   });
 
-  it('stops at the deepest key found', () => {
-    expect(locateKeyPath('product:\n  name: x\n', ['product', 'missing']).line).toBe(1);
+  it('falls back to the deepest key the YAML has, then to the first line', () => {
+    const missing = issueDiagnostics(yaml, [{ path: ['mask_band'], message: 'is required', severity: 'error' }], part);
+    expect(missing[0]!.line).toBe(2);
+    expect(diagnosticAt(yaml, [], 'no plugin').line).toBe(1);
+    expect(diagnosticAt(yaml, ['product', 'name'], 'no name')).toMatchObject({ line: 1, from: 0, to: 'plugin: gm-s2'.length });
   });
 });

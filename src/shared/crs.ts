@@ -38,7 +38,7 @@ const GEOGRAPHIC_CRS = new Set(['EPSG:4326']);
 
 for (const [code, definition] of PROJ_DEFINITIONS) proj4.defs(code, definition);
 
-export const SUPPORTED_CRS_TEXT =
+const SUPPORTED_CRS_TEXT =
   'EPSG:4326, EPSG:3857, EPSG:3577, EPSG:9473, EPSG:6933 and the UTM zones EPSG:32601-32660 / EPSG:32701-32760';
 
 /** 'epsg:3577', 'EPSG:3577' or '3577' → 'EPSG:3577'; anything not registered above is refused. */

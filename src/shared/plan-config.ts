@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UserError } from './errors.js';
+import { ConfigError, checkConfig, unknownKeyIssues } from './config-issue.js';
 import { readYamlMapping } from './yaml-mapping.js';
 
 /**
@@ -56,41 +56,16 @@ export const RUN_CONFIG_KEYS = [
 export const PLAN_KEYS_WITHOUT_EFFECT = ['complevel', 'gqa', 'usgs_collection_category', 'env', 'predicate'] as const;
 
 const PLAN_KEYS = Object.keys(planConfigSchema.shape);
+const ACCEPTED_KEYS: ReadonlySet<string> = new Set([...PLAN_KEYS, ...RUN_CONFIG_KEYS, ...PLAN_KEYS_WITHOUT_EFFECT]);
 
 /** Parses and validates the YAML text of a config file; `source` names it in error messages. */
 export function parsePlanConfig(yamlText: string, source: string): PlanConfig {
   const doc = readYamlMapping(yamlText, source);
-  const known = new Set<string>([...PLAN_KEYS, ...RUN_CONFIG_KEYS, ...PLAN_KEYS_WITHOUT_EFFECT]);
-  const planKeys: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(doc)) {
-    if (!known.has(key)) {
-      throw new UserError(`unknown key '${key}' in config ${source} (save-tasks keys: ${PLAN_KEYS.join(', ')})`);
-    }
-    if (PLAN_KEYS.includes(key)) planKeys[key] = value;
-  }
-  const parsed = planConfigSchema.safeParse(planKeys);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(`config ${source}: key '${issue.path.join('.')}' ${describeIssue(issue)}`);
-  }
-  return parsed.data;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') return `must be ${article(issue.expected)}`;
-  return issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
-}
-
-function article(expected: string): string {
-  const names: Record<string, string> = {
-    string: 'a string',
-    number: 'a number',
-    int: 'a whole number',
-    boolean: 'true or false',
-    array: 'a list',
-    object: 'a mapping',
-  };
-  return names[expected] ?? expected;
+  const planKeys = Object.fromEntries(Object.entries(doc).filter(([key]) => PLAN_KEYS.includes(key)));
+  const unknownKeys = unknownKeyIssues(doc, ACCEPTED_KEYS, `save-tasks keys: ${PLAN_KEYS.join(', ')}`);
+  const { config, issues } = checkConfig(planConfigSchema, planKeys, unknownKeys);
+  if (!config) throw new ConfigError(issues, `config ${source}`);
+  return config;
 }
 
 /** `input_products` as odc-stats writes it (`a+b`, or a list), also accepting commas. */

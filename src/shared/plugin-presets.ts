@@ -49,7 +49,15 @@ export const PLUGIN_PRESETS: readonly PluginPreset[] = [
   {
     plugin: 'gm-ls-bitmask',
     title: 'Landsat C2 geomedian (QA_PIXEL)',
-    yaml: ['plugin: gm-ls-bitmask', 'plugin_config:', '  mask_band: QA_PIXEL', product('gm_ls_bitmask', 'gm_ls'), ''].join('\n'),
+    // odc-stats' StatsGMLSBitmask reads only the bands a config names: it has no default to fall back on.
+    yaml: [
+      'plugin: gm-ls-bitmask',
+      'plugin_config:',
+      '  bands: [red, green, blue, nir08, swir16, swir22]',
+      '  mask_band: QA_PIXEL',
+      product('gm_ls_bitmask', 'gm_ls'),
+      '',
+    ].join('\n'),
   },
   {
     plugin: 'pq',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-issue.js';
 import { UserError } from './errors.js';
 import { RUN_CONFIG_KEYS, planConfigSchema } from './plan-config.js';
 import {
@@ -150,8 +151,27 @@ describe('parseRunConfig', () => {
 
   it('checks the region code format', () => {
     expect(() => parse('product:\n  region_code_format: "{z}"\n')).toThrow(
-      "config run.yaml: key 'product.region_code_format': region code format '{z}' uses unknown field '{z}'",
+      "config run.yaml: key 'product.region_code_format' is invalid: region code format '{z}' uses unknown field '{z}'",
     );
+  });
+
+  it('gives every problem as an issue at its path', () => {
+    const error = (() => {
+      try {
+        parse('threads: x\nproduct:\n  nmae: a\n  version: 2\ncog_opts:\n  overrides:\n    red: {zlevel: 13}\ncolour: blue\n');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([
+      { path: ['colour'], message: expect.stringMatching(/^run keys: plugin, /), severity: 'error', unknownKey: true },
+      { path: ['product', 'nmae'], message: expect.stringMatching(/^product keys: name, /), severity: 'error', unknownKey: true },
+      { path: ['product', 'version'], message: 'must be a string', severity: 'error' },
+      { path: ['cog_opts', 'overrides', 'red', 'zlevel'], message: 'must be at most 12', severity: 'error' },
+      { path: ['threads'], message: 'must be a number', severity: 'error' },
+    ]);
+    expect((error as ConfigError).message).toMatch(/^unknown key 'colour' in config run\.yaml \(run keys: /);
   });
 
   it('refuses what is not a mapping of keys', () => {

@@ -4,15 +4,17 @@
  * (odc/stats/_cli_run.py), with the product section of `product_for_plugin`.
  */
 import { z } from 'zod';
+import { ConfigError, checkConfig, unknownKeyIssues, type ConfigCheck } from './config-issue.js';
 import { UserError } from './errors.js';
-import { readYamlMapping } from './yaml-mapping.js';
+import { isMapping, readYamlMapping } from './yaml-mapping.js';
 import { regionCode } from './grid.js';
 import { PLAN_KEYS_WITHOUT_EFFECT, planConfigSchema } from './plan-config.js';
+import { describeIssue } from './schema-issue.js';
 
-export const DEFAULT_REGION_CODE_FORMAT = 'x{x:02d}y{y:02d}';
+const DEFAULT_REGION_CODE_FORMAT = 'x{x:02d}y{y:02d}';
 
 /** odc-stats `TaskRunnerConfig.default_cog_settings`, under every band's own settings. */
-export const DEFAULT_COG_OPTIONS: Readonly<CogBandOptions> = {
+const DEFAULT_COG_OPTIONS: Readonly<CogBandOptions> = {
   compress: 'deflate',
   zlevel: 9,
   blocksize: 800,
@@ -104,7 +106,16 @@ const productSchema = z
     collections_site: z.string().min(1),
     producer: z.string().min(1),
     properties: mapping,
-    region_code_format: z.string().min(1),
+    region_code_format: z
+      .string()
+      .min(1)
+      .superRefine((format, ctx) => {
+        try {
+          regionCode({ x: 0, y: 0 }, format);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: `is invalid: ${(e as Error).message}` });
+        }
+      }),
     naming_conventions_values: z.string(),
     explorer_path: z.string(),
     inherit_skip_properties: z.array(z.string()),
@@ -114,10 +125,7 @@ const productSchema = z
     collection_number: z.number().int(),
     nodata: z.record(z.string(), z.number()),
   })
-  .partial()
-  .strict();
-
-export type ProductConfig = z.infer<typeof productSchema>;
+  .partial();
 
 const memoryLimit = z
   .union([z.string(), z.number()], { error: "must be a size such as '10Gi' or '4GB', or a number of bytes" })
@@ -171,36 +179,33 @@ export type RunConfig = z.infer<typeof runSchema>;
 
 /** The keys `run` reads, in the order of the schema. */
 export const RUN_KEYS: readonly string[] = Object.keys(runSchema.shape);
-const PRODUCT_KEYS: readonly string[] = Object.keys(productSchema.shape);
-const IGNORED_KEYS: ReadonlySet<string> = new Set([...Object.keys(planConfigSchema.shape), ...PLAN_KEYS_WITHOUT_EFFECT]);
+const PRODUCT_KEYS: ReadonlySet<string> = new Set(Object.keys(productSchema.shape));
+/** The keys of `save-tasks`, which `run` accepts and ignores. */
+const IGNORED_KEYS: readonly string[] = [...Object.keys(planConfigSchema.shape), ...PLAN_KEYS_WITHOUT_EFFECT];
+const ACCEPTED_KEYS: ReadonlySet<string> = new Set([...RUN_KEYS, ...IGNORED_KEYS]);
 
 /**
- * Parses the YAML text of a run config (a file's content or an inline `--config` string);
- * `source` names it in error messages. The keys of `save-tasks` are accepted and ignored;
- * any other key is refused, so that a misspelt key never goes unnoticed.
+ * The run config in a YAML config's top-level mapping, or what is wrong with it. The keys of
+ * `save-tasks` are accepted and ignored; any other key is refused, so that a misspelt key
+ * never goes unnoticed.
  */
-export function parseRunConfig(yamlText: string, source: string): RunConfig {
-  const doc = readYamlMapping(yamlText, source);
+export function checkRunConfig(mapping: Record<string, unknown>): ConfigCheck<RunConfig> {
   const runKeys: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(doc)) {
+  for (const [key, value] of Object.entries(mapping)) {
     // As in odc-stats, a key without a value is a key left out.
-    if (RUN_KEYS.includes(key)) {
-      if (value !== null) runKeys[key] = value;
-    } else if (!IGNORED_KEYS.has(key)) {
-      throw new UserError(`unknown key '${key}' in config ${source} (run keys: ${RUN_KEYS.join(', ')})`);
-    }
+    if (RUN_KEYS.includes(key) && value !== null) runKeys[key] = value;
   }
-  const parsed = runSchema.safeParse(runKeys);
-  if (!parsed.success) throw configError(parsed.error.issues[0]!, source);
-  const format = parsed.data.product.region_code_format;
-  if (format !== undefined) {
-    try {
-      regionCode({ x: 0, y: 0 }, format);
-    } catch (e) {
-      throw new UserError(`config ${source}: key 'product.region_code_format': ${(e as Error).message}`);
-    }
-  }
-  return parsed.data;
+  const issues = unknownKeyIssues(mapping, ACCEPTED_KEYS, `run keys: ${RUN_KEYS.join(', ')}`);
+  const product = runKeys.product;
+  if (isMapping(product)) issues.push(...unknownKeyIssues(product, PRODUCT_KEYS, `product keys: ${[...PRODUCT_KEYS].join(', ')}`, ['product']));
+  return checkConfig(runSchema, runKeys, issues);
+}
+
+/** Parses the YAML text of a run config (a file's content or an inline `--config` string); `source` names it in error messages. */
+export function parseRunConfig(yamlText: string, source: string): RunConfig {
+  const { config, issues } = checkRunConfig(readYamlMapping(yamlText, source));
+  if (!config) throw new ConfigError(issues, `config ${source}`);
+  return config;
 }
 
 /**
@@ -225,49 +230,9 @@ export function parseRunSettings(values: Partial<Record<keyof RunConfig, unknown
  * the form of its `cog_opts`.
  */
 export function parseCogConfig(yamlText: string, source: string): CogOptions {
-  const parsed = cogOptionsSchema.safeParse(readYamlMapping(yamlText, source));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw configError({ ...issue, path: ['cog_opts', ...issue.path] }, source);
-  }
-  return parsed.data;
-}
-
-
-function configError(issue: z.core.$ZodIssue, source: string): UserError {
-  const key = issue.path.join('.');
-  if (issue.code === 'unrecognized_keys' && key === 'product') {
-    return new UserError(`unknown key 'product.${issue.keys[0]}' in config ${source} (product keys: ${PRODUCT_KEYS.join(', ')})`);
-  }
-  return new UserError(`config ${source}: key '${key}' ${describeIssue(issue)}`);
-}
-
-const TYPE_NAMES: Readonly<Record<string, string>> = {
-  string: 'a string',
-  number: 'a number',
-  int: 'a whole number',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'a mapping',
-  record: 'a mapping',
-};
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
-    case 'too_small':
-      if (issue.origin === 'string') return 'must not be empty';
-      return `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`;
-    case 'too_big':
-      return `must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}`;
-    case 'not_multiple_of':
-      return `must be a multiple of ${String(issue.divisor)}`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map(String).join(', ')}`;
-    default:
-      return issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
-  }
+  const { config, issues } = checkConfig(cogOptionsSchema, readYamlMapping(yamlText, source), [], ['cog_opts']);
+  if (!config) throw new ConfigError(issues, `config ${source}`);
+  return config;
 }
 
 /**

@@ -10,7 +10,7 @@ export interface TaskSummaryRow {
   days: number;
 }
 
-export interface TaskFeature {
+interface TaskFeature {
   type: 'Feature';
   geometry: ReturnType<typeof tileFootprintLonLat>;
   properties: {

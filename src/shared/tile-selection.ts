@@ -33,7 +33,7 @@ export function tileInSelection(tile: TileIndex, s: TileSelection): boolean {
   return tile.x >= s.x0 && tile.x < s.x1 && tile.y >= s.y0 && tile.y < s.y1;
 }
 
-export function formatTileSelection(s: TileSelection): string {
+function formatTileSelection(s: TileSelection): string {
   return `${s.x0}:${s.x1},${s.y0}:${s.y1}`;
 }
 

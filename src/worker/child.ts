@@ -1,11 +1,11 @@
 /**
- * The entry of a worker process under Node (the CLI's pool, a queue worker): computes the tasks
+ * The entry of a task process under Node (the CLI's pool, a fleet worker): computes the tasks
  * the host sends, one at a time, and reports progress and outcomes. Electron's utility
  * processes run the same loop through `serveTasks` with their own port.
  */
-import type { HostMessage } from './protocol.js';
+import { discardAllPendingSync } from '../io/atomic-file.js';
+import type { HostMessage } from '../shared/task-messages.js';
 import { serveTasks } from './serve-tasks.js';
-import type { WorkerTask } from './task.js';
 
 // Ctrl-C in a terminal signals the whole process group, this process with its host. The host
 // decides: it cancels the task over IPC, so that it is cleaned up, and kills what does not stop.
@@ -18,11 +18,14 @@ const server = serveTasks({
   send: (message) => {
     if (process.connected) process.send!(message, undefined, undefined, () => {});
   },
-  onMessage: (listener) => process.on('message', (message) => listener(message as HostMessage<WorkerTask>)),
+  onMessage: (listener) => process.on('message', (message) => listener(message as HostMessage)),
 });
 
 // The host is gone (killed, crashed): nobody holds the task's lease or wants its result any
 // more, so stop it now, remove what it wrote, and exit.
 process.on('disconnect', () => {
-  void server.stop().finally(() => process.exit(0));
+  void server.stop().finally(() => {
+    discardAllPendingSync();
+    process.exit(0);
+  });
 });

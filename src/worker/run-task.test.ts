@@ -5,9 +5,9 @@ import { fromArrayBuffer } from 'geotiff';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTemporalRange } from '../shared/daterange.js';
 import type { OutputProduct } from '../shared/run-config.js';
+import type { TaskDatasetRef, WorkerTask } from '../shared/task-messages.js';
 import { encodeCog } from './cog/cog-writer.js';
 import { runTask } from './run-task.js';
-import type { TaskDatasetRef, WorkerTask } from './task.js';
 
 /**
  * A custom grid of 1 km tiles of 10 m pixels in UTM 37S, so the synthetic datasets below align

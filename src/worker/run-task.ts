@@ -5,7 +5,9 @@ import { parseGrid, tileGeobox, type GridSpec } from '../shared/grid.js';
 import { bandFileName, bandPath, previewFileName, previewPath, quicklookFileName, quicklookPath, sha1Path, stacItemPath } from '../shared/output-layout.js';
 import { cogOptionsForBand, type CogBandOptions } from '../shared/run-config.js';
 import { UserError } from '../shared/errors.js';
-import { encodeCog, encodeRgbaCog, type CogOptions as CogWriterOptions } from './cog/cog-writer.js';
+import type { StacItem } from '../shared/stac.js';
+import type { TaskDatasetRef, TaskOutcome, TaskProgress, WorkerTask } from '../shared/task-messages.js';
+import { encodeCog, type CogOptions as CogWriterOptions } from './cog/cog-writer.js';
 import { firstLine } from './load/dataset-read-error.js';
 import { closeCachedCogs, loadBand } from './load/load-band.js';
 import { fuseSameDay } from './load/fuse.js';
@@ -14,16 +16,20 @@ import { sinkFor, type OutputSink } from './output/sink.js';
 import { removeUnfinishedOutputs } from './output/unfinished-outputs.js';
 import { loadPlugin } from './plugins/registry.js';
 import type { ObservationChunk, StatsPlugin } from './plugins/plugin.js';
-import type { TaskOutcome, TaskProgress } from './protocol.js';
-import { encodePng } from './quicklook/png.js';
-import { downsample, percentile, renderRamp, renderRgb } from './quicklook/render.js';
+import { renderPreview, renderRgbaCog } from './quicklook/task-quicklooks.js';
 import { newSampleArray, type Raster, type SampleArray } from './raster.js';
-import type { TaskDatasetRef, WorkerTask } from './task.js';
 
 const DEFAULT_CHUNK = 512;
-const PREVIEW_SIZE = 256;
 const LOADS_AT_ONCE = 8;
 const COG_TYPE = 'image/tiff; application=geotiff; profile=cloud-optimized';
+
+/** A window of the tile, in pixels from its top-left corner. */
+interface PixelWindow {
+  col: number;
+  row: number;
+  width: number;
+  height: number;
+}
 
 export interface RunTaskControl {
   signal?: AbortSignal;
@@ -63,6 +69,14 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
   }
 }
 
+/** One file of a task's outputs: its name in the checksums, where it goes, and what it holds. */
+interface OutputFile {
+  name: string;
+  uri: string;
+  body: Uint8Array;
+  contentType: string;
+}
+
 /**
  * Writes the task's files, the STAC item last. An item from before (with `overwrite`) goes
  * first, so that a set cut short never looks finished.
@@ -78,33 +92,55 @@ async function writeOutputs(
   seconds: () => number,
 ): Promise<TaskOutcome> {
   const itemPath = stacItemPath(task.location, task.product, task.id);
-  const write = async (uri: string, body: Uint8Array, contentType: string) => {
+  const write = async (file: OutputFile) => {
     control.signal?.throwIfAborted();
-    await sink.write(uri, body, contentType);
+    await sink.write(file.uri, file.body, file.contentType);
   };
   control.onProgress?.({ stage: 'writing', done: 0, total: 1 });
   if (task.overwrite) await sink.remove(itemPath);
-  const written: Array<{ name: string; uri: string; body: Uint8Array }> = [];
+  const written: OutputFile[] = [];
+  for (const file of imageFiles(task, plugin, tile, outputs)) {
+    await write(file);
+    written.push(file);
+  }
+  const item = renderTaskItem(task, plugin, tile, grid, new Set(written.map((f) => f.name)));
+  const itemFile = textFile(itemPath, JSON.stringify(item, null, 2), 'application/json');
+  const sums = checksumsFile(task, [...written, itemFile]);
+  await write(sums);
+  // Last: the item's presence is what says the task is finished.
+  await write(itemFile);
+  control.onProgress?.({ stage: 'writing', done: 1, total: 1 });
+  return { status: 'finished', stacItem: itemPath, outputs: [...written.map((w) => w.uri), sums.uri, itemPath], seconds: seconds() };
+}
+
+/** One COG per band, then the quicklook COG and the preview where the plugin has them, each encoded when its turn comes. */
+function* imageFiles(task: WorkerTask, plugin: StatsPlugin, tile: GeoBox, outputs: Record<string, SampleArray>): Generator<OutputFile> {
   for (const band of plugin.measurements) {
     const raster: Raster = { geobox: tile, data: outputs[band.name]!, nodata: band.nodata };
-    const body = encodeCog(raster, writerOptions(cogOptionsForBand(task.cogOptions, band.name), band.overviewResampling));
-    const uri = bandPath(task.location, task.product, task.id, band.name);
-    await write(uri, body, COG_TYPE);
-    written.push({ name: bandFileName(task.product, task.id, band.name), uri, body });
+    yield {
+      name: bandFileName(task.product, task.id, band.name),
+      uri: bandPath(task.location, task.product, task.id, band.name),
+      body: encodeCog(raster, writerOptions(cogOptionsForBand(task.cogOptions, band.name), band.overviewResampling)),
+      contentType: COG_TYPE,
+    };
   }
   const rgba = renderRgbaCog(plugin, outputs, tile);
   if (rgba) {
-    const uri = quicklookPath(task.location, task.product, task.id);
-    await write(uri, rgba, COG_TYPE);
-    written.push({ name: quicklookFileName(task.product, task.id), uri, body: rgba });
+    const name = quicklookFileName(task.product, task.id);
+    yield { name, uri: quicklookPath(task.location, task.product, task.id), body: rgba, contentType: COG_TYPE };
   }
   const preview = renderPreview(plugin, outputs, tile);
   if (preview) {
-    const uri = previewPath(task.location, task.product, task.id, 'png');
-    await write(uri, preview, 'image/png');
-    written.push({ name: previewFileName(task.product, task.id, 'png'), uri, body: preview });
+    const name = previewFileName(task.product, task.id, 'png');
+    yield { name, uri: previewPath(task.location, task.product, task.id, 'png'), body: preview, contentType: 'image/png' };
   }
-  const item = renderStacItem({
+}
+
+/** The task's STAC item; `written` names the files written, which says whether it has a quicklook and a preview. */
+function renderTaskItem(task: WorkerTask, plugin: StatsPlugin, tile: GeoBox, grid: GridSpec, written: Set<string>): StacItem {
+  const previewName = previewFileName(task.product, task.id, 'png');
+  const quicklookName = quicklookFileName(task.product, task.id);
+  return renderStacItem({
     product: task.product,
     task: task.id,
     period: task.period,
@@ -120,23 +156,24 @@ async function writeOutputs(
     inputs: task.datasets.map((d) => ({ id: d.id, collection: d.collection, ...(d.itemHref && { href: d.itemHref }) })),
     footprintLonLat: tileFootprintLonLat(grid, task.id),
     created: new Date().toISOString(),
-    ...(preview && { previewHref: previewFileName(task.product, task.id, 'png') }),
-    ...(rgba && { quicklookHref: quicklookFileName(task.product, task.id) }),
+    ...(written.has(previewName) && { previewHref: previewName }),
+    ...(written.has(quicklookName) && { quicklookHref: quicklookName }),
   });
-  const itemBody = new TextEncoder().encode(JSON.stringify(item, null, 2));
-  const sums = [...written, { name: itemPath.slice(itemPath.lastIndexOf('/') + 1), uri: itemPath, body: itemBody }]
-    .map((f) => `${createHash('sha1').update(f.body).digest('hex')}  ${f.name}`)
-    .join('\n');
-  const sumsUri = sha1Path(task.location, task.product, task.id);
-  await write(sumsUri, new TextEncoder().encode(`${sums}\n`), 'text/plain');
-  // Last: the item's presence is what says the task is finished.
-  await write(itemPath, itemBody, 'application/json');
-  control.onProgress?.({ stage: 'writing', done: 1, total: 1 });
-  return { status: 'finished', stacItem: itemPath, outputs: [...written.map((w) => w.uri), sumsUri, itemPath], seconds: seconds() };
+}
+
+/** The SHA-1 of each file, as `sha1sum` lists them. */
+function checksumsFile(task: WorkerTask, files: OutputFile[]): OutputFile {
+  const sums = files.map((f) => `${createHash('sha1').update(f.body).digest('hex')}  ${f.name}`).join('\n');
+  return textFile(sha1Path(task.location, task.product, task.id), `${sums}\n`, 'text/plain');
+}
+
+/** A text file, named in the checksums by the last part of its URI. */
+function textFile(uri: string, text: string, contentType: string): OutputFile {
+  return { name: uri.slice(uri.lastIndexOf('/') + 1), uri, body: new TextEncoder().encode(text), contentType };
 }
 
 /** The grid with its tiles cut into pixels of another size; the tiles themselves stay. */
-export function atResolution(grid: GridSpec, resolution: number | undefined): GridSpec {
+function atResolution(grid: GridSpec, resolution: number | undefined): GridSpec {
   if (resolution === undefined || resolution === grid.resolution) return grid;
   const tileShape = grid.tileSize / resolution;
   if (!Number.isInteger(tileShape)) {
@@ -147,22 +184,10 @@ export function atResolution(grid: GridSpec, resolution: number | undefined): Gr
 
 /** The plugin's output bands over the whole tile, computed chunk by chunk. */
 async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBox, control: RunTaskControl): Promise<Record<string, SampleArray>> {
-  const pixels = tile.width * tile.height;
-  const outputs: Record<string, SampleArray> = {};
-  for (const band of plugin.measurements) {
-    const data = newSampleArray(band.dtype, pixels);
-    if (band.nodata !== null && band.nodata !== 0) data.fill(band.nodata);
-    outputs[band.name] = data;
-  }
+  const outputs = blankOutputs(plugin, tile.width * tile.height);
   const days = groupByDay(task.datasets);
-  const chunk = task.chunkSize ?? DEFAULT_CHUNK;
   const halo = plugin.halo ?? 0;
-  const chunks: Array<{ col: number; row: number; width: number; height: number }> = [];
-  for (let row = 0; row < tile.height; row += chunk) {
-    for (let col = 0; col < tile.width; col += chunk) {
-      chunks.push({ col, row, width: Math.min(chunk, tile.width - col), height: Math.min(chunk, tile.height - row) });
-    }
-  }
+  const chunks = tileChunks(tile, task.chunkSize ?? DEFAULT_CHUNK);
   for (const [i, c] of chunks.entries()) {
     control.signal?.throwIfAborted();
     control.onProgress?.({ stage: 'computing', done: i, total: chunks.length });
@@ -177,6 +202,28 @@ async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBo
   }
   control.onProgress?.({ stage: 'computing', done: chunks.length, total: chunks.length });
   return outputs;
+}
+
+/** The plugin's output bands, filled with their nodata. */
+function blankOutputs(plugin: StatsPlugin, pixels: number): Record<string, SampleArray> {
+  const outputs: Record<string, SampleArray> = {};
+  for (const band of plugin.measurements) {
+    const data = newSampleArray(band.dtype, pixels);
+    if (band.nodata !== null && band.nodata !== 0) data.fill(band.nodata);
+    outputs[band.name] = data;
+  }
+  return outputs;
+}
+
+/** The tile cut into squares of `size` pixels, row by row; those on the right and bottom edges may be smaller. */
+function tileChunks(tile: GeoBox, size: number): PixelWindow[] {
+  const chunks: PixelWindow[] = [];
+  for (let row = 0; row < tile.height; row += size) {
+    for (let col = 0; col < tile.width; col += size) {
+      chunks.push({ col, row, width: Math.min(size, tile.width - col), height: Math.min(size, tile.height - row) });
+    }
+  }
+  return chunks;
 }
 
 async function loadObservations(
@@ -253,7 +300,7 @@ function copyInner(
   halo: number,
   target: SampleArray,
   targetWidth: number,
-  c: { col: number; row: number; width: number; height: number },
+  c: PixelWindow,
 ): void {
   for (let r = 0; r < c.height; r++) {
     const from = (r + halo) * sourceWidth + halo;
@@ -278,38 +325,4 @@ function writerOptions(o: CogBandOptions, bandResampling: 'nearest' | 'average' 
     ...(o.overview_levels && { overviewLevels: o.overview_levels }),
     ...(o.predictor !== undefined && { predictor: o.predictor === true ? 'auto' : o.predictor === false ? 1 : (o.predictor as 1 | 2 | 3) }),
   };
-}
-
-/**
- * The full-resolution RGBA COG of an RGB plugin (odc-stats' `_rgba.tif`), stretched between
- * the 2nd and 98th percentiles of the three bands, measured on a reduced copy.
- */
-function renderRgbaCog(plugin: StatsPlugin, outputs: Record<string, SampleArray>, tile: GeoBox): Uint8Array | undefined {
-  const spec = plugin.quicklook;
-  if (spec?.kind !== 'rgb') return undefined;
-  const bands = spec.bands.map((name) => {
-    const band = plugin.measurements.find((m) => m.name === name)!;
-    return { geobox: tile, data: outputs[name]!, nodata: band.nodata };
-  }) as [Raster, Raster, Raster];
-  const reduced = bands.map((b) => downsample(b, PREVIEW_SIZE * 4));
-  const lows = reduced.map((b) => percentile(b, 2)).filter((v): v is number => v !== null);
-  const highs = reduced.map((b) => percentile(b, 98)).filter((v): v is number => v !== null);
-  if (lows.length === 0) return undefined;
-  const rgba = renderRgb(bands, { min: Math.min(...lows), max: Math.max(...highs) });
-  return encodeRgbaCog(rgba, tile, { overviewResampling: 'average' });
-}
-
-function renderPreview(plugin: StatsPlugin, outputs: Record<string, SampleArray>, tile: GeoBox): Uint8Array | undefined {
-  const spec = plugin.quicklook;
-  if (!spec) return undefined;
-  const raster = (name: string): Raster => {
-    const band = plugin.measurements.find((m) => m.name === name)!;
-    return downsample({ geobox: tile, data: outputs[name]!, nodata: band.nodata }, PREVIEW_SIZE);
-  };
-  if (spec.kind === 'rgb') {
-    const [r, g, b] = spec.bands.map(raster) as [Raster, Raster, Raster];
-    return encodePng(renderRgb([r, g, b], 'auto'), r.geobox.width, r.geobox.height);
-  }
-  const band = raster(spec.band);
-  return encodePng(renderRamp(band, 'auto', spec.ramp), band.geobox.width, band.geobox.height);
 }

@@ -1,11 +1,10 @@
-import type { HostMessage, WorkerMessage } from './protocol.js';
+import type { HostMessage, TaskProcessMessage } from '../shared/task-messages.js';
 import { runTask } from './run-task.js';
-import type { WorkerTask } from './task.js';
 
-/** The two ends of a worker's message channel, whatever carries it (Node IPC, Electron port). */
-export interface WorkerPort {
-  send(message: WorkerMessage): void;
-  onMessage(listener: (message: HostMessage<WorkerTask>) => void): void;
+/** A task process's end of its channel to the host, whatever carries it (Node IPC, Electron port). */
+export interface HostPort {
+  send(message: TaskProcessMessage): void;
+  onMessage(listener: (message: HostMessage) => void): void;
 }
 
 export interface TaskServer {
@@ -17,7 +16,7 @@ export interface TaskServer {
  * Serves tasks on a port: says it is ready, then runs each task it is sent and reports on it;
  * a `cancel` stops the task it names.
  */
-export function serveTasks(port: WorkerPort): TaskServer {
+export function serveTasks(port: HostPort): TaskServer {
   let current: { key: string; controller: AbortController; settled: Promise<void> } | undefined;
   port.onMessage((message) => {
     if (message.type === 'cancel') {

@@ -1,10 +1,9 @@
 /**
- * The entry of a worker as an Electron utility process: the same task loop as `child.ts`,
+ * The entry of a task process as an Electron utility process: the same task loop as `child.ts`,
  * on the port Electron gives the process (`process.parentPort`) instead of Node's IPC.
  */
-import type { HostMessage } from './protocol.js';
+import type { HostMessage } from '../shared/task-messages.js';
 import { serveTasks } from './serve-tasks.js';
-import type { WorkerTask } from './task.js';
 
 /** The part of Electron's `ParentPort` the loop uses (kept here so the worker needs no Electron types). */
 interface ParentPort {
@@ -17,5 +16,5 @@ if (!parentPort) throw new Error('utility-child runs only as an Electron utility
 
 serveTasks({
   send: (message) => parentPort.postMessage(message),
-  onMessage: (listener) => parentPort.on('message', (event) => listener(event.data as HostMessage<WorkerTask>)),
+  onMessage: (listener) => parentPort.on('message', (event) => listener(event.data as HostMessage)),
 });

@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import { UserError } from '../../shared/errors.js';
-import type { StacItem, StacLink } from '../../shared/stac.js';
+import { describeIssue, pathText } from '../../shared/schema-issue.js';
+import { stacLinkSchema, type StacItem, type StacLink } from '../../shared/stac.js';
 
 /** Which items the planner wants from a catalogue. */
 export interface CatalogQuery {
@@ -27,12 +29,30 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The well-formed links of a STAC document (or API response). */
+/** The well-formed links of a JSON document that need not be STAC (an API's landing page or collection list). */
 export function stacLinks(json: JsonObject): StacLink[] {
   if (!Array.isArray(json.links)) return [];
-  return json.links.filter(
-    (link): link is StacLink => isJsonObject(link) && typeof link.rel === 'string' && typeof link.href === 'string',
-  );
+  return json.links.flatMap((link: unknown) => {
+    const parsed = stacLinkSchema.safeParse(link);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+/**
+ * A STAC document (or part of one) from outside, checked by its schema: a UserError names the
+ * document, as `document()` describes it ("item X in items.ndjson line 3"), and the first field at fault.
+ */
+export function readStac<T>(schema: z.ZodType<T>, json: unknown, document: () => string): T {
+  const parsed = schema.safeParse(json, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const fault = issue.path.length === 0 ? describeIssue(issue) : `'${pathText(issue.path)}' ${describeIssue(issue)}`;
+  throw new UserError(`${document()}${issue.path.length === 0 ? ' ' : ': '}${fault}`);
+}
+
+/** How messages name an item that may not be well formed: by its id where it has one. */
+export function itemName(json: unknown): string {
+  return isJsonObject(json) && typeof json.id === 'string' ? `item ${json.id}` : 'item';
 }
 
 /** The error for a query naming a collection that a catalogue which lists its collections lacks. */

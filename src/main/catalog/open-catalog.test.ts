@@ -3,8 +3,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../shared/errors.js';
 import type { StacItem } from '../../shared/stac.js';
-import { s3Client } from '../io/s3.js';
+import { s3Client } from '../../io/s3-client.js';
 import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
 import { startStacApiServer } from '../test-support/stac-api-server.js';
 import { serveDirectory } from '../test-support/static-server.js';
@@ -353,6 +354,87 @@ describe('STAC APIs', () => {
       const catalog = await openCatalog(api.url);
       await expect(ids(catalog, { collections: ['s2', 'modis'] })).rejects.toThrow(
         `collection 'modis' not found in catalogue ${api.url} (available: ls, s2)`,
+      );
+    } finally {
+      await api.stop();
+    }
+  });
+});
+
+describe('STAC documents checked as they are read', () => {
+  /** An item with one field changed, as JSON from outside may have it. */
+  function itemWith(id: string, change: (item: Record<string, unknown>) => void): Record<string, unknown> {
+    const item = structuredClone(stacItem(id, 's2')) as unknown as Record<string, unknown>;
+    change(item);
+    return item;
+  }
+
+  it('names the item, the line and the field of a malformed item', async () => {
+    const file = path.join(dir, 'malformed.ndjson');
+    const bad = itemWith('bad', (item) => ((item.assets as { red: { href: unknown } }).red.href = 42));
+    await writeFile(file, [stacItem('ok-1', 's2'), stacItem('ok-2', 's2'), bad].map((item) => JSON.stringify(item)).join('\n'));
+    await expect(ids(await openCatalog(file), { collections: ['s2'] })).rejects.toThrow(
+      new UserError(`item bad in ${file} line 3: 'assets.red.href' must be a string`),
+    );
+  });
+
+  it('requires a time: datetime, or a range in its place', async () => {
+    const file = path.join(dir, 'timeless.ndjson');
+    const ranged = itemWith('ranged', (item) => {
+      item.properties = { datetime: null, start_datetime: '2020-01-01T00:00:00Z', end_datetime: '2020-12-31T23:59:59Z' };
+    });
+    const timeless = itemWith('timeless', (item) => (item.properties = { platform: 'sentinel-2a' }));
+    await writeFile(file, `${JSON.stringify(ranged)}\n${JSON.stringify(timeless)}\n`);
+    await expect(ids(await openCatalog(file), { collections: ['s2'] })).rejects.toThrow(
+      `item timeless in ${file} line 2: 'properties.datetime' must be a date and time, or null with 'start_datetime' and 'end_datetime' given`,
+    );
+    await writeFile(file, `${JSON.stringify(ranged)}\n${JSON.stringify(stacItem('dated', 's2'))}\n`);
+    expect(await ids(await openCatalog(file), { collections: ['s2'] })).toEqual(['dated', 'ranged']);
+  });
+
+  it('keeps what STAC leaves open: null geometry, extensions, extra fields', async () => {
+    const file = path.join(dir, 'open.ndjson');
+    const extended = itemWith('extended', (item) => {
+      item.geometry = null;
+      item.stac_extensions = ['https://stac-extensions.github.io/raster/v1.1.0/schema.json'];
+      (item.properties as Record<string, unknown>)['eo:cloud_cover'] = 12.5;
+      (item.assets as { red: Record<string, unknown> }).red['raster:bands'] = [{ scale: 0.0001, offset: -0.1, nodata: 0 }];
+    });
+    await writeFile(file, `${JSON.stringify(extended)}\n${JSON.stringify(stacItem('plain', 's2'))}\n`);
+    const [read] = (await items(await openCatalog(file), { collections: ['s2'] })).filter((item) => item.id === 'extended');
+    expect(read).toMatchObject({
+      geometry: null,
+      stac_extensions: ['https://stac-extensions.github.io/raster/v1.1.0/schema.json'],
+      properties: { 'eo:cloud_cover': 12.5 },
+      assets: { red: { href: path.join(dir, 'extended_B04.tif'), 'raster:bands': [{ scale: 0.0001, offset: -0.1, nodata: 0 }] } },
+    });
+  });
+
+  it('names the feature of an item collection, and the link of a collection, at fault', async () => {
+    const features = await writeJson(path.join(dir, 'bad-ic/items.json'), {
+      type: 'FeatureCollection',
+      features: [stacItem('m', 's2'), itemWith('n', (item) => delete item.id)],
+    });
+    await expect(ids(await openCatalog(features), { collections: ['s2'] })).rejects.toThrow(`item in ${features} feature 2: 'id' is required`);
+
+    const root = path.join(dir, 'bad-tree');
+    await writeCatalogTree(root);
+    const collectionFile = path.join(root, 's2/collection.json');
+    const collection = JSON.parse(await readFile(collectionFile, 'utf8')) as { links: Array<Record<string, unknown>> };
+    collection.links.push({ rel: 'item', title: 'no href' });
+    await writeJson(collectionFile, collection);
+    await expect(ids(await openCatalog(path.join(root, 'catalog.json')), { collections: ['s2'] })).rejects.toThrow(
+      `collection s2 in ${collectionFile}: 'links[${collection.links.length - 1}].href' is required`,
+    );
+  });
+
+  it('names the search page of an API item at fault', async () => {
+    const bad = itemWith('s2-bad', (item) => (item.bbox = 'everywhere')) as unknown as StacItem;
+    const api = await startStacApiServer([stacItem('s2-ok', 's2'), bad]);
+    try {
+      const catalog = await openCatalog(api.url);
+      await expect(ids(catalog, { collections: ['s2'] })).rejects.toThrow(
+        `item s2-bad from POST ${new URL('search', `${api.url}/`).href} feature 2: 'bbox' must be a list`,
       );
     } finally {
       await api.stop();

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { UserError } from '../../shared/errors.js';
 import { listFiles, listUris, localPath, readLines, type ReadOptions } from '../io/uri.js';
-import { parseS3Uri } from '../io/s3.js';
+import { parseS3Uri } from '../../io/s3-uri.js';
 import { isJsonObject, type Catalog } from './catalog.js';
 import { StacApiCatalog, isStacApiLandingPage } from './stac-api.js';
 import { StaticCatalog, stacDocumentType } from './static-catalog.js';

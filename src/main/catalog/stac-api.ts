@@ -1,9 +1,11 @@
 import { UserError } from '../../shared/errors.js';
-import type { StacItem, StacLink } from '../../shared/stac.js';
+import { stacItemCollectionSchema, stacItemSchema, type StacItem, type StacItemCollection, type StacLink } from '../../shared/stac.js';
 import { fetchUri } from '../io/uri.js';
 import {
   isJsonObject,
+  itemName,
   missingCollectionError,
+  readStac,
   stacLinks,
   type Catalog,
   type CatalogQuery,
@@ -45,8 +47,11 @@ export class StacApiCatalog implements Catalog {
     const requested = new Set<string>();
     for (;;) {
       requested.add(JSON.stringify(request));
-      yield* page.features as StacItem[];
-      const next = stacLinks(page).find((link) => link.rel === 'next');
+      const from = `${request.method} ${request.url}`;
+      for (const [index, feature] of page.features.entries()) {
+        yield readStac(stacItemSchema, feature, () => `${itemName(feature)} from ${from} feature ${index + 1}`);
+      }
+      const next = page.links?.find((link) => link.rel === 'next');
       if (!next) return;
       request = nextRequest(next, request);
       // Some servers repeat their last next link; asking again would never end.
@@ -130,14 +135,15 @@ function withQueryParameters(url: string, parameters: JsonObject): string {
 /** The request a `next` link asks for, as the STAC API spec defines its `method`, `body` and `merge`. */
 function nextRequest(link: StacLink, previous: SearchRequest): SearchRequest {
   const url = new URL(link.href, previous.url).href;
-  const headers = isJsonObject(link.headers) ? (link.headers as Record<string, string>) : undefined;
+  // A header given as a list has its values joined, as HTTP joins repeated headers.
+  const headers =
+    link.headers && Object.fromEntries(Object.entries(link.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
   if (link.method?.toUpperCase() !== 'POST') return { method: 'GET', url, headers };
-  const linkBody = isJsonObject(link.body) ? link.body : undefined;
-  const body = link.merge ? { ...previous.body, ...linkBody } : (linkBody ?? previous.body);
+  const body = link.merge ? { ...previous.body, ...link.body } : (link.body ?? previous.body);
   return { method: 'POST', url, body, headers };
 }
 
-async function searchPage(request: SearchRequest, signal: AbortSignal | undefined): Promise<JsonObject> {
+async function searchPage(request: SearchRequest, signal: AbortSignal | undefined): Promise<StacItemCollection> {
   return pageOf(await send(request, signal), request);
 }
 
@@ -154,7 +160,7 @@ function send({ method, url, body, headers }: SearchRequest, signal: AbortSignal
   });
 }
 
-async function pageOf(response: Response, request: SearchRequest): Promise<JsonObject> {
+async function pageOf(response: Response, request: SearchRequest): Promise<StacItemCollection> {
   if (!response.ok) {
     throw new UserError(
       `STAC API search failed: HTTP ${response.status} from ${request.method} ${request.url}${await errorDescription(response)}`,
@@ -164,7 +170,7 @@ async function pageOf(response: Response, request: SearchRequest): Promise<JsonO
   if (!isJsonObject(json) || !Array.isArray(json.features)) {
     throw new UserError(`STAC API search at ${request.url} did not answer with an item collection`);
   }
-  return json;
+  return readStac(stacItemCollectionSchema, json, () => `STAC API search page ${request.method} ${request.url}`);
 }
 
 /** The `description` of a STAC API error response, as ": description", or nothing. */

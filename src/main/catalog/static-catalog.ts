@@ -1,10 +1,11 @@
 import { UserError } from '../../shared/errors.js';
-import type { StacItem } from '../../shared/stac.js';
+import { stacCatalogSchema, stacItemCollectionSchema, stacItemSchema, type StacItem, type StacLink } from '../../shared/stac.js';
 import { readLines, readText, resolveHref, type ReadOptions } from '../io/uri.js';
 import {
   isJsonObject,
+  itemName,
   missingCollectionError,
-  stacLinks,
+  readStac,
   type Catalog,
   type CatalogQuery,
   type JsonObject,
@@ -26,6 +27,13 @@ interface StacDocument {
   json: JsonObject;
   /** The id of the collection the document is, or lies in. */
   collectionId?: string;
+}
+
+/** A document of a catalogue's tree, with what the walk follows: the links of a catalog or collection. */
+interface TreeDocument extends StacDocument {
+  links: StacLink[];
+  /** The id of the collection the document is, if it is one. */
+  ownCollectionId?: string;
 }
 
 const READS_AT_ONCE = 16;
@@ -95,33 +103,34 @@ async function* treeItems(
 ): AsyncIterable<StacItem> {
   const wanted = new Set(collections);
   const visited = new Set([rootUri]);
-  const unvisitedLinks = (from: StacDocument, rel: string): string[] => {
+  const unvisitedLinks = (from: TreeDocument, rel: string): string[] => {
     const uris: string[] = [];
-    for (const href of linkHrefs(from.json, rel)) {
-      const uri = resolveHref(from.uri, href);
+    for (const link of from.links) {
+      if (link.rel !== rel) continue;
+      const uri = resolveHref(from.uri, link.href);
       if (visited.has(uri)) continue;
       visited.add(uri);
       uris.push(uri);
     }
     return uris;
   };
-  const readLinked = async (uri: string, from: StacDocument): Promise<StacDocument> => {
+  const readLinked = async (uri: string, from: TreeDocument): Promise<TreeDocument> => {
     const json = await readJson(uri, options).catch((error: unknown) => {
       throw error instanceof UserError ? new UserError(`${error.message} (linked from ${from.uri})`) : error;
     });
     if (!isJsonObject(json)) throw new UserError(`${uri} (linked from ${from.uri}) is not a STAC document`);
-    return { uri, json, collectionId: collectionIdOf(json) ?? from.collectionId };
+    return treeDocument(uri, json, from.collectionId);
   };
 
   // Catalogs and collections first, breadth first: a missing collection is reported before any
   // item is read, and collections nobody asked for are never entered.
-  const containers: StacDocument[] = [];
+  const containers: TreeDocument[] = [];
   const collectionsFound = new Set<string>();
-  let level: StacDocument[] = [{ uri: rootUri, json: root, collectionId: collectionIdOf(root) }];
+  let level: TreeDocument[] = [treeDocument(rootUri, root, undefined)];
   while (level.length > 0) {
-    const children: Array<{ uri: string; from: StacDocument }> = [];
+    const children: Array<{ uri: string; from: TreeDocument }> = [];
     for (const document of level) {
-      const collectionId = collectionIdOf(document.json);
+      const collectionId = document.ownCollectionId;
       if (collectionId !== undefined) {
         collectionsFound.add(collectionId);
         if (!wanted.has(collectionId)) continue;
@@ -137,7 +146,7 @@ async function* treeItems(
     if (missing !== undefined) throw missingCollectionError(missing, catalogUri, collectionsFound);
   }
 
-  const itemLinks: Array<{ uri: string; from: StacDocument }> = [];
+  const itemLinks: Array<{ uri: string; from: TreeDocument }> = [];
   for (const container of containers) {
     yield* documentItems(container);
     for (const uri of unvisitedLinks(container, 'item')) itemLinks.push({ uri, from: container });
@@ -145,6 +154,15 @@ async function* treeItems(
   for await (const linked of mapConcurrently(itemLinks, ({ uri, from }) => readLinked(uri, from))) {
     yield* documentItems(linked);
   }
+}
+
+/** A document of the tree, the links and id of a catalog or collection checked by its schema. */
+function treeDocument(uri: string, json: JsonObject, parentCollectionId: string | undefined): TreeDocument {
+  const type = stacDocumentType(json);
+  if (type !== 'Catalog' && type !== 'Collection') return { uri, json, links: [], collectionId: parentCollectionId };
+  const { id, links } = readStac(stacCatalogSchema, json, () => `${type.toLowerCase()} ${String(json.id)} in ${uri}`);
+  const ownCollectionId = type === 'Collection' ? id : undefined;
+  return { uri, json, links, collectionId: ownCollectionId ?? parentCollectionId, ownCollectionId };
 }
 
 async function* fileItems(uris: string[], options: ReadOptions): AsyncIterable<StacItem> {
@@ -165,8 +183,10 @@ async function* lineItems(uri: string, options: ReadOptions): AsyncIterable<Stac
     } catch (error) {
       throw new UserError(`invalid JSON on line ${lineNumber} of ${uri}: ${(error as Error).message}`);
     }
-    if (stacDocumentType(value) !== 'Feature') throw new UserError(`line ${lineNumber} of ${uri} is not a STAC item`);
-    yield absoluteItem(value as StacItem, uri);
+    yield absoluteItem(
+      readStac(stacItemSchema, value, () => `${itemName(value)} in ${uri} line ${lineNumber}`),
+      uri,
+    );
   }
 }
 
@@ -174,12 +194,11 @@ async function* lineItems(uri: string, options: ReadOptions): AsyncIterable<Stac
 function documentItems({ uri, json, collectionId }: StacDocument): StacItem[] {
   switch (stacDocumentType(json)) {
     case 'Feature':
-      return [absoluteItem(json as StacItem, uri, collectionId, true)];
+      return [absoluteItem(readStac(stacItemSchema, json, () => `${itemName(json)} in ${uri}`), uri, collectionId, true)];
     case 'FeatureCollection':
-      return (json.features as unknown[]).map((feature, index) => {
-        if (stacDocumentType(feature) !== 'Feature') throw new UserError(`feature ${index + 1} of ${uri} is not a STAC item`);
-        return absoluteItem(feature as StacItem, uri, collectionId);
-      });
+      return readStac(stacItemCollectionSchema, json, () => `item collection ${uri}`).features.map((feature, index) =>
+        absoluteItem(readStac(stacItemSchema, feature, () => `${itemName(feature)} in ${uri} feature ${index + 1}`), uri, collectionId),
+      );
     default:
       return [];
   }
@@ -192,23 +211,11 @@ function documentItems({ uri, json, collectionId }: StacDocument): StacItem[] {
  */
 function absoluteItem(item: StacItem, documentUri: string, collectionId?: string, ownDocument = false): StacItem {
   if (item.collection === undefined && collectionId !== undefined) item.collection = collectionId;
-  for (const asset of Object.values(item.assets ?? {})) {
-    if (typeof asset?.href === 'string') asset.href = resolveHref(documentUri, asset.href);
-  }
+  for (const asset of Object.values(item.assets)) asset.href = resolveHref(documentUri, asset.href);
   const self = item.links?.find((link) => link.rel === 'self');
-  if (self && typeof self.href === 'string') self.href = resolveHref(documentUri, self.href);
+  if (self) self.href = resolveHref(documentUri, self.href);
   else if (ownDocument) (item.links ??= []).push({ rel: 'self', href: documentUri });
   return item;
-}
-
-function collectionIdOf(json: JsonObject): string | undefined {
-  return stacDocumentType(json) === 'Collection' ? (json.id as string) : undefined;
-}
-
-function linkHrefs(json: JsonObject, rel: string): string[] {
-  return stacLinks(json)
-    .filter((link) => link.rel === rel)
-    .map((link) => link.href);
 }
 
 /** `transform` applied to every input, `READS_AT_ONCE` at a time, results in input order. */
@@ -286,7 +293,7 @@ function longitudeRanges([west, , east]: Box): Array<[number, number]> {
 }
 
 function itemTimeRange({ properties }: StacItem): [number, number] | undefined {
-  const start = Date.parse(properties?.start_datetime ?? properties?.datetime ?? '');
-  const end = Date.parse(properties?.end_datetime ?? properties?.datetime ?? '');
+  const start = Date.parse(properties.start_datetime ?? properties.datetime ?? '');
+  const end = Date.parse(properties.end_datetime ?? properties.datetime ?? '');
   return Number.isNaN(start) || Number.isNaN(end) ? undefined : [start, end];
 }

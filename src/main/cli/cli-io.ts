@@ -1,4 +1,4 @@
-import { discardAllPendingSync } from '../fs/atomic.js';
+import { discardAllPendingSync } from '../../io/atomic-file.js';
 import { EXIT_INTERRUPTED } from './exit-codes.js';
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */

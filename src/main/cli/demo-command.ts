@@ -4,7 +4,7 @@ import { CommandFailed } from './exit-codes.js';
 import { Command } from 'commander';
 import { mergeRunConfig, parseRunConfig, parseRunSettings } from '../../shared/run-config.js';
 import { saveTasks } from '../planner/save-tasks.js';
-import { nodeWorkerSpawner } from '../run/node-worker.js';
+import { spawnNodeTaskProcess } from '../run/task-process-node.js';
 import { runTasks, type RunSummary } from '../run/run-tasks.js';
 import { SAMPLE_COLLECTION, SAMPLE_PIXEL_METRES, writeSampleCatalog } from '../sample/sample-catalog.js';
 import type { CliIo } from './cli-io.js';
@@ -69,7 +69,7 @@ export function demoCommand(io: CliIo): Command {
           overwrite: true,
         });
         const summary = (await runInterruptibly(io, (signal) =>
-          runTasks({ cache: plan.db, selectors: [], config }, nodeWorkerSpawner(), {
+          runTasks({ cache: plan.db, selectors: [], config }, spawnNodeTaskProcess, {
             signal,
             events: {
               onProgress: (task, p) => io.progress(`${task}: ${p.stage} ${p.done}/${p.total}`),

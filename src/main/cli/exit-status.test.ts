@@ -11,7 +11,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_COLLECTION } from '../sample/sample-catalog.js';
 import { writeTinyCache } from '../fleet/test-support/fleet-fixture.js';
-import { s3Client } from '../io/s3.js';
+import { s3Client } from '../../io/s3-client.js';
 import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
 import { linesOf, runCli, startCli } from '../test-support/spawn-cli.js';
 import { startSqsStub, type SqsStub } from '../test-support/sqs-stub.js';

@@ -1,4 +1,4 @@
-/** Human-readable numbers for summaries: 1234567 → "1.23 M", bytes → "4.2 GiB". */
+/** Human-readable counts for summaries: 1234567 → "1.23 M". */
 export function formatCount(n: number): string {
   if (n < 10_000) return String(n);
   const units = ['k', 'M', 'G', 'T', 'P', 'E'];
@@ -9,15 +9,4 @@ export function formatCount(n: number): string {
     i++;
   }
   return `${v.toPrecision(3)} ${units[i]}`;
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${v} B` : `${v.toPrecision(3)} ${units[i]}`;
 }

@@ -1,4 +1,4 @@
-import { discardAllPendingSync } from '../fs/atomic.js';
+import { discardAllPendingSync } from '../../io/atomic-file.js';
 import { main } from './program.js';
 
 // A reader that stops early (`odc-stats run --dryrun | head`) is no error of ours: stop quietly.

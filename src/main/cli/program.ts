@@ -11,7 +11,7 @@ import { statusCommand } from './status-command.js';
 import { workerCommand } from './worker-command.js';
 import { serveCommand } from './serve-command.js';
 
-export function createProgram(io: CliIo = processIo): Command {
+function createProgram(io: CliIo = processIo): Command {
   const program = new Command('odc-stats')
     .description('Statistical products from satellite imagery: plan tasks from STAC, compute them, publish them to a fleet')
     .version(APP_VERSION, '-V, --version')

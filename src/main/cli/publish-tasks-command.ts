@@ -1,7 +1,7 @@
 import { CommandFailed } from './exit-codes.js';
 import { Command } from 'commander';
+import { formatBytes } from '../../shared/format-bytes.js';
 import { publishTasks, type PublishResult } from '../publish/publish-tasks.js';
-import { formatBytes } from './format.js';
 import { runInterruptibly, type CliIo } from './cli-io.js';
 
 interface PublishFlags {
@@ -48,7 +48,7 @@ export function publishTasksCommand(io: CliIo): Command {
     });
 }
 
-export function formatPublishSummary(r: PublishResult): string {
+function formatPublishSummary(r: PublishResult): string {
   const lines: string[] = [];
   if (r.uploadedBytes !== undefined) lines.push(`Uploaded the task cache to ${r.cacheUri} (${formatBytes(r.uploadedBytes)})`);
   lines.push(`Published ${r.sent} of ${r.tasks} tasks (of ${r.found} in the cache) to ${r.queueUrl}`);

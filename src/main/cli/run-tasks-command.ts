@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { UserError } from '../../shared/errors.js';
 import { parse as parseYaml } from 'yaml';
 import { mergeRunConfig, parseCogConfig, parseRunConfig, parseRunSettings, type RunConfig } from '../../shared/run-config.js';
-import { nodeWorkerSpawner } from '../run/node-worker.js';
+import { spawnNodeTaskProcess } from '../run/task-process-node.js';
 import { runTasks, type DryRunLine, type RunSummary } from '../run/run-tasks.js';
 import { runInterruptibly, type CliIo } from './cli-io.js';
 
@@ -49,7 +49,7 @@ export function runCommand(io: CliIo): Command {
     .action(async (cache: string, selectors: string[], flags: RunFlags) => {
       const config = await resolveRunConfig(flags);
       const result = await runInterruptibly(io, (signal) =>
-        runTasks({ cache, selectors, config, dryrun: flags.dryrun ?? false }, nodeWorkerSpawner(), {
+        runTasks({ cache, selectors, config, dryrun: flags.dryrun ?? false }, spawnNodeTaskProcess, {
           signal,
           events: {
             onStart: (task) => io.err(`${task}: started`),
@@ -150,7 +150,7 @@ function indent(text: string): string {
     .join('\n');
 }
 
-export function formatDryRunLine(l: DryRunLine): string {
+function formatDryRunLine(l: DryRunLine): string {
   return `${l.task} days: ${l.days} datasets: ${l.datasets} output: ${l.output} (${l.state})`;
 }
 

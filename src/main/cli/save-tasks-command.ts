@@ -1,11 +1,13 @@
 import { promises as fs } from 'node:fs';
 import { Command, Option } from 'commander';
 import { UserError } from '../../shared/errors.js';
+import { formatBytes } from '../../shared/format-bytes.js';
 import { FREQUENCIES } from '../../shared/frequency.js';
 import { GRID_NAMES } from '../../shared/grid.js';
 import { parsePlanConfig, splitProducts, type PlanConfig } from '../../shared/plan-config.js';
-import { saveTasks, type SaveTasksOptions, type SaveTasksResult } from '../planner/save-tasks.js';
-import { formatBytes, formatCount } from './format.js';
+import type { SaveTasksOptions } from '../../shared/save-tasks-options.js';
+import { saveTasks, type SaveTasksResult } from '../planner/save-tasks.js';
+import { formatCount } from './format.js';
 import { runInterruptibly, type CliIo } from './cli-io.js';
 
 interface SaveTasksFlags {

@@ -40,14 +40,14 @@ function isTaskCache(target: string): boolean {
   return target.startsWith('s3://') || target.endsWith('.db') || existsSync(target);
 }
 
-export function formatQueueStatus(s: QueueStatus): string {
+function formatQueueStatus(s: QueueStatus): string {
   const lines = [`${s.queueUrl}: ${s.visible} waiting, ${s.inFlight} in flight${s.delayed > 0 ? `, ${s.delayed} delayed` : ''}`];
   if (s.deadLetter) lines.push(`dead-letter ${s.deadLetter.queueUrl}: ${s.deadLetter.visible + s.deadLetter.inFlight + s.deadLetter.delayed}`);
   else lines.push('no dead-letter queue (no redrive policy)');
   return lines.join('\n');
 }
 
-export function formatCacheStatus(s: CacheStatus, all: boolean): string {
+function formatCacheStatus(s: CacheStatus, all: boolean): string {
   const lines = [`${s.cache}: ${s.finished} of ${s.planned} tasks finished in ${s.location}`];
   if (s.unfinished.length > 0) {
     lines.push(`Unfinished (no STAC item): ${s.unfinished.length}`);

@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { Command } from 'commander';
 import { UserError } from '../../shared/errors.js';
-import { jsonLinesLog } from '../../worker/sqs/worker-log.js';
-import { DEFAULT_GRACE_PERIOD_SECONDS, DEFAULT_IDLE_POLLS, DEFAULT_WAIT_TIME_SECONDS, runQueueWorker } from '../fleet/queue-worker.js';
+import { DEFAULT_GRACE_PERIOD_SECONDS, DEFAULT_IDLE_POLLS, DEFAULT_WAIT_TIME_SECONDS, drainQueue } from '../fleet/drain-queue.js';
+import { jsonLinesLog } from '../fleet/worker-log.js';
 import type { CliIo } from './cli-io.js';
 import { resolveRunConfig, type RunFlags } from './run-tasks-command.js';
 
@@ -52,7 +52,7 @@ export function workerCommand(io: CliIo): Command {
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
       try {
-        await runQueueWorker(
+        await drainQueue(
           {
             queue: flags.fromSqs,
             config,

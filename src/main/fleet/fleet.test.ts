@@ -8,11 +8,11 @@ import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { s3Client } from '../io/s3.js';
+import { s3Client } from '../../io/s3-client.js';
 import { publishTasks } from '../publish/publish-tasks.js';
 import { uploadFile } from '../publish/upload-file.js';
 import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
-import { createSqsClient } from '../../worker/sqs/sqs-client.js';
+import { createSqsClient } from '../sqs/sqs-client.js';
 import {
   createQueue,
   killGroup,

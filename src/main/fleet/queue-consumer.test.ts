@@ -1,19 +1,19 @@
 /**
- * The queue consumer (src/worker/sqs) in this process, against moto, with tasks that are
+ * The queue consumer in this process, against moto, with tasks that are
  * plain promises: the paths the fleet test does not take.
  */
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskId } from '../../shared/task-id.js';
-import type { TaskOutcome } from '../../worker/protocol.js';
-import { consumeQueue, type QueueConsumerSettings, type QueueTaskHandlers } from '../../worker/sqs/consume-queue.js';
-import { createSqsClient } from '../../worker/sqs/sqs-client.js';
-import { jsonLinesLog } from '../../worker/sqs/worker-log.js';
-import { nodeWorkerSpawner } from '../run/node-worker.js';
+import type { TaskOutcome } from '../../shared/task-messages.js';
+import { spawnNodeTaskProcess } from '../run/task-process-node.js';
+import { createSqsClient } from '../sqs/sqs-client.js';
 import type { FakeTask } from '../test-support/fake-worker.js';
 import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
-import { createQueue, queueCounts } from './test-support/fleet-fixture.js';
+import { QueueConsumer, type QueueConsumerSettings, type QueueTaskHandlers } from './queue-consumer.js';
 import { TaskProcess } from './task-process.js';
+import { createQueue, queueCounts } from './test-support/fleet-fixture.js';
+import { jsonLinesLog } from './worker-log.js';
 
 let moto: MotoServer;
 let restoreEnvironment: () => void;
@@ -50,17 +50,18 @@ function settings(queueUrl: string, more: Partial<QueueConsumerSettings> = {}): 
 
 async function consume(queueUrl: string, handlers: QueueTaskHandlers<TaskId>, more: Partial<QueueConsumerSettings> = {}) {
   const lines: string[] = [];
-  const summary = await consumeQueue(sqs, settings(queueUrl, more), handlers, {
+  const consumer = new QueueConsumer(sqs, settings(queueUrl, more), handlers, {
     stop: new AbortController().signal,
     log: jsonLinesLog('test', (l) => lines.push(l)),
   });
+  const summary = await consumer.run();
   return { summary, events: lines.map((l) => JSON.parse(l) as { event: string; task?: string; error?: string; reason?: string }) };
 }
 
 const send = (queueUrl: string, body: string) => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
 const message = (x: number) => `{"filedb": "s3://b/c.db", "tile_idx": "2021--P1Y/${x}/1"}`;
 
-describe('consumeQueue', () => {
+describe('QueueConsumer', () => {
   it('deletes finished and skipped tasks and ends when the queue is drained', async () => {
     const queue = await createQueue(sqs, 'plain');
     for (const x of [1, 2, 3]) await send(queue.url, message(x));
@@ -131,7 +132,7 @@ describe('consumeQueue', () => {
 
 describe('TaskProcess', () => {
   it('runs tasks one after another in one process, and a fresh one after a crash or a cancel', async () => {
-    const processes = new TaskProcess<FakeTask>(nodeWorkerSpawner(new URL('../test-support/fake-worker.ts', import.meta.url)));
+    const processes = new TaskProcess<FakeTask>(() => spawnNodeTaskProcess(new URL('../test-support/fake-worker.ts', import.meta.url)));
     const never = new AbortController().signal;
     try {
       expect((await processes.run({ ms: 10, end: 'finish' }, never)).status).toBe('finished');

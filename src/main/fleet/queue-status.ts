@@ -1,14 +1,17 @@
-import { messagesLeft } from '../../worker/sqs/consume-queue.js';
-import { redriveTargetOf, resolveQueueUrl } from '../../worker/sqs/queue-url.js';
-import { createSqsClient } from '../../worker/sqs/sqs-client.js';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { queueError, redriveTargetOf, resolveQueueUrl } from '../sqs/queue-url.js';
+import { createSqsClient } from '../sqs/sqs-client.js';
 
-export interface QueueCounts {
-  queueUrl: string;
+export interface MessagesLeft {
   /** Messages waiting for a worker. */
   visible: number;
   /** Messages leased to a worker now (tasks running, or workers that died, until their lease ends). */
   inFlight: number;
   delayed: number;
+}
+
+export interface QueueCounts extends MessagesLeft {
+  queueUrl: string;
 }
 
 export interface QueueStatus extends QueueCounts {
@@ -29,5 +32,25 @@ export async function queueStatus(queue: string, options: { deadLetterQueue?: st
     return { ...main, deadLetter: { queueUrl: dlqUrl, ...(await messagesLeft(client, dlqUrl, options.signal)) } };
   } finally {
     client.destroy();
+  }
+}
+
+/** The messages of a queue, by state; a queue consumer asks before it decides the queue is drained. */
+export async function messagesLeft(client: SQSClient, queueUrl: string, signal?: AbortSignal): Promise<MessagesLeft> {
+  try {
+    const { Attributes = {} } = await client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      }),
+      { abortSignal: signal },
+    );
+    return {
+      visible: Number(Attributes['ApproximateNumberOfMessages'] ?? 0),
+      inFlight: Number(Attributes['ApproximateNumberOfMessagesNotVisible'] ?? 0),
+      delayed: Number(Attributes['ApproximateNumberOfMessagesDelayed'] ?? 0),
+    };
+  } catch (e) {
+    throw queueError(e, queueUrl);
   }
 }

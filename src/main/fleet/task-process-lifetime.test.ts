@@ -9,7 +9,7 @@ import { PurgeQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
 import { linesOf, runCli } from '../test-support/spawn-cli.js';
-import { createSqsClient } from '../../worker/sqs/sqs-client.js';
+import { createSqsClient } from '../sqs/sqs-client.js';
 import { createQueue, killGroup, startWorker, writeTestPlugin, writeTinyCache, type WorkerProcess } from './test-support/fleet-fixture.js';
 
 const TASK = '2021--P1Y/250/9900';

@@ -1,6 +1,6 @@
-import type { TaskOutcome, TaskProgress, WorkerMessage } from '../../worker/protocol.js';
-import type { WorkerTask } from '../../worker/task.js';
-import type { SpawnWorker, WorkerChannel } from '../run/worker-pool.js';
+import { raceAbort } from '../../shared/race-abort.js';
+import type { AnswerTo, TaskOutcome, TaskProgress, WorkerTask } from '../../shared/task-messages.js';
+import type { SpawnTaskProcess, TaskProcessChannel } from '../run/task-process-channel.js';
 
 interface Running {
   key: string;
@@ -10,29 +10,33 @@ interface Running {
 }
 
 /**
- * One worker process that computes tasks one after another for a queue consumer. The process
+ * One task process that computes tasks one after another for a queue consumer. The process
  * is kept between tasks; a task that crashes it, or that is given up (deadline, stop), takes
  * only the process with it, and the next task gets a fresh one.
  */
 export class TaskProcess<Task = WorkerTask> {
-  private channel: WorkerChannel | undefined;
+  private channel: TaskProcessChannel | undefined;
   private ready: Promise<void> | undefined;
   private running: Running | undefined;
   private runs = 0;
 
-  constructor(private readonly spawn: SpawnWorker) {}
+  constructor(private readonly spawn: SpawnTaskProcess) {}
 
   async run(task: Task, signal: AbortSignal, onProgress?: (progress: TaskProgress) => void): Promise<TaskOutcome> {
     signal.throwIfAborted();
     if (this.running) throw new Error('TaskProcess runs one task at a time');
-    const channel = await this.start();
-    signal.throwIfAborted();
+    // A stop or deadline that comes while the process starts (seconds on a busy node) ends it too.
+    const channel = await raceAbort(this.start(), signal).catch((e: unknown) => {
+      if (!signal.aborted) throw e;
+      this.kill();
+      throw reasonOf(signal);
+    });
     const key = `task-${++this.runs}`;
     return new Promise<TaskOutcome>((resolve, reject) => {
       const onAbort = () => {
         this.running = undefined;
         this.kill();
-        reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+        reject(reasonOf(signal));
       };
       signal.addEventListener('abort', onAbort, { once: true });
       const settle = <T>(finish: (value: T) => void) => (value: T) => {
@@ -50,7 +54,7 @@ export class TaskProcess<Task = WorkerTask> {
     this.kill();
   }
 
-  private start(): Promise<WorkerChannel> {
+  private start(): Promise<TaskProcessChannel> {
     if (this.channel && this.ready) {
       const channel = this.channel;
       return this.ready.then(() => channel);
@@ -58,7 +62,7 @@ export class TaskProcess<Task = WorkerTask> {
     const channel = this.spawn();
     this.channel = channel;
     this.ready = new Promise<void>((resolve, reject) => {
-      channel.onMessage((message: WorkerMessage) => {
+      channel.onMessage((message) => {
         if (message.type === 'ready') resolve();
         else this.deliver(message);
       });
@@ -75,7 +79,7 @@ export class TaskProcess<Task = WorkerTask> {
     return this.ready.then(() => channel);
   }
 
-  private deliver(message: Exclude<WorkerMessage, { type: 'ready' }>): void {
+  private deliver(message: AnswerTo<'run'>): void {
     const running = this.running;
     if (!running || message.key !== running.key) return;
     if (message.type === 'progress') running.onProgress?.(message.progress);
@@ -89,4 +93,8 @@ export class TaskProcess<Task = WorkerTask> {
     this.ready = undefined;
     channel?.kill();
   }
+}
+
+function reasonOf(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
 }

@@ -1,7 +1,7 @@
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { s3Client } from '../../io/s3-client.js';
 import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
-import { parseS3Uri, s3Client } from './s3.js';
 import { listFiles, listUris, readLines, readText } from './uri.js';
 
 let moto: MotoServer;
@@ -28,20 +28,7 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-describe('parseS3Uri', () => {
-  it('splits bucket and key', () => {
-    expect(parseS3Uri('s3://bucket/a/b c.json')).toEqual({ bucket: 'bucket', key: 'a/b c.json' });
-    expect(parseS3Uri('s3://bucket')).toEqual({ bucket: 'bucket', key: '' });
-    expect(() => parseS3Uri('https://bucket/key')).toThrow('not an S3 URI: https://bucket/key');
-  });
-});
-
 describe('s3Client', () => {
-  it('is shared by callers with the same options', () => {
-    expect(s3Client()).toBe(s3Client({ unsigned: false }));
-    expect(s3Client({ unsigned: true })).not.toBe(s3Client());
-  });
-
   it('sends unsigned requests, which a public-read object answers', async () => {
     const read = () => readText('s3://data/public/open.json', { unsigned: true });
     const [unsigned] = await authorizationHeaders(s3Client({ unsigned: true }), read);

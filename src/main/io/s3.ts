@@ -1,39 +1,13 @@
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+/** Reading S3 for the host (catalogues, task caches, output listings), with one-line errors naming the URI. */
+import { GetObjectCommand, ListObjectsV2Command, S3ServiceException } from '@aws-sdk/client-s3';
+import { s3Client } from '../../io/s3-client.js';
+import { parseS3Uri } from '../../io/s3-uri.js';
 import { UserError } from '../../shared/errors.js';
-import { s3ClientConfig } from '../../shared/s3-config.js';
 
 export interface S3ReadOptions {
   /** Send requests unsigned, as public buckets allow, without looking for credentials. */
   unsigned?: boolean;
   signal?: AbortSignal;
-}
-
-const clients = new Map<string, S3Client>();
-
-// This app runs on Node 20 (better-sqlite3 12 needs it); the SDK's notice that its releases
-// after January 2027 need Node 22 is for us, not for every user of every command.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-
-/** The S3 client for the endpoint and region the environment names, one per configuration. */
-export function s3Client(options: { unsigned?: boolean } = {}): S3Client {
-  const { key, config } = s3ClientConfig(process.env, options);
-  let client = clients.get(key);
-  if (!client) {
-    client = new S3Client(config);
-    clients.set(key, client);
-  }
-  return client;
-}
-
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!match) throw new UserError(`not an S3 URI: ${uri}`);
-  return { bucket: match[1], key: match[2] };
 }
 
 /** The body of the object at `uri`, to read once. */
@@ -75,8 +49,10 @@ export async function* listS3Keys(
   } while (continuationToken);
 }
 
-/** The one-line UserError for a failed S3 request; aborts and UserErrors pass through. */
-/** A one-line UserError for a failed S3 read; `what` names the missing thing ('catalogue', 'task cache'). */
+/**
+ * A one-line UserError for a failed S3 read; `what` names the missing thing ('catalogue', 'task
+ * cache'). Aborts and UserErrors pass through.
+ */
 export function s3ReadError(error: unknown, uri: string, what = 'catalogue'): unknown {
   if (error instanceof UserError || (error instanceof Error && error.name === 'AbortError')) return error;
   const name = error instanceof Error ? error.name : '';

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { glob } from 'tinyglobby';
 import { UserError } from '../../shared/errors.js';
-import { getS3Object, listS3Keys, parseS3Uri, s3ReadError } from './s3.js';
+import { parseS3Uri } from '../../io/s3-uri.js';
+import { getS3Object, listS3Keys, s3ReadError } from './s3.js';
 
 export interface ReadOptions {
   /** Read S3 objects unsigned (public buckets). */

@@ -1,14 +1,13 @@
-import type { Catalog } from '../catalog/catalog.js';
-import { allPeriodOfExtent, makeBinner, type Binner } from '../../shared/frequency.js';
+import type { Catalog, CatalogQuery } from '../catalog/catalog.js';
+import { allPeriodOfExtent, makeBinner } from '../../shared/frequency.js';
 import type { Period } from '../../shared/daterange.js';
-import { polygonalFromGeoJSON, tileCentreLonLat, tilesIntersecting, type Polygonal } from '../../shared/geometry.js';
-import type { GridSpec, TileIndex } from '../../shared/grid.js';
-import { solarDay, solarOffsetHours } from '../../shared/solar.js';
-import { itemTime, type StacItem } from '../../shared/stac.js';
+import type { Polygonal } from '../../shared/geometry.js';
+import type { GridSpec } from '../../shared/grid.js';
 import type { TileSelection } from '../../shared/tile-selection.js';
 import type { TaskCacheWriter } from '../taskcache/task-cache-writer.js';
 import { estimateWork, type WorkEstimate } from '../../shared/work-estimate.js';
-import { chooseTiles } from './chosen-tiles.js';
+import { chooseTiles, type ChosenTiles } from './chosen-tiles.js';
+import { emptyTally, planItem, type ItemPlanner, type PlanTally, type SkippedItems } from './plan-item.js';
 import { timeSlicer } from './time-slice.js';
 
 export interface PlanRequest {
@@ -25,10 +24,16 @@ export interface PlanRequest {
   datasetFilter?: Record<string, string | number | boolean>;
 }
 
-export interface PlanProgress {
+interface PlanProgress {
   itemsRead: number;
   datasets: number;
   tasks: number;
+}
+
+/** How a plan can be stopped (`signal`), and who hears of its progress. */
+export interface PlanControl {
+  signal?: AbortSignal;
+  onProgress?: (p: PlanProgress) => void;
 }
 
 export interface PlanCounts {
@@ -37,16 +42,7 @@ export interface PlanCounts {
   tasks: number;
   tiles: number;
   tasksPerPeriod: Record<string, number>;
-  skipped: {
-    noGeometry: number;
-    noTime: number;
-    badGeometry: number;
-    filtered: number;
-    outsideSelection: number;
-    duplicates: number;
-    /** Items with no raster asset to read: their tasks would fail. */
-    noAssets: number;
-  };
+  skipped: SkippedItems;
 }
 
 export interface PlanOutcome {
@@ -58,11 +54,8 @@ export interface PlanOutcome {
   warnings: string[];
 }
 
-const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
 const PROGRESS_EVERY = 10_000;
-/** How many ids of items without assets a warning names. */
-const IDS_NAMED = 5;
 
 /**
  * Streams the catalogue's items into the task cache: each item becomes a dataset of every
@@ -71,24 +64,41 @@ const IDS_NAMED = 5;
 export async function planTasks(
   request: PlanRequest,
   writer: TaskCacheWriter,
-  options: { signal?: AbortSignal; onProgress?: (p: PlanProgress) => void } = {},
+  options: PlanControl = {},
 ): Promise<PlanOutcome> {
   const { grid } = request;
   const wholeHistory = request.frequency === 'all' && !request.range;
-  const binner = wholeHistory ? undefined : makeBinner(request.frequency, request.range);
   const checkpoint = timeSlicer(options.signal);
   const chosen = await chooseTiles(grid, request.tiles, request.region, checkpoint);
-  const tileOffsets = new Map<string, number>();
-  let links = 0;
-  let bandReads = 0;
-  const skipped: PlanCounts['skipped'] = { noGeometry: 0, noTime: 0, badGeometry: 0, filtered: 0, outsideSelection: 0, duplicates: 0, noAssets: 0 };
-  const withoutAssets: string[] = [];
-  let itemsRead = 0;
-  let minSolar = Infinity;
-  let maxSolar = -Infinity;
-  const wholeHistoryPlaceholder: Period = { start: 0, end: 0, label: 'all' };
+  const planner: ItemPlanner = {
+    grid,
+    chosen,
+    binner: wholeHistory ? undefined : makeBinner(request.frequency, request.range),
+    datasetFilter: request.datasetFilter,
+    writer,
+    tileOffsets: new Map(),
+  };
+  const tally = emptyTally();
+  for await (const item of request.catalog.items(catalogueQuery(request, chosen), options.signal)) {
+    await checkpoint();
+    tally.itemsRead++;
+    if (tally.itemsRead % PROGRESS_EVERY === 0) {
+      options.onProgress?.({ itemsRead: tally.itemsRead, datasets: writer.datasetCount, tasks: writer.taskCount });
+    }
+    planItem(item, planner, tally);
+  }
+  const allPeriod = wholeHistory ? relabelWholeHistory(writer, tally) : undefined;
+  return {
+    counts: planCounts(writer, tally),
+    estimate: estimateWork(grid, writer.taskTotals(), tally.bandReads, tally.links),
+    ...(allPeriod && { allPeriod }),
+    warnings: planWarnings(tally.skipped, tally.withoutAssets),
+  };
+}
 
-  const query = {
+/** What the catalogue is asked for: the collections, within the chosen tiles' box and around the range. */
+function catalogueQuery(request: PlanRequest, chosen: ChosenTiles): CatalogQuery {
+  return {
     collections: request.collections,
     ...(chosen.bbox && { bbox: chosen.bbox }),
     ...(request.range && {
@@ -97,108 +107,34 @@ export async function planTasks(
       datetime: { start: request.range.start - MS_PER_DAY, end: request.range.end + MS_PER_DAY },
     }),
   };
+}
 
-  for await (const item of request.catalog.items(query, options.signal)) {
-    await checkpoint();
-    itemsRead++;
-    if (itemsRead % PROGRESS_EVERY === 0) {
-      options.onProgress?.({ itemsRead, datasets: writer.datasetCount, tasks: writer.taskCount });
-    }
-    if (!item.geometry) {
-      skipped.noGeometry++;
-      continue;
-    }
-    const time = itemTime(item);
-    if (time === undefined) {
-      skipped.noTime++;
-      continue;
-    }
-    if (request.datasetFilter && !matchesFilter(item, request.datasetFilter)) {
-      skipped.filtered++;
-      continue;
-    }
-    let footprint: Polygonal;
-    let itemTiles: TileIndex[];
-    try {
-      footprint = polygonalFromGeoJSON(item.geometry);
-      itemTiles = tilesIntersecting(grid, footprint);
-    } catch {
-      skipped.badGeometry++;
-      continue;
-    }
+/** The `all` frequency without a range: its one period spans the datasets' solar times, known only now. */
+function relabelWholeHistory(writer: TaskCacheWriter, tally: PlanTally): Period | undefined {
+  if (writer.taskCount === 0) return undefined;
+  const allPeriod = allPeriodOfExtent(tally.minSolarTime, tally.maxSolarTime);
+  writer.relabelAllTasks(allPeriod);
+  return allPeriod;
+}
 
-    let datasetId: number | undefined;
-    let bands = 0;
-    let duplicate = false;
-    let assetless = false;
-    for (const tile of itemTiles) {
-      if (!chosen.has(tile)) continue;
-      const key = `${tile.x},${tile.y}`;
-      let offset = tileOffsets.get(key);
-      if (offset === undefined) {
-        offset = solarOffsetHours(tileCentreLonLat(grid, tile)[0]);
-        tileOffsets.set(key, offset);
-      }
-      const solarTime = time + offset * MS_PER_HOUR;
-      const periods = binner ? binner.periodsOf(solarTime) : [wholeHistoryPlaceholder];
-      if (periods.length === 0) continue;
-      if (datasetId === undefined) {
-        bands = rasterBandCount(item);
-        if (bands === 0) {
-          assetless = true;
-          break;
-        }
-        datasetId = writer.addDataset({
-          itemId: item.id,
-          collection: item.collection ?? '',
-          time: new Date(time).toISOString(),
-          footprintJson: JSON.stringify(item.geometry),
-          itemJson: JSON.stringify(item),
-        });
-        if (datasetId === undefined) {
-          duplicate = true;
-          break;
-        }
-      }
-      const day = solarDay(time, offset);
-      if (solarTime < minSolar) minSolar = solarTime;
-      if (solarTime > maxSolar) maxSolar = solarTime;
-      for (const period of periods) writer.link(period, tile, offset, datasetId, day);
-      links += periods.length;
-      bandReads += periods.length * bands;
-    }
-    if (duplicate) skipped.duplicates++;
-    else if (assetless) {
-      skipped.noAssets++;
-      if (withoutAssets.length < IDS_NAMED) withoutAssets.push(item.id);
-    } else if (datasetId === undefined) skipped.outsideSelection++;
-  }
-
-  let allPeriod: Period | undefined;
-  if (wholeHistory && writer.taskCount > 0) {
-    allPeriod = allPeriodOfExtent(minSolar, maxSolar);
-    writer.relabelAllTasks(allPeriod);
-  }
-
+function planCounts(writer: TaskCacheWriter, tally: PlanTally): PlanCounts {
   const tasksPerPeriod: Record<string, number> = {};
   const tiles = new Set<string>();
   for (const t of writer.taskTotals()) {
     tasksPerPeriod[t.period] = (tasksPerPeriod[t.period] ?? 0) + 1;
     tiles.add(`${t.x},${t.y}`);
   }
-  const counts: PlanCounts = {
-    itemsRead,
+  return {
+    itemsRead: tally.itemsRead,
     datasets: writer.datasetCount,
     tasks: writer.taskCount,
     tiles: tiles.size,
     tasksPerPeriod: Object.fromEntries(Object.entries(tasksPerPeriod).sort(([a], [b]) => a.localeCompare(b))),
-    skipped,
+    skipped: tally.skipped,
   };
-  const estimate = estimateWork(grid, writer.taskTotals(), bandReads, links);
-  return { counts, estimate, ...(allPeriod && { allPeriod }), warnings: planWarnings(skipped, withoutAssets) };
 }
 
-function planWarnings(skipped: PlanCounts['skipped'], withoutAssets: string[]): string[] {
+function planWarnings(skipped: SkippedItems, withoutAssets: string[]): string[] {
   const warnings: string[] = [];
   if (skipped.noGeometry > 0) warnings.push(`${skipped.noGeometry} items had no geometry and were skipped`);
   if (skipped.noAssets > 0) {
@@ -208,23 +144,4 @@ function planWarnings(skipped: PlanCounts['skipped'], withoutAssets: string[]): 
     );
   }
   return warnings;
-}
-
-function matchesFilter(item: StacItem, filter: Record<string, string | number | boolean>): boolean {
-  for (const [key, value] of Object.entries(filter)) {
-    if (item.properties[key] !== value) return false;
-  }
-  return true;
-}
-
-/** Raster assets of an item: what a task will read. Thumbnails and metadata do not count. */
-export function rasterBandCount(item: StacItem): number {
-  let n = 0;
-  for (const asset of Object.values(item.assets ?? {})) {
-    const roles = asset.roles ?? [];
-    if (roles.includes('thumbnail') || roles.includes('overview') || roles.includes('metadata')) continue;
-    const type = asset.type ?? '';
-    if (type.startsWith('image/tiff') || type.startsWith('image/jp2') || /\.(tiff?|jp2)$/i.test(asset.href)) n++;
-  }
-  return n;
 }

@@ -2,41 +2,20 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { openCatalog } from '../catalog/open-catalog.js';
 import { readRegionFile } from '../io/region-file.js';
-import { commitTemporary, discardTemporary, temporaryPathFor } from '../fs/atomic.js';
+import { commitTemporary, discardTemporary, temporaryPathFor } from '../../io/atomic-file.js';
 import { TaskCache } from '../taskcache/task-cache.js';
 import { TaskCacheWriter } from '../taskcache/task-cache-writer.js';
 import { parseTemporalRange, yearPeriod, type Period } from '../../shared/daterange.js';
 import { UserError } from '../../shared/errors.js';
 import { parseFrequency } from '../../shared/frequency.js';
-import { parseGrid } from '../../shared/grid.js';
+import { parseGrid, type GridSpec } from '../../shared/grid.js';
 import { regionFromGeoJSON } from '../../shared/region.js';
 import { clampTileSelection, parseTileSelection } from '../../shared/tile-selection.js';
 import { tasksToCsv, tasksToGeoJSON } from '../../shared/task-geojson.js';
+import type { SaveTasksOptions } from '../../shared/save-tasks-options.js';
 import type { WorkEstimate } from '../../shared/work-estimate.js';
 import { APP_VERSION } from '../version.js';
-import { planTasks, type PlanCounts, type PlanProgress } from './plan.js';
-
-export interface SaveTasksOptions {
-  catalog: string;
-  inputProducts: string[];
-  grid: string;
-  frequency?: string;
-  temporalRange?: string;
-  year?: number;
-  /** `x0:x1,y0:y1`, half-open. */
-  tiles?: string;
-  /** Path of a GeoJSON file with the region to plan. */
-  region?: string;
-  /** The region as GeoJSON, as drawn in the app; used when `region` is not given. */
-  regionGeoJSON?: unknown;
-  datasetFilter?: Record<string, string | number | boolean>;
-  /** Task cache path; by default `{products}_{range label or all}.db` in the working folder. */
-  output?: string;
-  overwrite?: boolean;
-  awsUnsigned?: boolean;
-  /** The configuration as given (file and options), recorded in the cache. */
-  config?: unknown;
-}
+import { planTasks, type PlanCounts, type PlanControl, type PlanOutcome, type PlanRequest } from './plan.js';
 
 export interface SaveTasksResult {
   db: string;
@@ -52,10 +31,43 @@ export interface SaveTasksResult {
 }
 
 /** Plans tasks from a catalogue into a task cache with its CSV and per-period GeoJSON. */
-export async function saveTasks(
-  options: SaveTasksOptions,
-  control: { signal?: AbortSignal; onProgress?: (p: PlanProgress) => void } = {},
-): Promise<SaveTasksResult> {
+export async function saveTasks(options: SaveTasksOptions, control: PlanControl = {}): Promise<SaveTasksResult> {
+  const request = await resolveRequest(options);
+  const outputs = outputPaths(options, request.range);
+  if (!options.overwrite) await refuseExistingOutputs(outputs);
+  const catalog = await openCatalog(options.catalog, { unsigned: options.awsUnsigned ?? false, signal: control.signal });
+
+  await fs.mkdir(path.dirname(outputs.db), { recursive: true });
+  const dbTmp = temporaryPathFor(outputs.db);
+  const temporaries: Array<[string, string]> = [];
+  try {
+    const outcome = await writeTaskCache(dbTmp, { catalog, ...request }, options, control);
+    const periods = Object.keys(outcome.counts.tasksPerPeriod);
+    const geojson = await writeTaskListings(dbTmp, outputs, request.grid, periods, temporaries);
+    control.signal?.throwIfAborted();
+    for (const [tmp, final] of temporaries) await commitTemporary(tmp, final);
+    // The cache goes last: its presence says the whole set of outputs is complete.
+    await commitTemporary(dbTmp, outputs.db);
+    return {
+      db: outputs.db,
+      csv: outputs.csv,
+      geojson,
+      grid: request.grid.name,
+      frequency: request.frequency,
+      temporalRange: outcome.rangeLabel,
+      counts: outcome.counts,
+      estimate: outcome.estimate,
+      warnings: outcome.warnings,
+    };
+  } catch (e) {
+    for (const [tmp] of temporaries) await discardTemporary(tmp);
+    await discardTemporary(dbTmp);
+    throw e;
+  }
+}
+
+/** The plan the options ask for, checked and parsed, but for its catalogue. */
+async function resolveRequest(options: SaveTasksOptions): Promise<Omit<PlanRequest, 'catalog'>> {
   const grid = parseGrid(options.grid);
   const frequency = parseFrequency(options.frequency ?? 'annual');
   const range = resolveRange(options);
@@ -67,42 +79,37 @@ export async function saveTasks(
     : options.regionGeoJSON !== undefined
       ? regionFromGeoJSON(options.regionGeoJSON)
       : undefined;
+  return {
+    collections: options.inputProducts,
+    grid,
+    frequency,
+    ...(range && { range }),
+    ...(tiles && { tiles }),
+    ...(region && { region }),
+    ...(options.datasetFilter && { datasetFilter: options.datasetFilter }),
+  };
+}
 
-  const db = resolveOutput(options, range);
-  const stem = db.slice(0, -'.db'.length);
-  const csv = `${stem}.csv`;
-  if (!options.overwrite) await refuseExistingOutputs(db, csv, stem);
-
-  const catalog = await openCatalog(options.catalog, { unsigned: options.awsUnsigned ?? false, signal: control.signal });
-
-  await fs.mkdir(path.dirname(db), { recursive: true });
-  const dbTmp = temporaryPathFor(db);
-  const temporaries: Array<[string, string]> = [];
-  let writer: TaskCacheWriter | undefined;
-  let written = false;
+/**
+ * Plans into a new task cache at `file` and completes it with its metadata; a plan that finds
+ * no datasets is refused. The label of the plan's range comes back with the plan's outcome.
+ */
+async function writeTaskCache(
+  file: string,
+  request: PlanRequest,
+  options: SaveTasksOptions,
+  control: PlanControl,
+): Promise<PlanOutcome & { rangeLabel: string | null }> {
+  const writer = new TaskCacheWriter(file);
   try {
-    writer = new TaskCacheWriter(dbTmp);
-    const outcome = await planTasks(
-      {
-        catalog,
-        collections: options.inputProducts,
-        grid,
-        frequency,
-        ...(range && { range }),
-        ...(tiles && { tiles }),
-        ...(region && { region }),
-        ...(options.datasetFilter && { datasetFilter: options.datasetFilter }),
-      },
-      writer,
-      control,
-    );
-    if (outcome.counts.tasks === 0) throw noDatasetsError(options, range, outcome.counts);
-    const rangeLabel = range?.label ?? outcome.allPeriod?.label ?? null;
+    const outcome = await planTasks(request, writer, control);
+    if (outcome.counts.tasks === 0) throw noDatasetsError(options, request.range, outcome.counts);
+    const rangeLabel = request.range?.label ?? outcome.allPeriod?.label ?? null;
     writer.finish({
       app_version: APP_VERSION,
       created: new Date().toISOString(),
-      grid: grid.name,
-      frequency,
+      grid: request.grid.name,
+      frequency: request.frequency,
       temporal_range: rangeLabel,
       input_products: options.inputProducts,
       catalog: options.catalog,
@@ -114,43 +121,39 @@ export async function saveTasks(
       },
       config: options.config ?? null,
     });
-    written = true;
-
-    const cache = TaskCache.open(dbTmp);
-    const tasks = cache.tasks();
-    cache.close();
-    const csvTmp = temporaryPathFor(csv);
-    temporaries.push([csvTmp, csv]);
-    await fs.writeFile(csvTmp, tasksToCsv(tasks));
-    const geojson: string[] = [];
-    for (const period of Object.keys(outcome.counts.tasksPerPeriod)) {
-      const file = `${stem}-${period}.geojson`;
-      const tmp = temporaryPathFor(file);
-      temporaries.push([tmp, file]);
-      await fs.writeFile(tmp, JSON.stringify(tasksToGeoJSON(grid, tasks.filter((t) => t.period === period))));
-      geojson.push(file);
-    }
-    control.signal?.throwIfAborted();
-    for (const [tmp, final] of temporaries) await commitTemporary(tmp, final);
-    // The cache goes last: its presence says the whole set of outputs is complete.
-    await commitTemporary(dbTmp, db);
-    return {
-      db,
-      csv,
-      geojson,
-      grid: grid.name,
-      frequency,
-      temporalRange: rangeLabel,
-      counts: outcome.counts,
-      estimate: outcome.estimate,
-      warnings: outcome.warnings,
-    };
+    return { ...outcome, rangeLabel };
   } catch (e) {
-    if (!written) writer?.abandon();
-    for (const [tmp] of temporaries) await discardTemporary(tmp);
-    await discardTemporary(dbTmp);
+    writer.abandon();
     throw e;
   }
+}
+
+/**
+ * Writes the cache's tasks as CSV and one GeoJSON per period under temporary names, each added
+ * to `temporaries` (temporary, final) as soon as it exists; gives the GeoJSON files' final names.
+ */
+async function writeTaskListings(
+  cacheFile: string,
+  outputs: OutputPaths,
+  grid: GridSpec,
+  periods: string[],
+  temporaries: Array<[string, string]>,
+): Promise<string[]> {
+  const cache = TaskCache.open(cacheFile);
+  const tasks = cache.tasks();
+  cache.close();
+  const csvTmp = temporaryPathFor(outputs.csv);
+  temporaries.push([csvTmp, outputs.csv]);
+  await fs.writeFile(csvTmp, tasksToCsv(tasks));
+  const geojson: string[] = [];
+  for (const period of periods) {
+    const file = `${outputs.stem}-${period}.geojson`;
+    const tmp = temporaryPathFor(file);
+    temporaries.push([tmp, file]);
+    await fs.writeFile(tmp, JSON.stringify(tasksToGeoJSON(grid, tasks.filter((t) => t.period === period))));
+    geojson.push(file);
+  }
+  return geojson;
 }
 
 function resolveRange(options: SaveTasksOptions): Period | undefined {
@@ -166,15 +169,21 @@ function resolveRange(options: SaveTasksOptions): Period | undefined {
   return options.temporalRange ? parseTemporalRange(options.temporalRange) : undefined;
 }
 
-function resolveOutput(options: SaveTasksOptions, range: Period | undefined): string {
-  if (options.output) {
-    const out = options.output.endsWith('.db') ? options.output : `${options.output}.db`;
-    return path.resolve(out);
-  }
-  return path.resolve(`${options.inputProducts.join('-')}_${range?.label ?? 'all'}.db`);
+/** The task cache and its CSV; the GeoJSON files are `{stem}-{period}.geojson`. */
+interface OutputPaths {
+  db: string;
+  csv: string;
+  stem: string;
 }
 
-async function refuseExistingOutputs(db: string, csv: string, stem: string): Promise<void> {
+function outputPaths(options: SaveTasksOptions, range: Period | undefined): OutputPaths {
+  const given = options.output && (options.output.endsWith('.db') ? options.output : `${options.output}.db`);
+  const db = path.resolve(given || `${options.inputProducts.join('-')}_${range?.label ?? 'all'}.db`);
+  const stem = db.slice(0, -'.db'.length);
+  return { db, csv: `${stem}.csv`, stem };
+}
+
+async function refuseExistingOutputs({ db, csv, stem }: OutputPaths): Promise<void> {
   const dir = path.dirname(stem);
   const prefix = `${path.basename(stem)}-`;
   const siblings = existsSync(dir) ? await fs.readdir(dir) : [];

@@ -1,11 +1,11 @@
+/** Finished outputs for the map: what a task's STAC item holds, its previews and pixel values. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { InspectedOutput, OutputInfo, PreviewImage, PreviewRequest } from '../../shared/api.js';
 import { UserError } from '../../shared/errors.js';
-import { dataBands, inspectOutput, itemBBox, renderMapPreview, rgbBands, type OutputItem } from '../../worker/preview/map-preview.js';
+import { dataBands, inspectOutput, itemBBox, renderMapPreview, rgbBands, type OutputItem } from './map-preview.js';
 
-/** Finished outputs for the map: what a task's STAC item holds, its previews and pixel values. */
 async function readItem(stacItem: string): Promise<{ item: OutputItem; href: string }> {
   if (!stacItem.endsWith('.stac-item.json')) throw new UserError(`not a task's STAC item: ${stacItem}`);
   const file = stacItem.startsWith('file://') ? new URL(stacItem) : path.resolve(stacItem);

@@ -6,10 +6,10 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client 
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transformer } from '../../shared/crs.js';
-import { createSqsClient } from '../../worker/sqs/sqs-client.js';
+import { createSqsClient } from '../sqs/sqs-client.js';
 import { main } from '../cli/program.js';
 import { createQueue, queueCounts, writeTinyCache } from '../fleet/test-support/fleet-fixture.js';
-import { s3Client } from '../io/s3.js';
+import { s3Client } from '../../io/s3-client.js';
 import { captureIo } from '../test-support/capture-io.js';
 import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
 import { uploadFile } from './upload-file.js';

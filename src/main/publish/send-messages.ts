@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { UserError } from '../../shared/errors.js';
-import { queueError } from '../../worker/sqs/queue-url.js';
+import { queueError } from '../sqs/queue-url.js';
 
 export interface OutgoingMessage {
   /** What a failure is reported under (the task id). */
@@ -25,7 +25,7 @@ export interface SendResult {
 }
 
 /** SQS takes at most 10 messages per SendMessageBatch. */
-export const BATCH_SIZE = 10;
+const BATCH_SIZE = 10;
 const DEFAULT_CONCURRENCY = 16;
 const DEFAULT_TRIES = 8;
 const DEFAULT_RETRY_DELAY_MS = 100;

@@ -5,7 +5,9 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { UserError } from '../../shared/errors.js';
-import { parseS3Uri, s3Client, s3ReadError } from '../io/s3.js';
+import { s3Client } from '../../io/s3-client.js';
+import { parseS3Uri } from '../../io/s3-uri.js';
+import { s3ReadError } from '../io/s3.js';
 import { TaskCache } from '../taskcache/task-cache.js';
 
 const downloaded = new Map<string, string>();

@@ -7,17 +7,17 @@ import { userMessage } from '../cli/errors.js';
 import { runTasks, type RunSummary } from './run-tasks.js';
 import { prepareRun } from './task-builder.js';
 import { validateRunConfig } from './validate-config.js';
-import type { SpawnWorker } from './worker-pool.js';
+import type { SpawnTaskProcess } from './task-process-channel.js';
 
 /**
- * Local runs started from the app: each runs in the background on the worker pool and reports
- * through events (start, progress, result, log lines, summary); any can be cancelled.
+ * Local runs started from the app: each runs in the background on a pool of task processes and
+ * reports through events (start, progress, result, log lines, summary); any can be cancelled.
  */
 export class RunMonitor {
   private readonly running = new Map<string, AbortController>();
 
   constructor(
-    private readonly spawn: SpawnWorker,
+    private readonly spawn: SpawnTaskProcess,
     private readonly emit: (event: ApiEvent) => void,
   ) {}
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTestPlugin, writeTinyCache } from '../fleet/test-support/fleet-fixture.js';
-import { s3Client } from '../io/s3.js';
+import { s3Client } from '../../io/s3-client.js';
 import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
 import { linesOf, runCli, startCli, type CliProcess } from '../test-support/spawn-cli.js';
 

@@ -6,12 +6,12 @@ import { fromArrayBuffer } from 'geotiff';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRunConfig, type RunConfig } from '../../shared/run-config.js';
 import { sumOfDistances, weiszfeld } from '../../worker/kernels/geomedian-reference.js';
-import { s3Client } from '../io/s3.js';
+import { s3Client } from '../../io/s3-client.js';
 import { saveTasks } from '../planner/save-tasks.js';
 import { samplePasses, writeSampleCatalog } from '../sample/sample-catalog.js';
 import { REFLECTANCE_BANDS, coverAt, dnOf, skyAt, surfaceReflectance, textureAt } from '../sample/sample-scene.js';
 import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
-import { nodeWorkerSpawner } from './node-worker.js';
+import { spawnNodeTaskProcess } from './task-process-node.js';
 import { runTasks, type DryRunLine, type RunSummary } from './run-tasks.js';
 
 /**
@@ -27,7 +27,7 @@ const SIZE = 100;
 
 let dir: string;
 let cache: string;
-const spawn = nodeWorkerSpawner();
+const spawn = spawnNodeTaskProcess;
 
 function config(yaml: string, location: string): RunConfig {
   return { ...parseRunConfig(yaml, 'test'), output_location: location, threads: 1 };

@@ -1,15 +1,15 @@
-import { promises as fs } from 'node:fs';
 import { stacItemPath } from '../../shared/output-layout.js';
 import type { RunConfig } from '../../shared/run-config.js';
 import { formatTaskId, parseTaskSelector, selectTasks } from '../../shared/task-id.js';
+import type { TaskProgress, WorkerTask } from '../../shared/task-messages.js';
 import { checkOutputLocation, sinkFor } from '../../worker/output/sink.js';
 import { removeUnfinishedOutputs } from '../../worker/output/unfinished-outputs.js';
-import type { TaskProgress } from '../../worker/protocol.js';
-import type { WorkerTask } from '../../worker/task.js';
 import type { TaskRow } from '../taskcache/task-cache.js';
-import { prepareRun, workerCount, workerTaskFor } from './task-builder.js';
+import { prepareRun, taskProcessCount, workerTaskFor } from './task-builder.js';
 import { openTaskCache } from './open-task-cache.js';
-import { runPool, type JobResult, type SpawnWorker } from './worker-pool.js';
+import { startHeartbeat } from './heartbeat.js';
+import type { SpawnTaskProcess } from './task-process-channel.js';
+import { runPool, type JobResult } from './task-process-pool.js';
 
 export interface RunRequest {
   /** Task cache: a path or s3:// URI. */
@@ -39,15 +39,13 @@ export interface RunEvents {
   onResult?(result: JobResult): void;
 }
 
-const HEARTBEAT_MS = 5_000;
-
 /**
- * `odc-stats run`: the selected tasks of a cache computed by a pool of worker processes, or,
+ * `odc-stats run`: the selected tasks of a cache computed by a pool of task processes, or,
  * with `dryrun`, what would be computed.
  */
 export async function runTasks(
   request: RunRequest,
-  spawn: SpawnWorker,
+  spawn: SpawnTaskProcess,
   control: { signal?: AbortSignal; events?: RunEvents } = {},
 ): Promise<RunSummary | DryRunLine[]> {
   const { config } = request;
@@ -89,7 +87,7 @@ export async function runTasks(
       spawn,
       tasks.map((task) => ({ key: formatTaskId(task.id), task })),
       {
-        workers: workerCount(config.threads, tasks.length),
+        processes: taskProcessCount(config.threads, tasks.length),
         maxProcessingSeconds: config.max_processing_time,
         ...(control.signal && { signal: control.signal }),
         removeUnfinishedOutputs: (task) => removeUnfinishedOutputs(task, bands),
@@ -114,12 +112,4 @@ export async function runTasks(
   } finally {
     stopHeartbeat();
   }
-}
-
-/** Rewrites the heartbeat file with the current time while tasks run, for liveness probes. */
-function startHeartbeat(file: string): () => void {
-  const beat = () => fs.writeFile(file, `${new Date().toISOString()}\n`).catch(() => undefined);
-  void beat();
-  const timer = setInterval(beat, HEARTBEAT_MS);
-  return () => clearInterval(timer);
 }

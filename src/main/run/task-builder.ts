@@ -2,9 +2,9 @@ import os from 'node:os';
 import { chunkSizeFor } from '../../shared/chunk-size.js';
 import { resolveOutputLocation, resolveOutputProduct, type OutputProduct, type RunConfig } from '../../shared/run-config.js';
 import { UserError } from '../../shared/errors.js';
+import type { TaskDatasetRef, WorkerTask } from '../../shared/task-messages.js';
 import { loadPlugin } from '../../worker/plugins/registry.js';
 import type { StatsPlugin } from '../../worker/plugins/plugin.js';
-import type { TaskDatasetRef, WorkerTask } from '../../worker/task.js';
 import type { TaskCache, TaskCacheMeta, TaskRow } from '../taskcache/task-cache.js';
 
 /** What every task of a run shares, resolved once from the run config (and checked there). */
@@ -22,10 +22,10 @@ export async function prepareRun(config: RunConfig): Promise<RunSetup> {
   return { config, plugin, product, location: resolveOutputLocation(config, product) };
 }
 
-/** The message a worker process gets for one task of a cache. */
+/** The message a task process gets for one task of a cache. */
 export function workerTaskFor(cache: TaskCache, meta: TaskCacheMeta, row: TaskRow, setup: RunSetup): WorkerTask {
   const { config } = setup;
-  const memory = config.memory_limit ? config.memory_limit / Math.max(1, workerCount(config.threads)) : undefined;
+  const memory = config.memory_limit ? config.memory_limit / Math.max(1, taskProcessCount(config.threads)) : undefined;
   return {
     id: { period: row.period, x: row.x, y: row.y },
     period: { label: row.period, start: Date.parse(row.periodStart), end: Date.parse(row.periodEnd) },
@@ -45,8 +45,8 @@ export function workerTaskFor(cache: TaskCache, meta: TaskCacheMeta, row: TaskRo
   };
 }
 
-/** odc-stats' rule: absent, zero or negative threads means one per CPU. */
-export function workerCount(threads: number | undefined, tasks = Infinity): number {
+/** How many task processes a run uses, by odc-stats' rule: absent, zero or negative threads means one per CPU. */
+export function taskProcessCount(threads: number | undefined, tasks = Infinity): number {
   const wanted = threads === undefined || threads <= 0 ? os.availableParallelism() : threads;
   return Math.max(1, Math.min(wanted, tasks));
 }

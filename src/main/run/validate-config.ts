@@ -1,18 +1,28 @@
 import type { ConfigDiagnostic } from '../../shared/api.js';
-import { checkRunConfigText, diagnosticForMessage } from '../../shared/config-diagnostics.js';
+import { checkRunConfigText, diagnosticAt, issueDiagnostics } from '../../shared/config-diagnostics.js';
+import { ConfigError } from '../../shared/config-issue.js';
 import { isUserError } from '../../shared/errors.js';
-import { loadPlugin } from '../../worker/plugins/registry.js';
+import { pluginFactory } from '../../worker/plugins/registry.js';
+import type { PluginFactory } from '../../worker/plugins/plugin.js';
 
 /** Everything wrong with a run config's text, each on its line: YAML, run keys, then the plugin and its plugin_config. */
 export async function validateRunConfig(yamlText: string): Promise<ConfigDiagnostic[]> {
-  const check = checkRunConfigText(yamlText);
-  if (!check.config) return check.diagnostics;
-  if (!check.config.plugin) return [diagnosticForMessage(yamlText, 'no plugin: add a `plugin:` line (e.g. plugin: gm-s2)', [])];
+  const { config, diagnostics, yaml } = checkRunConfigText(yamlText);
+  if (!config) return diagnostics;
+  if (!config.plugin) return [diagnosticAt(yaml, [], 'no plugin: add a `plugin:` line (e.g. plugin: gm-s2)')];
+  let makePlugin: PluginFactory;
   try {
-    await loadPlugin(check.config.plugin, check.config.plugin_config);
-    return [];
+    makePlugin = await pluginFactory(config.plugin);
   } catch (e) {
     if (!isUserError(e)) throw e;
-    return [diagnosticForMessage(yamlText, e.message, /plugin_config/.test(e.message) ? ['plugin_config'] : ['plugin'])];
+    return [diagnosticAt(yaml, ['plugin'], e.message)];
+  }
+  try {
+    makePlugin(config.plugin_config);
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return issueDiagnostics(yaml, e.issues, { at: ['plugin_config'], where: e.where });
+    if (!isUserError(e)) throw e;
+    return [diagnosticAt(yaml, ['plugin_config'], e.message)];
   }
 }

@@ -24,21 +24,21 @@ import {
  * sample small; tile origins are multiples of 120 m so that a grid of 120 m pixels aligns.
  */
 export const SAMPLE_COLLECTION = 's2_l2a';
-export const SAMPLE_CRS = 'EPSG:32737';
+const SAMPLE_CRS = 'EPSG:32737';
 export const SAMPLE_PIXEL_METRES = 120;
-export const SAMPLE_TILE_METRES = 109_800;
-export const SAMPLE_TILE_PIXELS = SAMPLE_TILE_METRES / SAMPLE_PIXEL_METRES;
+const SAMPLE_TILE_METRES = 109_800;
+const SAMPLE_TILE_PIXELS = SAMPLE_TILE_METRES / SAMPLE_PIXEL_METRES;
 /** MGRS-like tile id → western and northern edge in UTM 37S metres. */
-export const SAMPLE_TILES: Record<string, { west: number; north: number }> = {
+const SAMPLE_TILES: Record<string, { west: number; north: number }> = {
   '37MBU': { west: 199_920, north: 9_900_000 },
   '37MCU': { west: 299_880, north: 9_900_000 },
 };
-export const SAMPLE_START = Date.UTC(2021, 0, 3, 7, 58, 0);
-export const SAMPLE_DATES = 18;
-export const SAMPLE_REVISIT_DAYS = 20;
-export const SAMPLE_BANDS = [...REFLECTANCE_BANDS, 'SCL'] as const;
+const SAMPLE_START = Date.UTC(2021, 0, 3, 7, 58, 0);
+const SAMPLE_DATES = 18;
+const SAMPLE_REVISIT_DAYS = 20;
+const SAMPLE_BANDS = [...REFLECTANCE_BANDS, 'SCL'] as const;
 /** How far into the tile (metres from its western edge) a partial pass's swath edge lies. */
-export const SWATH_EDGE_OFFSET = 45_000;
+const SWATH_EDGE_OFFSET = 45_000;
 
 export interface SampleCatalog {
   root: string;
@@ -76,7 +76,7 @@ export function samplePasses(choice: SampleChoice = {}): SamplePass[] {
 }
 
 /** The footprint of one pass over a tile, in UTM metres (ring, counter-clockwise). */
-export function sampleFootprintUtm(tile: string, partial: boolean): Array<[number, number]> {
+function sampleFootprintUtm(tile: string, partial: boolean): Array<[number, number]> {
   const { west, north } = SAMPLE_TILES[tile]!;
   const east = west + SAMPLE_TILE_METRES;
   const south = north - SAMPLE_TILE_METRES;
@@ -90,7 +90,7 @@ export function sampleFootprintUtm(tile: string, partial: boolean): Array<[numbe
   ];
 }
 
-export function sampleItem(pass: SamplePass): StacItem {
+function sampleItem(pass: SamplePass): StacItem {
   const toLonLat = transformer(SAMPLE_CRS, 'EPSG:4326');
   const ring = sampleFootprintUtm(pass.tile, pass.partial).map(([x, y]) => roundPosition(toLonLat(x, y)));
   const lons = ring.map((p) => p[0]);
@@ -135,13 +135,13 @@ function roundPosition([x, y]: [number, number]): [number, number] {
 }
 
 /** UTM coordinates of the centre of pixel (col, row) of a tile. */
-export function pixelCentre(tile: string, col: number, row: number): [number, number] {
+function pixelCentre(tile: string, col: number, row: number): [number, number] {
   const { west, north } = SAMPLE_TILES[tile]!;
   return [west + (col + 0.5) * SAMPLE_PIXEL_METRES, north - (row + 0.5) * SAMPLE_PIXEL_METRES];
 }
 
 /** The rasters of one pass: six reflectance bands as DN (uint16, nodata 0) and SCL (uint8, nodata 0). */
-export function renderPass(pass: SamplePass, ground: TileGround): Record<string, Uint16Array | Uint8Array> {
+function renderPass(pass: SamplePass, ground: TileGround): Record<string, Uint16Array | Uint8Array> {
   const n = SAMPLE_TILE_PIXELS * SAMPLE_TILE_PIXELS;
   const out: Record<string, Uint16Array | Uint8Array> = { SCL: new Uint8Array(n) };
   for (const band of REFLECTANCE_BANDS) out[band] = new Uint16Array(n);
@@ -163,12 +163,12 @@ export function renderPass(pass: SamplePass, ground: TileGround): Record<string,
 }
 
 /** What does not change from date to date in a tile: its cover and texture. */
-export interface TileGround {
+interface TileGround {
   cover: Cover[];
   texture: Float32Array;
 }
 
-export function tileGround(tile: string): TileGround {
+function tileGround(tile: string): TileGround {
   const n = SAMPLE_TILE_PIXELS * SAMPLE_TILE_PIXELS;
   const cover = new Array<Cover>(n);
   const texture = new Float32Array(n);

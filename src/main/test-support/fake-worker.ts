@@ -1,15 +1,15 @@
 /**
- * A worker process for pool tests: it "computes" a task by waiting, then finishes, fails,
+ * A task process for pool tests: it "computes" a task by waiting, then finishes, fails,
  * crashes or hangs as the task says. A cancel stops the wait, but not a hang: it never answers.
  */
-import type { HostMessage, WorkerMessage } from '../../worker/protocol.js';
+import type { HostMessage, TaskProcessMessage } from '../../shared/task-messages.js';
 
 export interface FakeTask {
   ms: number;
   end: 'finish' | 'fail' | 'crash' | 'hang';
 }
 
-const send = (m: WorkerMessage) => process.send!(m);
+const send = (m: TaskProcessMessage) => process.send!(m);
 const waiting = new Map<string, NodeJS.Timeout>();
 
 process.on('message', (message: HostMessage<FakeTask>) => {

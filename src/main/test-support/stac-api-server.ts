@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { StacItem } from '../../shared/stac.js';
 
 /** A request the server received; `url` is the path and query, `body` the parsed JSON body. */
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   url: string;
   body?: unknown;

@@ -9,7 +9,7 @@ import type http from 'node:http';
 import { isIP } from 'node:net';
 import os from 'node:os';
 
-export const TOKEN_HEADER = 'x-odc-stats-token';
+const TOKEN_HEADER = 'x-odc-stats-token';
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
@@ -59,7 +59,7 @@ export function foreignRequest(req: http.IncomingMessage, allowedHosts: Set<stri
 }
 
 /** One cookie per port: hosts on other ports of the same machine keep their own. */
-export function tokenCookieName(port: number): string {
+function tokenCookieName(port: number): string {
   return `odc-stats-token-${port}`;
 }
 

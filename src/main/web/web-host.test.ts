@@ -120,6 +120,17 @@ describe('web host', () => {
     expect((await fetch(`${host.origin}/..%2f..%2fetc%2fpasswd`, { headers: withToken() })).status).toBe(403);
   });
 
+  it('answers /favicon.ico with an ICO to anyone, without the token', async () => {
+    const favicon = await fetch(`${host.origin}/favicon.ico`);
+    expect(favicon.status).toBe(200);
+    expect(favicon.headers.get('content-type')).toBe('image/x-icon');
+    const ico = Buffer.from(await favicon.arrayBuffer());
+    expect(ico.readUInt16LE(0)).toBe(0); // reserved
+    expect(ico.readUInt16LE(2)).toBe(1); // 1 = icon
+    expect(ico.readUInt16LE(4)).toBe(3); // 16, 32 and 48 px
+    expect(ico.length).toBe(6 + 16 * 3 + [0, 1, 2].reduce((n, i) => n + ico.readUInt32LE(6 + 16 * i + 8), 0));
+  });
+
   it('refuses requests without the token, with a wrong one, or with a wrong one in the URL', async () => {
     const page = await fetch(host.origin);
     expect(page.status).toBe(403);

@@ -2,15 +2,17 @@
  * The web host: the renderer bundle and the same `Api` the Electron window gets, over HTTP on
  * loopback. POST /api/METHOD takes the method's arguments as a JSON array and answers its
  * result as JSON; GET /api/events streams ApiEvents as Server-Sent Events. Only the holder of
- * the token in the printed URL gets anything but a page that says so (see web-access.ts).
+ * the token in the printed URL gets anything but a page that says so (see web-access.ts), and
+ * the favicon, which reveals nothing.
  */
-import { existsSync, promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { API_METHODS, type Api, type ApiMethod } from '../../shared/api.js';
 import { WEB_HOST_CSP } from '../content-security-policy.js';
+import { eventStreams, type EventStreams } from './event-stream.js';
+import { HttpError, sendJson } from './responses.js';
+import { defaultRendererDir, sendFavicon, sendStatic } from './static-files.js';
 import { allowedHostHeaders, foreignRequest, hostForm, newToken, presentedToken, tokenCookie, tokenMatches } from './web-access.js';
 
 export interface WebHostOptions {
@@ -33,34 +35,18 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
+/** What answering a request needs; the port and the Host headers are known once the server listens. */
+interface HostState {
+  api: Api;
+  token: string;
+  rendererDir: string;
+  events: EventStreams;
+  port: number;
+  allowedHosts: Set<string>;
 }
 
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
-const SSE_KEEPALIVE_MS = 15_000;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
-
-/** Where `npm run build` puts the renderer bundle, from the sources or from dist. */
-export function defaultRendererDir(): string {
-  const self = import.meta.url;
-  return fileURLToPath(new URL(self.endsWith('.ts') ? '../../../dist/renderer/' : '../../renderer/', self));
-}
+const METHODS = new Set<string>(API_METHODS);
 
 const REFUSED_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>odc-stats desktop</title></head>
@@ -68,122 +54,93 @@ const REFUSED_PAGE = `<!doctype html>
 `;
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
-  const { api } = options;
-  const token = options.token ?? newToken();
-  let port = 0;
-  let allowedHosts = new Set<string>();
-  const rendererDir = path.resolve(options.rendererDir ?? defaultRendererDir());
-  const methods = new Set<string>(API_METHODS);
-  const streams = new Set<http.ServerResponse>();
-  const unsubscribe = api.onEvent((event) => {
-    const data = `data: ${JSON.stringify(event)}\n\n`;
-    for (const res of streams) res.write(data);
-  });
-
+  const host: HostState = {
+    api: options.api,
+    token: options.token ?? newToken(),
+    rendererDir: path.resolve(options.rendererDir ?? defaultRendererDir()),
+    events: eventStreams(options.api),
+    port: 0,
+    allowedHosts: new Set(),
+  };
   const server = http.createServer((req, res) => {
-    void handle(req, res).catch((e: unknown) => {
+    void route(host, req, res).catch((e: unknown) => {
       if (res.headersSent) res.end();
       else if (e instanceof HttpError) sendJson(res, e.status, { error: e.message });
       else sendJson(res, 500, { error: `internal error: ${(e as Error)?.message ?? String(e)}` });
     });
   });
-
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const foreign = foreignRequest(req, allowedHosts);
-    if (foreign) return sendJson(res, 403, { error: `refused: ${foreign}` });
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const queryToken = url.searchParams.get('token');
-    if (queryToken !== null && (req.method === 'GET' || req.method === 'HEAD')) {
-      if (!tokenMatches(queryToken, token)) return sendRefused(url, res);
-      url.searchParams.delete('token');
-      res.writeHead(302, { location: `${url.pathname}${url.search}`, 'set-cookie': tokenCookie(port, token), 'cache-control': 'no-store' });
-      res.end();
-      return;
-    }
-    if (!tokenMatches(presentedToken(req, port), token)) return sendRefused(url, res);
-    if (url.pathname === '/api/events' && req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      res.write(': connected\n\n');
-      streams.add(res);
-      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), SSE_KEEPALIVE_MS);
-      req.on('close', () => {
-        clearInterval(keepAlive);
-        streams.delete(res);
-      });
-      return;
-    }
-    if (url.pathname.startsWith('/api/')) {
-      const method = url.pathname.slice('/api/'.length);
-      if (req.method !== 'POST' || !methods.has(method)) return sendJson(res, 404, { error: `no such API method: ${method}` });
-      // A JSON content type cannot be sent cross-origin without a preflight, which is never granted.
-      if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-        return sendJson(res, 415, { error: 'API calls must be application/json' });
-      }
-      const args = parseArguments(await readBody(req));
-      const fn = api[method as ApiMethod] as (...a: unknown[]) => Promise<unknown>;
-      const result = await fn.apply(api, args);
-      return sendJson(res, 200, result ?? null);
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
-    await sendStatic(url.pathname, res);
-  }
-
-  function sendRefused(url: URL, res: http.ServerResponse): void {
-    if (url.pathname.startsWith('/api/')) return sendJson(res, 403, { error: 'refused: no valid access token' });
-    res.writeHead(403, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': WEB_HOST_CSP, 'cache-control': 'no-store' });
-    res.end(REFUSED_PAGE);
-  }
-
-  async function sendStatic(pathname: string, res: http.ServerResponse): Promise<void> {
-    const relative = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
-    const file = path.resolve(rendererDir, `.${relative}`);
-    if (!file.startsWith(rendererDir + path.sep)) return sendJson(res, 403, { error: 'forbidden' });
-    if (!existsSync(file)) {
-      if (!existsSync(path.join(rendererDir, 'index.html'))) {
-        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`The renderer is not built: run \`npm run build\` (looked in ${rendererDir}).\n`);
-        return;
-      }
-      return sendJson(res, 404, { error: `not found: ${pathname}` });
-    }
-    const body = await fs.readFile(file);
-    res.writeHead(200, {
-      'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
-      'content-security-policy': WEB_HOST_CSP,
-      'x-content-type-options': 'nosniff',
-      'cache-control': path.basename(file) === 'index.html' ? 'no-cache' : 'max-age=3600',
-    });
-    res.end(body);
-  }
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
-  port = address.port;
-  allowedHosts = allowedHostHeaders(address.address, port);
+  host.port = address.port;
+  host.allowedHosts = allowedHostHeaders(address.address, host.port);
   // Bound to every interface, the URL to print is the loopback one; the others work as well.
   const urlHost = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : hostForm(address.address);
-  const origin = `http://${urlHost}:${port}`;
+  const origin = `http://${urlHost}:${host.port}`;
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/?token=${host.token}`,
     origin,
-    token,
+    token: host.token,
     close: async () => {
-      unsubscribe();
-      for (const res of streams) res.end();
-      streams.clear();
+      host.events.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+/** A request from the host's own page or a script: the favicon to anyone; with the token, the Api, its events or the renderer. */
+async function route(host: HostState, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const foreign = foreignRequest(req, host.allowedHosts);
+  if (foreign) return sendJson(res, 403, { error: `refused: ${foreign}` });
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const reading = req.method === 'GET' || req.method === 'HEAD';
+  if (url.pathname === '/favicon.ico' && reading) return sendFavicon(res);
+  if (!admitted(host, req, url, res)) return;
+  if (url.pathname === '/api/events' && req.method === 'GET') return host.events.open(req, res);
+  if (url.pathname.startsWith('/api/')) return callApi(host.api, url.pathname.slice('/api/'.length), req, res);
+  if (!reading) return sendJson(res, 405, { error: 'method not allowed' });
+  await sendStatic(host.rendererDir, url.pathname, res);
+}
+
+/** True when the request presents the token; otherwise it has been answered. */
+function admitted(host: HostState, req: http.IncomingMessage, url: URL, res: http.ServerResponse): boolean {
+  const queryToken = url.searchParams.get('token');
+  if (queryToken !== null && (req.method === 'GET' || req.method === 'HEAD')) {
+    if (tokenMatches(queryToken, host.token)) tradeTokenForCookie(host, url, res);
+    else sendRefused(url, res);
+    return false;
+  }
+  if (tokenMatches(presentedToken(req, host.port), host.token)) return true;
+  sendRefused(url, res);
+  return false;
+}
+
+/** A page opened with the token in its URL is sent to the same URL without it, with the token as a cookie. */
+function tradeTokenForCookie(host: HostState, url: URL, res: http.ServerResponse): void {
+  url.searchParams.delete('token');
+  res.writeHead(302, { location: `${url.pathname}${url.search}`, 'set-cookie': tokenCookie(host.port, host.token), 'cache-control': 'no-store' });
+  res.end();
+}
+
+function sendRefused(url: URL, res: http.ServerResponse): void {
+  if (url.pathname.startsWith('/api/')) return sendJson(res, 403, { error: 'refused: no valid access token' });
+  res.writeHead(403, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': WEB_HOST_CSP, 'cache-control': 'no-store' });
+  res.end(REFUSED_PAGE);
+}
+
+async function callApi(api: Api, method: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  if (req.method !== 'POST' || !METHODS.has(method)) return sendJson(res, 404, { error: `no such API method: ${method}` });
+  // A JSON content type cannot be sent cross-origin without a preflight, which is never granted.
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    return sendJson(res, 415, { error: 'API calls must be application/json' });
+  }
+  const args = parseArguments(await readBody(req));
+  const fn = api[method as ApiMethod] as (...a: unknown[]) => Promise<unknown>;
+  const result = await fn.apply(api, args);
+  sendJson(res, 200, result ?? null);
 }
 
 const TOO_LARGE = `the request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`;

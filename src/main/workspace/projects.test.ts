@@ -3,23 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Project } from '../../shared/api.js';
+import { untitledProject } from '../../shared/untitled-project.js';
 import { ProjectStore } from './projects.js';
 
 const project = (name: string): Project => ({
+  ...untitledProject(),
   name,
   catalog: '/c/catalog.json',
-  collections: ['s2_l2a'],
-  grid: 'africa-10',
-  frequency: 'annual',
-  temporalRange: '2021--P1Y',
-  regions: [],
-  cache: null,
   pickedTiles: ['2021--P1Y/218/74'],
   plugin: 'pq',
   configYaml: 'plugin: pq\n',
-  lastRunConfigYaml: null,
-  outputLocation: '',
-  settings: { basemapStyleUrl: '', threads: 2 },
 });
 
 describe('ProjectStore', () => {

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Project, RecentProject } from '../../shared/api.js';
 import { UserError } from '../../shared/errors.js';
-import { commitTemporary, temporaryPathFor } from '../fs/atomic.js';
+import { commitTemporary, temporaryPathFor } from '../../io/atomic-file.js';
 
 /** The project file's format: the workspace as the app saves it, with a format marker. */
 const FORMAT = 'odc-stats-project/1';

@@ -4,13 +4,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlanTasksSummary } from '../../shared/api.js';
 import { setApi } from '../api/api.js';
 import { usePlan } from '../stores/plan-store.js';
-import { defaultProject, useWorkspace } from '../stores/workspace-store.js';
+import { untitledProject } from '../../shared/untitled-project.js';
+import { useWorkspace } from '../stores/workspace-store.js';
 import { fakeApi } from '../test-support/fake-api.js';
 import { PlanPanel } from './PlanPanel.js';
 
 beforeEach(() => {
   localStorage.clear();
-  useWorkspace.getState().load(defaultProject(), null);
+  useWorkspace.getState().load(untitledProject(), null);
   useWorkspace.getState().update({ catalog: '/c.json', collections: ['s2_l2a'] });
   usePlan.getState().clear();
 });

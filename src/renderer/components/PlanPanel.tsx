@@ -8,7 +8,8 @@ import { regionsFromGeoJSONText } from '../map/geometry-draw.js';
 import { usePlan, type PlanField } from '../stores/plan-store.js';
 import { useUi } from '../stores/ui-store.js';
 import { newRegionId, useWorkspace, type RegionFeature } from '../stores/workspace-store.js';
-import { formatBytes, formatCount } from '../util/format.js';
+import { formatBytes } from '../../shared/format-bytes.js';
+import { formatCount } from '../util/format.js';
 import { FieldError } from './FieldError.js';
 
 export function PlanPanel() {
@@ -26,7 +27,7 @@ export function PlanPanel() {
   };
   const periods = plan.tasks ? [...new Set(plan.tasks.tasks.map((t) => t.period))] : [];
 
-  const useSample = async () => {
+  const applySample = async () => {
     setSampleBusy(true);
     const sample = await api().sampleCatalog();
     setSampleBusy(false);
@@ -63,7 +64,7 @@ export function PlanPanel() {
           aria-describedby={describedBy('catalog')}
           onChange={(e) => edit('catalog', { catalog: e.target.value })}
         />
-        <button type="button" onClick={() => void useSample()} disabled={sampleBusy} title="Write the embedded synthetic Sentinel-2 catalogue into the workspace and use it">
+        <button type="button" onClick={() => void applySample()} disabled={sampleBusy} title="Write the embedded synthetic Sentinel-2 catalogue into the workspace and use it">
           {sampleBusy ? 'Writing…' : 'Use sample'}
         </button>
       </div>

@@ -21,7 +21,9 @@ export function YamlEditor({ value, onChange, validate, onDiagnostics, label }: 
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const callbacks = useRef({ onChange, validate, onDiagnostics });
-  callbacks.current = { onChange, validate, onDiagnostics };
+  useEffect(() => {
+    callbacks.current = { onChange, validate, onDiagnostics };
+  });
 
   useEffect(() => {
     const editor = new EditorView({

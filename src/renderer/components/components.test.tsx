@@ -5,7 +5,8 @@ import { setApi } from '../api/api.js';
 import { usePlan } from '../stores/plan-store.js';
 import { usePreviews } from '../stores/preview-store.js';
 import { useRun } from '../stores/run-store.js';
-import { defaultProject, useWorkspace } from '../stores/workspace-store.js';
+import { untitledProject } from '../../shared/untitled-project.js';
+import { useWorkspace } from '../stores/workspace-store.js';
 import { fakeApi } from '../test-support/fake-api.js';
 import { CloudPanel } from './CloudPanel.js';
 import { formatValue, Inspector } from './Inspector.js';
@@ -23,7 +24,7 @@ if (typeof Range !== 'undefined') {
 
 beforeEach(() => {
   localStorage.clear();
-  useWorkspace.getState().load(defaultProject(), null);
+  useWorkspace.getState().load(untitledProject(), null);
   usePlan.getState().clear();
   useRun.setState({ runId: null, status: 'idle', tasks: {}, logs: [], outcome: null, error: null, errorCause: [] });
   usePreviews.setState({ layers: [], inspection: null });
@@ -120,7 +121,7 @@ describe('StartScreen', () => {
         recentProjects: async () => [{ path: '/ws/projects/k.odcproj.json', name: 'Kenya', opened: '2026-01-01T10:00:00Z' }],
         openProject: async (p) => {
           opened = p;
-          return { path: p, project: { ...defaultProject(), name: 'Kenya' } };
+          return { path: p, project: { ...untitledProject(), name: 'Kenya' } };
         },
       }),
     );

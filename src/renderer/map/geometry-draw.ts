@@ -59,11 +59,6 @@ export function regionsFromGeoJSONText(text: string, name: string, newId: () => 
   return geometries.map((geometry, i) => region(geometry, geometries.length > 1 ? `${name} ${i + 1}` : name));
 }
 
-/** Does the lon/lat box of a feature's coordinates overlap a box? */
-export function bboxOverlaps(a: [number, number, number, number], b: [number, number, number, number]): boolean {
-  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
-}
-
 /** Where a vertex is in a region's geometry: polygon (0 for a Polygon), ring, vertex. */
 export interface VertexPath {
   polygon: number;

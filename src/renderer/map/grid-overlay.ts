@@ -11,8 +11,8 @@ export interface GridOverlay {
   count: number;
 }
 
-export const GRID_TILE_CAP = 600;
-export const GRID_LABEL_CAP = 120;
+const GRID_TILE_CAP = 600;
+const GRID_LABEL_CAP = 120;
 
 export function gridOverlay(gridName: string, bounds: [number, number, number, number], cap = GRID_TILE_CAP): GridOverlay {
   let grid: GridSpec;

@@ -1,5 +1,5 @@
 /** Colours of planned tasks by their number of datasets: light (few) to dark (many). */
-export const TASK_RAMP = ['#ffffcc', '#a1dab4', '#41b6c4', '#2c7fb8', '#253494'] as const;
+const TASK_RAMP = ['#ffffcc', '#a1dab4', '#41b6c4', '#2c7fb8', '#253494'] as const;
 
 export interface LegendStop {
   value: number;

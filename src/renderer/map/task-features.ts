@@ -4,15 +4,8 @@ import type { TaskSummary } from '../../shared/api.js';
 import { tileFootprintLonLat } from '../../shared/geometry.js';
 import { parseGrid } from '../../shared/grid.js';
 
-export interface TaskFeatureProps {
-  id: string;
-  period: string;
-  x: number;
-  y: number;
-  datasets: number;
-  days: number;
-  picked: boolean;
-}
+/** A task as the properties of its map feature: the task, and whether it is picked for a run. */
+export type TaskFeatureProps = TaskSummary & { picked: boolean };
 
 export function taskFeatures(gridName: string, tasks: readonly TaskSummary[], period: string | null, picked: ReadonlySet<string>): FeatureCollection {
   const grid = parseGrid(gridName);

@@ -4,7 +4,8 @@ import { api } from '../api/api.js';
 import { sentence, usePlan } from './plan-store.js';
 import { usePreviews } from './preview-store.js';
 import { useRun } from './run-store.js';
-import { defaultProject, useWorkspace } from './workspace-store.js';
+import { untitledProject } from '../../shared/untitled-project.js';
+import { useWorkspace } from './workspace-store.js';
 
 /** Saves the workspace; returns an error sentence or null. */
 export async function saveProject(file: string): Promise<string | null> {
@@ -23,7 +24,7 @@ export async function openProject(file: string): Promise<string | null> {
 }
 
 export async function newProject(): Promise<void> {
-  await restore(defaultProject(), null);
+  await restore(untitledProject(), null);
 }
 
 async function restore(project: Project, path: string | null): Promise<void> {

@@ -6,7 +6,8 @@ import { fakeApi } from '../test-support/fake-api.js';
 import { sentence, usePlan } from './plan-store.js';
 import { usePreviews } from './preview-store.js';
 import { runStatusText, useRun } from './run-store.js';
-import { defaultProject, useWorkspace } from './workspace-store.js';
+import { untitledProject } from '../../shared/untitled-project.js';
+import { useWorkspace } from './workspace-store.js';
 
 const TASKS: TaskList = {
   db: '/ws/plans/a.db',
@@ -22,7 +23,7 @@ const TASKS: TaskList = {
 
 beforeEach(() => {
   localStorage.clear();
-  useWorkspace.getState().load(defaultProject(), null);
+  useWorkspace.getState().load(untitledProject(), null);
   usePlan.getState().clear();
   useRun.setState({ runId: null, status: 'idle', tasks: {}, logs: [], outcome: null, error: null, errorCause: [] });
   usePreviews.setState({ layers: [], inspection: null });

@@ -1,24 +1,17 @@
 /** What the map is doing now: the active tool and what the pointer is over. Not persisted. */
 import { create } from 'zustand';
+import type { TaskSummary } from '../../shared/api.js';
 
 export type MapTool = 'pan' | 'rectangle' | 'polygon' | 'edit' | 'box' | 'inspect';
 
-export interface HoverInfo {
-  tile: string;
-  period: string;
-  datasets: number;
-  days: number;
-  x: number;
-  y: number;
-}
-
 export interface UiState {
   tool: MapTool;
-  hover: HoverInfo | null;
+  /** The task under the pointer. */
+  hover: TaskSummary | null;
   /** The map's view, lon/lat [west, south, east, north], for the grid overlay and sidebars. */
   viewBounds: [number, number, number, number] | null;
   setTool(tool: MapTool): void;
-  setHover(hover: HoverInfo | null): void;
+  setHover(hover: TaskSummary | null): void;
   setViewBounds(bounds: [number, number, number, number]): void;
 }
 

@@ -6,31 +6,13 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import type { Project } from '../../shared/api.js';
-import { presetFor } from '../../shared/plugin-presets.js';
+import { untitledProject } from '../../shared/untitled-project.js';
+import { regionFeature } from '../map/geometry-draw.js';
 
 export interface RegionFeature {
   type: 'Feature';
   properties: { id: string; name: string };
   geometry: { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
-}
-
-export function defaultProject(): Project {
-  return {
-    name: 'Untitled project',
-    catalog: '',
-    collections: ['s2_l2a'],
-    grid: 'africa-10',
-    frequency: 'annual',
-    temporalRange: '2021--P1Y',
-    regions: [],
-    cache: null,
-    pickedTiles: [],
-    plugin: 'gm-s2',
-    configYaml: presetFor('gm-s2')!.yaml,
-    lastRunConfigYaml: null,
-    outputLocation: '',
-    settings: { basemapStyleUrl: '', threads: 2 },
-  };
 }
 
 export interface WorkspaceState extends Project {
@@ -52,7 +34,7 @@ export interface WorkspaceState extends Project {
   project(): Project;
 }
 
-const PROJECT_KEYS = Object.keys(defaultProject()) as Array<keyof Project>;
+const PROJECT_KEYS = Object.keys(untitledProject()) as Array<keyof Project>;
 
 let regionCounter = 0;
 export function newRegionId(): string {
@@ -63,12 +45,12 @@ export function newRegionId(): string {
 export const useWorkspace = create<WorkspaceState>()(
   persist(
     (set, get) => ({
-      ...defaultProject(),
+      ...untitledProject(),
       projectPath: null,
       screen: 'start',
       update: (patch) => set(patch),
       setScreen: (screen) => set({ screen }),
-      load: (project, projectPath) => set({ ...defaultProject(), ...project, projectPath, screen: 'main' }),
+      load: (project, projectPath) => set({ ...untitledProject(), ...project, projectPath, screen: 'main' }),
       addRegion: (region) => set({ regions: [...get().regions, region] }),
       reshapeRegion: (id, geometry) =>
         set({ regions: get().regions.map((r) => ((r as RegionFeature).properties.id === id ? { ...(r as RegionFeature), geometry } : r)) }),
@@ -96,3 +78,9 @@ export const useWorkspace = create<WorkspaceState>()(
     },
   ),
 );
+
+/** Adds a shape drawn on the map as a region named after its number. */
+export function addDrawnRegion(coordinates: number[][][]): void {
+  const ws = useWorkspace.getState();
+  ws.addRegion(regionFeature(newRegionId(), `Region ${ws.regions.length + 1}`, coordinates));
+}

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Affine, GeoBox } from '../../shared/geobox.js';
 import { renderRgb } from '../quicklook/render.js';
 import { newSampleArray, type Raster, type SampleArray, type SampleType } from '../raster.js';
-import { checkCogLayout } from './cog-validate.js';
+import { checkCogLayout } from './test-support/cog-validate.js';
 import { encodeCog, encodeRgbaCog, type CogOptions } from './cog-writer.js';
 import { loadGdal, type GdalForTests } from './test-support/gdal.js';
 

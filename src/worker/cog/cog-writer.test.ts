@@ -3,7 +3,7 @@ import { fromArrayBuffer, type GeoTIFF, type GeoTIFFImage } from 'geotiff';
 import { describe, expect, it } from 'vitest';
 import type { GeoBox } from '../../shared/geobox.js';
 import { newSampleArray, type Raster, type SampleArray, type SampleType } from '../raster.js';
-import { checkCogLayout } from './cog-validate.js';
+import { checkCogLayout } from './test-support/cog-validate.js';
 import { encodeCog, encodeRgbaCog, type CogOptions } from './cog-writer.js';
 
 function geobox(width: number, height: number, crs = 'EPSG:32737'): GeoBox {

@@ -26,7 +26,7 @@ import {
 import { encodeTiles, tileCounts, type PixelGrid, type Predictor, type TileEncoding } from './tiles.js';
 import { checkClassicTiffLength, ifdByteLength, Tag, writeIfd, type IfdEntry } from './tiff-ifd.js';
 
-export type CogCompression = 'deflate' | 'none';
+type CogCompression = 'deflate' | 'none';
 
 export interface CogOptions {
   /** Default deflate; odc-stats/rio-cogeo spellings ('DEFLATE', 'NONE') are accepted too. */
@@ -112,23 +112,7 @@ function resolveOptions(options: CogOptions, type: SampleType, defaultResampling
       `COG overview resampling '${options.overviewResampling}' is not supported: use nearest, average or mode`,
     );
   }
-  const isFloat = SAMPLE_LAYOUT[type].sampleFormat === 3;
-  const requested = options.predictor ?? 'auto';
-  let predictor: Predictor;
-  if (compression === 'none') {
-    // TIFF predictors are defined only as a step before LZW/Deflate-style compression.
-    predictor = 1;
-  } else if (requested === 'auto') {
-    predictor = isFloat ? 3 : 2;
-  } else if (requested === 2 && isFloat) {
-    throw new Error(`COG predictor 2 (horizontal) is for integer bands; use 3 for ${type}`);
-  } else if (requested === 3 && !isFloat) {
-    throw new Error(`COG predictor 3 (floating point) is for float bands; use 2 for ${type}`);
-  } else if (requested === 1 || requested === 2 || requested === 3) {
-    predictor = requested;
-  } else {
-    throw new Error(`COG predictor ${String(requested)} must be 1, 2, 3 or 'auto'`);
-  }
+  const predictor = resolvePredictor(options.predictor ?? 'auto', compression, type);
   return {
     compression,
     zlevel,
@@ -137,6 +121,17 @@ function resolveOptions(options: CogOptions, type: SampleType, defaultResampling
     resampling,
     overviewFactors: options.overviewLevels ?? null,
   };
+}
+
+function resolvePredictor(requested: NonNullable<CogOptions['predictor']>, compression: string, type: SampleType): Predictor {
+  const isFloat = SAMPLE_LAYOUT[type].sampleFormat === 3;
+  // TIFF predictors are defined only as a step before LZW/Deflate-style compression.
+  if (compression === 'none') return 1;
+  if (requested === 'auto') return isFloat ? 3 : 2;
+  if (requested === 2 && isFloat) throw new Error(`COG predictor 2 (horizontal) is for integer bands; use 3 for ${type}`);
+  if (requested === 3 && !isFloat) throw new Error(`COG predictor 3 (floating point) is for float bands; use 2 for ${type}`);
+  if (requested === 1 || requested === 2 || requested === 3) return requested;
+  throw new Error(`COG predictor ${String(requested)} must be 1, 2, 3 or 'auto'`);
 }
 
 function checkBand(band: Raster): void {
@@ -269,11 +264,23 @@ function levelEntries(
 
 /** The whole COG file: levels, IFDs and tiles, for either kind of image. */
 function encodeTiledCog(image: TiledImage, resolved: ResolvedOptions): Uint8Array {
+  const { pixelScale, tiepoint } = georeferencing(image.geobox);
+  const geoKeys = geoKeyDirectory(image.geobox.crs);
+  const levels = encodeLevels(image, resolved);
+  levels[0]!.entries.push(
+    { tag: Tag.modelPixelScale, type: 'double', values: pixelScale },
+    { tag: Tag.modelTiepoint, type: 'double', values: tiepoint },
+    { tag: Tag.geoKeyDirectory, type: 'short', values: geoKeys },
+  );
+  const { ifdOffsets, fileLength } = layOutFile(levels);
+  checkClassicTiffLength(fileLength, image.description);
+  return writeFile(levels, ifdOffsets, fileLength);
+}
+
+/** The full-resolution image and its overviews, each cut into encoded tiles, with its IFD entries. */
+function encodeLevels(image: TiledImage, resolved: ResolvedOptions): Level[] {
   const { geobox, samplesPerPixel } = image;
   const type = sampleTypeOf(image.data);
-  const { pixelScale, tiepoint } = georeferencing(geobox);
-  const geoKeys = geoKeyDirectory(geobox.crs);
-
   const encoding: TileEncoding = {
     tileSize: resolved.tileSize,
     compression: resolved.compression,
@@ -282,12 +289,11 @@ function encodeTiledCog(image: TiledImage, resolved: ResolvedOptions): Uint8Arra
     fill: image.fill,
     samplesPerPixel,
   };
-
   const base: PixelGrid = { width: geobox.width, height: geobox.height, samplesPerPixel, data: image.data };
   const factors = resolved.overviewFactors ?? defaultOverviewFactors(base.width, base.height, resolved.tileSize);
   const sizes = [{ width: base.width, height: base.height }, ...overviewSizes(base.width, base.height, factors)];
   // Each overview's samples are dropped once its tiles are encoded; only the tiles are kept.
-  const levels: Level[] = sizes.map(({ width, height }, index) => {
+  return sizes.map(({ width, height }, index) => {
     const grid: PixelGrid =
       index === 0 ? base : { width, height, samplesPerPixel, data: image.overview(base, width, height) };
     const { across, down } = tileCounts(width, height, resolved.tileSize);
@@ -301,14 +307,14 @@ function encodeTiledCog(image: TiledImage, resolved: ResolvedOptions): Uint8Arra
     };
     return { ...level, entries: levelEntries(level, image, type, resolved) };
   });
-  const fullResolution = levels[0]!;
-  fullResolution.entries.push(
-    { tag: Tag.modelPixelScale, type: 'double', values: pixelScale },
-    { tag: Tag.modelTiepoint, type: 'double', values: tiepoint },
-    { tag: Tag.geoKeyDirectory, type: 'short', values: geoKeys },
-  );
+}
 
-  // Layout: IFDs in level order (full resolution first), then tile data smallest level first.
+/**
+ * Places the IFDs in level order (full resolution first) after the header and ghost area, then
+ * the tile data, smallest level first, each tile between its leader and trailer; fills in the
+ * levels' tile offsets and byte counts.
+ */
+function layOutFile(levels: Level[]): { ifdOffsets: number[]; fileLength: number } {
   const ghostAreaEnd = TIFF_HEADER_BYTES + GHOST_AREA.length;
   const ifdOffsets: number[] = [];
   let offset = ghostAreaEnd + (ghostAreaEnd % 2);
@@ -324,9 +330,11 @@ function encodeTiledCog(image: TiledImage, resolved: ResolvedOptions): Uint8Arra
       offset += tile.length + BLOCK_TRAILER_BYTES;
     });
   }
-  const fileLength = offset;
-  checkClassicTiffLength(fileLength, image.description);
+  return { ifdOffsets, fileLength: offset };
+}
 
+/** The file's bytes: header, ghost area, IFDs and tiles where layOutFile put them. */
+function writeFile(levels: Level[], ifdOffsets: number[], fileLength: number): Uint8Array {
   const file = new Uint8Array(fileLength);
   const view = new DataView(file.buffer);
   view.setUint8(0, 0x49); // 'II': little-endian

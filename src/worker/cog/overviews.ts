@@ -26,7 +26,7 @@ export interface OverviewSize {
   height: number;
 }
 
-export function overviewSize(width: number, height: number, factor: number): OverviewSize {
+function overviewSize(width: number, height: number, factor: number): OverviewSize {
   return { factor, width: Math.ceil(width / factor), height: Math.ceil(height / factor) };
 }
 

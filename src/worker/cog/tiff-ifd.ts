@@ -6,7 +6,7 @@
  */
 
 /** Classic TIFF offsets are 32-bit: no byte of the file may lie beyond this. */
-export const CLASSIC_TIFF_MAX_BYTES = 2 ** 32 - 1;
+const CLASSIC_TIFF_MAX_BYTES = 2 ** 32 - 1;
 
 /** Throws when a file of `byteLength` bytes cannot be a classic TIFF; `what` says what it holds. */
 export function checkClassicTiffLength(byteLength: number, what: string): void {
@@ -19,13 +19,13 @@ export function checkClassicTiffLength(byteLength: number, what: string): void {
 }
 
 /** TIFF field types used by the writer, with their codes from the TIFF 6.0 specification. */
-export const FieldType = {
+const FieldType = {
   ascii: 2,
   short: 3,
   long: 4,
   double: 12,
 } as const;
-export type FieldTypeName = keyof typeof FieldType;
+type FieldTypeName = keyof typeof FieldType;
 
 const FIELD_TYPE_SIZE: Record<FieldTypeName, number> = { ascii: 1, short: 2, long: 4, double: 8 };
 

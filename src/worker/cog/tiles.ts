@@ -38,7 +38,7 @@ export function tileCounts(width: number, height: number, tileSize: number): { a
 }
 
 /** The tile at (column, row) of the tile grid, padded with `fill` where it overhangs the image. */
-export function extractTile(grid: PixelGrid, column: number, row: number, tileSize: number, fill: number): SampleArray {
+function extractTile(grid: PixelGrid, column: number, row: number, tileSize: number, fill: number): SampleArray {
   const spp = grid.samplesPerPixel;
   const tile = newSampleArray(sampleTypeOf(grid.data), tileSize * tileSize * spp);
   const left = column * tileSize;
@@ -100,7 +100,7 @@ function floatingPointPredicted(tile: SampleArray, rowSamples: number, stride: n
 }
 
 /** One tile's bytes as stored in the file. Takes ownership of `tile` (it may be modified). */
-export function encodeTile(tile: SampleArray, encoding: TileEncoding): Uint8Array {
+function encodeTile(tile: SampleArray, encoding: TileEncoding): Uint8Array {
   const stride = encoding.samplesPerPixel;
   const rowSamples = encoding.tileSize * stride;
   let bytes: Uint8Array;

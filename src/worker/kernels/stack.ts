@@ -5,7 +5,7 @@ export const DEFAULT_EPS = 1e-6;
 export const DEFAULT_MAX_ITERS = 1000;
 
 /** Valid-observation counts are Uint16. */
-export const MAX_TIMES = 0xffff;
+const MAX_TIMES = 0xffff;
 
 function isCount(n: number): boolean {
   return Number.isSafeInteger(n) && n >= 0;

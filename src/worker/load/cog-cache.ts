@@ -3,7 +3,7 @@
  * once: a small LRU, keyed by href, emptied at the end of the task.
  */
 import { openCog, type OpenCog } from './open-cog.js';
-import { raceAbort } from './range-reader.js';
+import { raceAbort } from '../../shared/race-abort.js';
 
 export interface CachedCogOptions {
   /** S3 without credentials. */

@@ -14,7 +14,7 @@ export interface OpenCog extends CogMetadata {
   close(): Promise<void>;
 }
 
-export function rangeReaderFor(href: string, options: { unsigned?: boolean } = {}): RangeReader {
+function rangeReaderFor(href: string, options: { unsigned?: boolean } = {}): RangeReader {
   if (href.startsWith('s3://')) return new S3RangeReader(href, { unsigned: options.unsigned });
   if (/^https?:\/\//i.test(href)) return new HttpRangeReader(href);
   if (href.startsWith('file://')) return new FileRangeReader(href, fileURLToPath(href));

@@ -11,7 +11,7 @@
 import { transformer } from '../../shared/crs.js';
 import type { Affine, GeoBox } from '../../shared/geobox.js';
 
-export const CONTROL_STEP = 32;
+const CONTROL_STEP = 32;
 
 export function invertAffine([a, b, c, d, e, f]: Affine): Affine {
   const determinant = a * e - b * d;

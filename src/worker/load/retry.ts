@@ -24,7 +24,7 @@ export interface RetryOptions {
 }
 
 export const DEFAULT_TRIES = 4;
-export const DEFAULT_BASE_DELAY_MS = 200;
+const DEFAULT_BASE_DELAY_MS = 200;
 
 /**
  * Runs `attempt` until it succeeds, throws something other than a TransientReadError, or has
@@ -48,7 +48,7 @@ export async function withRetry<T>(attempt: () => Promise<T>, options: RetryOpti
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);

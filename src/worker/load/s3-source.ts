@@ -2,8 +2,9 @@
  * Byte ranges of an S3 object, by ranged GetObject requests, with retries of throttling and
  * server errors.
  */
-import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { s3ClientConfig } from '../../shared/s3-config.js';
+import { GetObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { s3Client } from '../../io/s3-client.js';
+import { s3LocationOf } from '../../io/s3-uri.js';
 import { DatasetReadError, firstLine, isAbortError } from './dataset-read-error.js';
 import type { RangeReader } from './range-reader.js';
 import {
@@ -15,33 +16,6 @@ import {
   withRetry,
   type RetryOptions,
 } from './retry.js';
-
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-
-const clients = new Map<string, S3Client>();
-
-/**
- * The S3 client for the environment's endpoint and region. Reads retry with our policy
- * (retry.ts), the same for S3 and HTTP, so the SDK's own retries are off unless `sdkRetries`
- * (writes, which have no retry of ours).
- */
-export function workerS3Client(options: { unsigned?: boolean; sdkRetries?: boolean } = {}): S3Client {
-  const { key, config } = s3ClientConfig(process.env, {
-    unsigned: options.unsigned ?? false,
-    ...(!options.sdkRetries && { maxAttempts: 1 }),
-  });
-  let client = clients.get(key);
-  if (!client) {
-    client = new S3Client(config);
-    clients.set(key, client);
-  }
-  return client;
-}
-
-export function parseS3Href(href: string): { bucket: string; key: string } | null {
-  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(href);
-  return match ? { bucket: match[1]!, key: match[2]! } : null;
-}
 
 const TRANSIENT_S3_ERRORS = new Set([
   'SlowDown',
@@ -64,8 +38,8 @@ export class S3RangeReader implements RangeReader {
     readonly href: string,
     private readonly options: { unsigned?: boolean; retry?: Omit<RetryOptions, 'signal'> } = {},
   ) {
-    const location = parseS3Href(href);
-    if (!location) throw new DatasetReadError(href, 'not an s3://bucket/key URI');
+    const location = s3LocationOf(href);
+    if (!location?.key) throw new DatasetReadError(href, 'not an s3://bucket/key URI');
     this.bucket = location.bucket;
     this.key = location.key;
   }
@@ -88,7 +62,8 @@ export class S3RangeReader implements RangeReader {
     const range = `bytes=${offset}-${offset + length - 1}`;
     const command = new GetObjectCommand({ Bucket: this.bucket, Key: this.key, Range: range });
     try {
-      const response = await workerS3Client(this.options).send(command, { abortSignal: signal });
+      // Our retries (retry.ts) rather than the SDK's: the same policy for S3 and HTTP.
+      const response = await s3Client({ unsigned: this.options.unsigned ?? false, sdkRetries: false }).send(command, { abortSignal: signal });
       const total = response.ContentRange ? /\/(\d+)\s*$/.exec(response.ContentRange) : null;
       if (total) this.size = Number(total[1]);
       const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array(0);

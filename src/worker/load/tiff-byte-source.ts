@@ -7,10 +7,11 @@
  * bytes of its tiles.
  */
 import type GeoTIFF from 'geotiff';
-import { raceAbort, type RangeReader } from './range-reader.js';
+import { raceAbort } from '../../shared/race-abort.js';
+import type { RangeReader } from './range-reader.js';
 
 /** The source type `GeoTIFF.fromSource` takes (geotiff.js does not export its BaseSource). */
-export type GeoTiffSource = Parameters<typeof GeoTIFF.fromSource>[0];
+type GeoTiffSource = Parameters<typeof GeoTIFF.fromSource>[0];
 
 interface ByteSlice {
   offset: number;

@@ -8,12 +8,12 @@
  */
 import { UserError } from '../../shared/errors.js';
 
-export type MorphologyOperation = 'opening' | 'closing' | 'dilation' | 'erosion';
+type MorphologyOperation = 'opening' | 'closing' | 'dilation' | 'erosion';
 
 /** One step of odc-stats' `cloud_filters` / `mask_filters` / `filters`: `[operation, radius]`. */
 export type MaskFilter = readonly [operation: MorphologyOperation, radius: number];
 
-export const MORPHOLOGY_OPERATIONS: readonly MorphologyOperation[] = Object.freeze(['opening', 'closing', 'dilation', 'erosion']);
+const MORPHOLOGY_OPERATIONS: readonly MorphologyOperation[] = Object.freeze(['opening', 'closing', 'dilation', 'erosion']);
 
 /** For each row offset dy = −r…r (index dy + r), the largest dx with dx² + dy² ≤ r². */
 export function diskHalfWidths(radius: number): Int32Array {

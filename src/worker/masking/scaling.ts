@@ -2,6 +2,7 @@
  * Integer digital numbers (DN) ↔ float reflectance: reflectance = DN × scale + offset.
  * See docs/masking.md for the scale and offset each odc-stats plugin uses.
  */
+import type { SampleArray } from '../raster.js';
 
 export interface DnScaling {
   readonly scale: number;
@@ -25,14 +26,19 @@ const DN_RANGE: Readonly<Record<IntegerDnType, readonly [min: number, max: numbe
   int16: [-32_768, 32_767],
 };
 
-/** DN × scale + offset, NaN where DN is nodata. */
-export function reflectanceFromDn(dn: Uint16Array | Int16Array, nodata: number, scale: number, offset: number): Float32Array {
-  const reflectance = new Float32Array(dn.length);
+/** DN × scale + offset, NaN where DN is nodata or NaN; written `into` an array of dn's length when given. */
+export function reflectanceFromDn(
+  dn: SampleArray,
+  nodata: number | null,
+  scale: number,
+  offset: number,
+  into = new Float32Array(dn.length),
+): Float32Array {
   for (let i = 0; i < dn.length; i++) {
     const v = dn[i]!;
-    reflectance[i] = v === nodata ? Number.NaN : v * scale + offset;
+    into[i] = v === nodata || v !== v ? Number.NaN : v * scale + offset;
   }
-  return reflectance;
+  return into;
 }
 
 /**

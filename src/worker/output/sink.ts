@@ -1,19 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type ObjectCannedACL,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadBucketCommand, HeadObjectCommand, type ObjectCannedACL } from '@aws-sdk/client-s3';
+import { discardTemporary, temporaryPathFor, writeFileAtomic } from '../../io/atomic-file.js';
+import { s3Client } from '../../io/s3-client.js';
+import { uploadObject } from '../../io/s3-upload.js';
+import { s3LocationOf } from '../../io/s3-uri.js';
 import { UserError } from '../../shared/errors.js';
-import { parseS3Href, workerS3Client } from '../load/s3-source.js';
 
 /**
  * Where a task's outputs go: a local folder or S3. Every write is atomic — a reader sees the
@@ -33,10 +26,6 @@ export interface SinkOptions {
   s3Acl?: string;
   unsigned?: boolean;
 }
-
-/** Objects above this size go up in parts, so one slow or failed part does not restart the whole. */
-export const MULTIPART_THRESHOLD = 64 * 1024 * 1024;
-export const PART_SIZE = 16 * 1024 * 1024;
 
 export function sinkFor(uri: string, options: SinkOptions = {}): OutputSink {
   return uri.startsWith('s3://') ? s3Sink(options) : fileSink;
@@ -59,16 +48,6 @@ export async function checkOutputLocation(location: string, options: SinkOptions
   }
 }
 
-/** The name a local file is written under before it is renamed to `name` (in the same folder). */
-function temporaryName(name: string): string {
-  return `.${name}.${process.pid}.${Date.now()}.tmp`;
-}
-
-/** Whether a folder entry is a temporary of a write of `name`, by this process or another. */
-export function isTemporaryOf(entry: string, name: string): boolean {
-  return entry.startsWith(`.${name}.`) && /^\.\d+\.\d+\.tmp$/.test(entry.slice(name.length + 1));
-}
-
 const fileSink: OutputSink = {
   async exists(uri) {
     try {
@@ -81,14 +60,7 @@ const fileSink: OutputSink = {
   async write(uri, body) {
     const target = localPathOf(uri);
     await fs.mkdir(path.dirname(target), { recursive: true });
-    const tmp = path.join(path.dirname(target), temporaryName(path.basename(target)));
-    try {
-      await fs.writeFile(tmp, body);
-      await fs.rename(tmp, target);
-    } catch (e) {
-      await fs.rm(tmp, { force: true });
-      throw e;
-    }
+    await writeFileAtomic(target, body);
   },
   async remove(uri) {
     await fs.rm(localPathOf(uri), { force: true });
@@ -96,10 +68,10 @@ const fileSink: OutputSink = {
   async probe(location) {
     const folder = path.resolve(localPathOf(location));
     const created = await createFolders(folder);
-    const probe = path.join(folder, temporaryName('odc-stats-probe'));
+    const probe = temporaryPathFor(path.join(folder, 'odc-stats-probe'));
     try {
       await fs.writeFile(probe, '');
-      await fs.rm(probe);
+      await discardTemporary(probe);
     } catch (e) {
       throw new Error(`cannot create a file there (${errnoText(e)})`);
     } finally {
@@ -147,17 +119,18 @@ function errnoText(e: unknown): string {
 }
 
 function s3Sink(options: SinkOptions): OutputSink {
-  const client = workerS3Client({ unsigned: options.unsigned ?? false, sdkRetries: true });
+  const client = s3Client({ unsigned: options.unsigned ?? false });
   const acl = options.s3Acl as ObjectCannedACL | undefined;
-  const locate = (uri: string) => {
-    const loc = parseS3Href(uri);
-    if (!loc) throw new Error(`not an s3:// URI: ${uri}`);
-    return { Bucket: loc.bucket, Key: loc.key };
+  const objectAt = (uri: string) => {
+    const location = s3LocationOf(uri);
+    if (!location?.key) throw new Error(`not an s3:// URI: ${uri}`);
+    return location;
   };
   return {
     async exists(uri) {
       try {
-        await client.send(new HeadObjectCommand(locate(uri)));
+        const { bucket, key } = objectAt(uri);
+        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
         return true;
       } catch (e) {
         const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -166,10 +139,11 @@ function s3Sink(options: SinkOptions): OutputSink {
       }
     },
     async remove(uri) {
-      await client.send(new DeleteObjectCommand(locate(uri)));
+      const { bucket, key } = objectAt(uri);
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
     async probe(location) {
-      const Bucket = /^s3:\/\/([^/]+)/.exec(location)?.[1];
+      const Bucket = s3LocationOf(location)?.bucket;
       if (!Bucket) throw new Error('not an s3://BUCKET/PATH location');
       try {
         await client.send(new HeadBucketCommand({ Bucket }));
@@ -182,26 +156,8 @@ function s3Sink(options: SinkOptions): OutputSink {
       }
     },
     async write(uri, body, contentType) {
-      const target = { ...locate(uri), ContentType: contentType, ...(acl && { ACL: acl }) };
-      if (body.byteLength <= MULTIPART_THRESHOLD) {
-        await client.send(new PutObjectCommand({ ...target, Body: body }));
-        return;
-      }
-      const { UploadId } = await client.send(new CreateMultipartUploadCommand(target));
-      const { Bucket, Key } = target;
-      try {
-        const parts = [];
-        for (let offset = 0, n = 1; offset < body.byteLength; offset += PART_SIZE, n++) {
-          const part = await client.send(
-            new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: n, Body: body.subarray(offset, offset + PART_SIZE) }),
-          );
-          parts.push({ ETag: part.ETag, PartNumber: n });
-        }
-        await client.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: parts } }));
-      } catch (e) {
-        await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })).catch(() => undefined);
-        throw e;
-      }
+      const target = { ...objectAt(uri), contentType, ...(acl && { acl }) };
+      await uploadObject(client, target, { size: body.byteLength, read: async (offset, length) => body.subarray(offset, offset + length) });
     },
   };
 }

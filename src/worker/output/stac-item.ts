@@ -12,9 +12,9 @@ import type { Position, StacAsset, StacGeometry, StacItem, StacLink } from '../.
 import type { TaskId } from '../../shared/task-id.js';
 import type { SampleType } from '../raster.js';
 
-export const STAC_VERSION = '1.0.0';
-export const PROJECTION_EXTENSION = 'https://stac-extensions.github.io/projection/v1.1.0/schema.json';
-export const RASTER_EXTENSION = 'https://stac-extensions.github.io/raster/v1.1.0/schema.json';
+const STAC_VERSION = '1.0.0';
+const PROJECTION_EXTENSION = 'https://stac-extensions.github.io/projection/v1.1.0/schema.json';
+const RASTER_EXTENSION = 'https://stac-extensions.github.io/raster/v1.1.0/schema.json';
 
 const COG_MEDIA_TYPE = 'image/tiff; application=geotiff; profile=cloud-optimized';
 const JSON_MEDIA_TYPE = 'application/json';
@@ -22,7 +22,7 @@ const JSON_MEDIA_TYPE = 'application/json';
 /** odc-stats' namespace for the UUIDs of derived datasets (`ODC_NS` in model.py). */
 const ODC_NAMESPACE = '6f34c6f4-13d6-43c0-8e4e-42b6c13203af';
 
-export type StacItemProduct = Pick<OutputProduct, 'name' | 'version' | 'productFamily' | 'regionCodeFormat' | 'properties'> &
+type StacItemProduct = Pick<OutputProduct, 'name' | 'version' | 'productFamily' | 'regionCodeFormat' | 'properties'> &
   Partial<Pick<OutputProduct, 'href'>>;
 
 export interface OutputBand {
@@ -36,7 +36,7 @@ export interface OutputBand {
   transform: Affine;
 }
 
-export interface InputDataset {
+interface InputDataset {
   id: string;
   collection: string;
   /** The input's own STAC item, linked as `derived_from` when known. */
@@ -151,38 +151,67 @@ function mediaTypeOfImage(href: string): string {
  * The item-level projection is the tile's; a band on another pixel grid carries its own.
  */
 export function renderStacItem(request: StacItemRequest): StacItem {
-  const { product, task, period, grid, bands, inputs } = request;
+  const { product, task, period } = request;
   if (period.label !== task.period) {
     throw new Error(`renderStacItem: period ${period.label} is not the task's period ${task.period}`);
   }
   const createdTime = Date.parse(request.created);
   if (Number.isNaN(createdTime)) throw new Error(`renderStacItem: created '${request.created}' is not a time`);
-  const created = isoSeconds(createdTime);
-
-  const geobox = tileGeobox(grid, task);
-  const itemShape = [geobox.height, geobox.width];
-  const itemTransform = projTransform(geobox.affine);
-  const inputIds = [...new Set(inputs.map((input) => input.id))].sort();
+  const geobox = tileGeobox(request.grid, task);
+  const tile: TileProjection = { shape: [geobox.height, geobox.width], transform: projTransform(geobox.affine) };
+  const inputIds = [...new Set(request.inputs.map((input) => input.id))].sort();
   const geometry = lonLatGeometry(request.footprintLonLat);
+  const assets = itemAssets(request, tile);
+  const links = itemLinks(request);
+  return {
+    type: 'Feature',
+    stac_version: STAC_VERSION,
+    stac_extensions: [PROJECTION_EXTENSION, RASTER_EXTENSION],
+    id: outputItemId(product, task, inputIds),
+    ...(request.collectionHref === undefined ? {} : { collection: product.name }),
+    geometry,
+    bbox: bboxOf(geometry),
+    properties: itemProperties(request, tile, inputIds, isoSeconds(createdTime)),
+    assets,
+    links,
+  };
+}
 
+/** The tile's pixel grid: rows and columns, and the 3 × 3 affine transform row by row. */
+interface TileProjection {
+  shape: number[];
+  transform: number[];
+}
+
+function itemProperties(request: StacItemRequest, tile: TileProjection, inputIds: string[], created: string): Record<string, unknown> {
+  const { product, task, period } = request;
+  return {
+    ...product.properties,
+    ...request.properties,
+    datetime: isoSeconds(period.start),
+    start_datetime: isoSeconds(period.start),
+    end_datetime: isoLastMicrosecondBefore(period.end),
+    created,
+    'odc:processing_datetime': created,
+    'odc:product': product.name,
+    'odc:product_family': product.productFamily,
+    'odc:dataset_version': product.version,
+    'odc:region_code': regionCode(task, product.regionCodeFormat),
+    'proj:epsg': epsgCode(request.grid.crs),
+    'proj:shape': tile.shape,
+    'proj:transform': tile.transform,
+    'odc:lineage': { inputs: inputIds },
+  };
+}
+
+/** One asset per band, then the quicklook and the preview; a band off the tile's pixel grid carries its own. */
+function itemAssets(request: StacItemRequest, tile: TileProjection): Record<string, StacAsset> {
   const assets: Record<string, StacAsset> = {};
   const addAsset = (key: string, asset: StacAsset) => {
     if (key in assets) throw new Error(`renderStacItem: two assets named '${key}'`);
     assets[key] = asset;
   };
-  for (const band of bands) {
-    const shape = [...band.shape];
-    const transform = projTransform(band.transform);
-    addAsset(band.name, {
-      href: band.href,
-      type: COG_MEDIA_TYPE,
-      roles: ['data'],
-      title: band.name,
-      ...(sameNumbers(shape, itemShape) ? {} : { 'proj:shape': shape }),
-      ...(sameNumbers(transform, itemTransform) ? {} : { 'proj:transform': transform }),
-      'raster:bands': [{ data_type: band.dtype, ...(band.nodata === null ? {} : { nodata: rasterNodata(band.nodata) }) }],
-    });
-  }
+  for (const band of request.bands) addAsset(band.name, bandAsset(band, tile));
   if (request.quicklookHref !== undefined) {
     addAsset('quicklook', { href: request.quicklookHref, type: COG_MEDIA_TYPE, roles: ['overview'], title: 'RGBA quicklook' });
   }
@@ -194,44 +223,34 @@ export function renderStacItem(request: StacItemRequest): StacItem {
       title: 'Preview',
     });
   }
+  return assets;
+}
 
+function bandAsset(band: OutputBand, tile: TileProjection): StacAsset {
+  const shape = [...band.shape];
+  const transform = projTransform(band.transform);
+  return {
+    href: band.href,
+    type: COG_MEDIA_TYPE,
+    roles: ['data'],
+    title: band.name,
+    ...(sameNumbers(shape, tile.shape) ? {} : { 'proj:shape': shape }),
+    ...(sameNumbers(transform, tile.transform) ? {} : { 'proj:transform': transform }),
+    'raster:bands': [{ data_type: band.dtype, ...(band.nodata === null ? {} : { nodata: rasterNodata(band.nodata) }) }],
+  };
+}
+
+/** `self`, the collection, the product, and the inputs (`derived_from`) sorted by id. */
+function itemLinks(request: StacItemRequest): StacLink[] {
   const links: StacLink[] = [];
   if (request.selfHref !== undefined) links.push({ rel: 'self', href: request.selfHref, type: JSON_MEDIA_TYPE });
   if (request.collectionHref !== undefined) {
     links.push({ rel: 'collection', href: request.collectionHref, type: JSON_MEDIA_TYPE });
   }
-  if (product.href !== undefined) links.push({ rel: 'product_overview', href: product.href, type: JSON_MEDIA_TYPE });
-  for (const input of [...inputs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+  if (request.product.href !== undefined) links.push({ rel: 'product_overview', href: request.product.href, type: JSON_MEDIA_TYPE });
+  for (const input of [...request.inputs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     if (input.href === undefined) continue;
     links.push({ rel: 'derived_from', href: input.href, type: 'application/geo+json', title: input.id });
   }
-
-  return {
-    type: 'Feature',
-    stac_version: STAC_VERSION,
-    stac_extensions: [PROJECTION_EXTENSION, RASTER_EXTENSION],
-    id: outputItemId(product, task, inputIds),
-    ...(request.collectionHref === undefined ? {} : { collection: product.name }),
-    geometry,
-    bbox: bboxOf(geometry),
-    properties: {
-      ...product.properties,
-      ...request.properties,
-      datetime: isoSeconds(period.start),
-      start_datetime: isoSeconds(period.start),
-      end_datetime: isoLastMicrosecondBefore(period.end),
-      created,
-      'odc:processing_datetime': created,
-      'odc:product': product.name,
-      'odc:product_family': product.productFamily,
-      'odc:dataset_version': product.version,
-      'odc:region_code': regionCode(task, product.regionCodeFormat),
-      'proj:epsg': epsgCode(grid.crs),
-      'proj:shape': itemShape,
-      'proj:transform': itemTransform,
-      'odc:lineage': { inputs: inputIds },
-    },
-    assets,
-    links,
-  };
+  return links;
 }

@@ -32,8 +32,8 @@ describe('removeUnfinishedOutputs', () => {
       'gm_x03y04_2021--P1Y_rgba.tif',
       'gm_x03y04_2021--P1Y_thumbnail.png',
       'gm_x03y04_2021--P1Y.sha1',
-      '.gm_x03y04_2021--P1Y_COUNT.tif.1234.1700000000000.tmp',
-      '.gm_x03y04_2021--P1Y.stac-item.json.99.1700000000001.tmp',
+      '.gm_x03y04_2021--P1Y_COUNT.tif.1234-0a1b2c3d.tmp',
+      '.gm_x03y04_2021--P1Y.stac-item.json.99-e4f5a6b7.tmp',
       // Not the task's: another band set, another product, a file of the user's.
       'gm_x03y04_2021--P1Y_final_B02.tif',
       'other_x03y04_2021--P1Y_B02.tif',

@@ -5,14 +5,15 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { isTemporaryOf } from '../../io/atomic-file.js';
 import { bandFileName, previewFileName, quicklookFileName, sha1FileName, stacItemFileName, taskFolder } from '../../shared/output-layout.js';
-import type { WorkerTask } from '../task.js';
-import { isTemporaryOf, localPathOf } from './sink.js';
+import type { WorkerTask } from '../../shared/task-messages.js';
+import { localPathOf } from './sink.js';
 
 type TaskOutputs = Pick<WorkerTask, 'location' | 'product' | 'id'>;
 
 /** The names of every file a task writes in its folder, the STAC item last. */
-export function taskOutputNames(task: TaskOutputs, bands: readonly string[]): string[] {
+function taskOutputNames(task: TaskOutputs, bands: readonly string[]): string[] {
   const { product, id } = task;
   return [
     ...bands.map((band) => bandFileName(product, id, band)),

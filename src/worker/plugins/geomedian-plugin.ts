@@ -1,19 +1,18 @@
 import { z } from 'zod';
-import { UserError } from '../../shared/errors.js';
 import { geomedian, mads } from '../kernels/geomedian.js';
-import { bitMask, enumMask, qaPixelBitsOfFlagsSetting } from '../masking/flags.js';
+import { bitMask, CONTIGUOUS, enumMask, qaPixelBitsOfFlagsSetting } from '../masking/flags.js';
 import { filtersReach, maskCleanup, parseMaskFilters, type MaskFilter } from '../masking/morphology.js';
-import { dnFromReflectance } from '../masking/scaling.js';
+import { dnFromReflectance, GEOMEDIAN_SCALING, reflectanceFromDn, USGS_C2_SR_SCALING } from '../masking/scaling.js';
 import type { SampleArray } from '../raster.js';
 import type { ObservationChunk, OutputBand, StatsPlugin } from './plugin.js';
-import { parsePluginConfig } from './plugin-config.js';
+import { missingPluginKey, parsePluginConfig } from './plugin-config.js';
 import type { Resampling } from '../load/load-band.js';
 
 /**
  * How a geomedian plugin masks and scales its inputs. The plugin names of odc-stats
  * (`gm-generic`, `gm-s2`, `gm-ls`, `gm-ls-bitmask`) are presets of this; see docs/plugins.md.
  */
-export interface GeomedianSettings {
+interface GeomedianSettings {
   name: string;
   bands: string[];
   maskBand: string;
@@ -45,7 +44,7 @@ export interface GeomedianSettings {
   maxIters: number;
 }
 
-export function makeGeomedianPlugin(s: GeomedianSettings): StatsPlugin {
+function makeGeomedianPlugin(s: GeomedianSettings): StatsPlugin {
   const halo = filtersReach(s.cloudFilters);
   const outScale = s.outputScale ?? s.scale;
   const outOffset = s.outputOffset ?? s.offset;
@@ -68,24 +67,8 @@ export function makeGeomedianPlugin(s: GeomedianSettings): StatsPlugin {
     ...(s.rgbBands && { quicklook: { kind: 'rgb' as const, bands: s.rgbBands } }),
     reduce(chunk: ObservationChunk): Record<string, SampleArray> {
       const pixels = chunk.geobox.width * chunk.geobox.height;
-      const times = chunk.days.length;
-      const bands = s.bands.length;
-      const stack = new Float32Array(bands * times * pixels);
-      for (let t = 0; t < times; t++) {
-        const usable = usableObservations(chunk, t, s);
-        for (let b = 0; b < bands; b++) {
-          const name = s.bands[b]!;
-          const dn = chunk.bands[name]![t]!;
-          const nodata = chunk.nodata[name];
-          const base = (b * times + t) * pixels;
-          for (let p = 0; p < pixels; p++) {
-            const v = dn[p]!;
-            const missing = !usable[p] || v === nodata || Number.isNaN(v) || (s.minValidDn !== undefined && v <= s.minValidDn);
-            stack[base + p] = missing ? Number.NaN : v * s.scale + s.offset;
-          }
-        }
-      }
-      const shape = { bands, times, pixels };
+      const shape = { bands: s.bands.length, times: chunk.days.length, pixels };
+      const stack = reflectanceStack(chunk, s);
       const { median, count } = geomedian(stack, shape, { eps: s.eps, maxIters: s.maxIters });
       const { smad, emad, bcmad } = mads(stack, shape, median);
       const out: Record<string, SampleArray> = {};
@@ -103,6 +86,28 @@ export function makeGeomedianPlugin(s: GeomedianSettings): StatsPlugin {
   };
 }
 
+/**
+ * The chunk's reflectance, `[band][time][pixel]`: NaN where an observation is not usable, its
+ * DN is nodata or NaN, or at most `minValidDn`.
+ */
+function reflectanceStack(chunk: ObservationChunk, s: GeomedianSettings): Float32Array {
+  const pixels = chunk.geobox.width * chunk.geobox.height;
+  const times = chunk.days.length;
+  const stack = new Float32Array(s.bands.length * times * pixels);
+  for (let t = 0; t < times; t++) {
+    const usable = usableObservations(chunk, t, s);
+    s.bands.forEach((name, b) => {
+      const dn = chunk.bands[name]![t]!;
+      const base = (b * times + t) * pixels;
+      const reflectance = reflectanceFromDn(dn, chunk.nodata[name] ?? null, s.scale, s.offset, stack.subarray(base, base + pixels));
+      for (let p = 0; p < pixels; p++) {
+        if (!usable[p] || (s.minValidDn !== undefined && dn[p]! <= s.minValidDn)) reflectance[p] = Number.NaN;
+      }
+    });
+  }
+  return stack;
+}
+
 /** 1 where observation t of the chunk may be used: not missing, not cloud (after cleaning). */
 function usableObservations(chunk: ObservationChunk, t: number, s: GeomedianSettings): Uint8Array {
   const { width, height } = chunk.geobox;
@@ -113,7 +118,7 @@ function usableObservations(chunk: ObservationChunk, t: number, s: GeomedianSett
   const contiguity = s.contiguityBand ? chunk.bands[s.contiguityBand]![t]! : undefined;
   const usable = new Uint8Array(width * height);
   for (let p = 0; p < usable.length; p++) {
-    usable[p] = missing[p] || cloud[p] || (contiguity !== undefined && contiguity[p] !== 1) ? 0 : 1;
+    usable[p] = missing[p] || cloud[p] || (contiguity !== undefined && contiguity[p] !== CONTIGUOUS) ? 0 : 1;
   }
   return usable;
 }
@@ -162,14 +167,12 @@ interface EnumPreset {
 
 export const S2_BANDS = ['B02', 'B03', 'B04', 'B05', 'B06', 'B07', 'B08', 'B8A', 'B11', 'B12'];
 export const DEA_LS_BANDS = ['nbart_red', 'nbart_green', 'nbart_blue', 'nbart_nir', 'nbart_swir_1', 'nbart_swir_2'];
-const GEOMEDIAN_SCALE = 1e-4;
-const GEOMEDIAN_OFFSET = -1e-4;
 
 /** A geomedian plugin whose mask band is a classification (SCL, fmask). */
 export function enumGeomedianPlugin(preset: EnumPreset, config: Record<string, unknown>): StatsPlugin {
   const c = parsePluginConfig(preset.name, enumConfigSchema, config);
   const bands = c.bands ?? preset.bands;
-  if (!bands) throw new UserError(`plugin_config of ${preset.name}: key 'bands' is required (the reflectance bands to combine)`);
+  if (!bands) throw missingPluginKey(preset.name, 'bands', 'the reflectance bands to combine');
   const contiguityBand = c.contiguity_band ?? preset.contiguityBand;
   return makeGeomedianPlugin({
     name: preset.name,
@@ -182,8 +185,8 @@ export function enumGeomedianPlugin(preset: EnumPreset, config: Record<string, u
     cloudBits: [],
     ...(contiguityBand && { contiguityBand }),
     cloudFilters: c.cloud_filters === undefined ? preset.cloudFilters : parseMaskFilters(c.cloud_filters, 'plugin_config.cloud_filters'),
-    scale: c.scale ?? GEOMEDIAN_SCALE,
-    offset: c.offset ?? GEOMEDIAN_OFFSET,
+    scale: c.scale ?? GEOMEDIAN_SCALING.scale,
+    offset: c.offset ?? GEOMEDIAN_SCALING.offset,
     outputDtype: preset.outputDtype,
     outputNodata: preset.outputNodata,
     auxNames: { ...preset.auxNames, ...c.aux_names },
@@ -199,7 +202,7 @@ export function enumGeomedianPlugin(preset: EnumPreset, config: Record<string, u
 export function bitmaskGeomedianPlugin(config: Record<string, unknown>): StatsPlugin {
   const name = 'gm-ls-bitmask';
   const c = parsePluginConfig(name, bitmaskConfigSchema, config);
-  if (!c.bands) throw new UserError(`plugin_config of ${name}: key 'bands' is required (e.g. [red, green, blue, nir08, swir16, swir22])`);
+  if (!c.bands) throw missingPluginKey(name, 'bands', 'e.g. [red, green, blue, nir08, swir16, swir22]');
   const nodataBits = c.nodata_flags === undefined ? [0] : qaPixelBitsOfFlagsSetting(c.nodata_flags, 'plugin_config.nodata_flags');
   const cloudBits = c.cloud_flags === undefined ? [3, 2] : qaPixelBitsOfFlagsSetting(c.cloud_flags, 'plugin_config.cloud_flags');
   return makeGeomedianPlugin({
@@ -212,9 +215,9 @@ export function bitmaskGeomedianPlugin(config: Record<string, unknown>): StatsPl
     nodataBits,
     cloudBits,
     cloudFilters: c.cloud_filters === undefined ? [] : parseMaskFilters(c.cloud_filters, 'plugin_config.cloud_filters'),
-    // USGS C2 surface reflectance: DN × 2.75e-5 − 0.2; outputs as reflectance × 10 000.
-    scale: c.scale ?? 2.75e-5,
-    offset: c.offset ?? -0.2,
+    // Outputs as reflectance × 10 000.
+    scale: c.scale ?? USGS_C2_SR_SCALING.scale,
+    offset: c.offset ?? USGS_C2_SR_SCALING.offset,
     minValidDn: 7272,
     outputDtype: 'uint16',
     outputNodata: 0,

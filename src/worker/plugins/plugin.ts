@@ -12,7 +12,7 @@ export interface OutputBand {
 }
 
 /** A band the plugin reads from every dataset (a STAC asset key). */
-export interface InputBand {
+interface InputBand {
   name: string;
   resampling: Resampling;
 }
@@ -29,7 +29,7 @@ export interface ObservationChunk {
   nodata: Record<string, number | null>;
 }
 
-export type QuicklookSpec =
+type QuicklookSpec =
   | { kind: 'rgb'; bands: [string, string, string] }
   | { kind: 'ramp'; band: string; ramp: 'viridis' | 'magma' | 'greys' };
 

@@ -59,7 +59,7 @@ function parseFilterSets(value: unknown, key: string): Record<string, MaskFilter
   return Object.fromEntries(Object.entries(value).map(([name, filters]) => [name, parseMaskFilters(filters, `${key}.${name}`)]));
 }
 
-const filterSets = z.record(z.string().regex(/^clear_\w+$/, 'filter set names start with clear_'), z.unknown());
+const filterSets = z.record(z.string().regex(/^clear_\w+$/, 'must start with clear_'), z.unknown());
 
 const pqSchema = z
   .object({

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../shared/config-issue.js';
 import { UserError } from '../../shared/errors.js';
 import { loadPlugin } from './registry.js';
 
@@ -16,6 +17,18 @@ describe('plugins', () => {
   it('names a misspelt plugin_config key', async () => {
     await expect(loadPlugin('gm-s2', { cloud_filter: [] })).rejects.toThrow(/unknown key 'cloud_filter' in plugin_config of gm-s2/);
     await expect(loadPlugin('pq', { filters: { clear_x: [['openin', 2]] } })).rejects.toThrow(/plugin_config\.filters\.clear_x/);
+  });
+
+  it('gives every plugin_config problem with its path below plugin_config', async () => {
+    const error = await loadPlugin('pq', { filters: { cloudy: [] }, mask_band: 3, filterz: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).where).toBe('plugin_config of pq');
+    expect((error as ConfigError).issues).toEqual([
+      { path: ['filterz'], message: expect.stringMatching(/^keys: mask_band, /), severity: 'error', unknownKey: true },
+      { path: ['mask_band'], message: 'must be a string', severity: 'error' },
+      { path: ['filters', 'cloudy'], message: 'must start with clear_', severity: 'error' },
+    ]);
+    await expect(loadPlugin('gm-s2', { bands: ['B02', 3] })).rejects.toThrow("plugin_config of gm-s2: key 'bands[1]' must be a string");
   });
 
   it('has odc-stats output bands, dtypes and nodata', async () => {

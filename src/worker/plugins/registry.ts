@@ -9,7 +9,7 @@ import { pqBitmaskPlugin, pqPlugin } from './pq-plugin.js';
 const S2_AUX = { smad: 'SMAD', emad: 'EMAD', bcmad: 'BCMAD', count: 'COUNT' };
 
 /** The plugins of odc-stats, by the names its configs use. */
-export const BUILT_IN_PLUGINS: Record<string, PluginFactory> = {
+const BUILT_IN_PLUGINS: Record<string, PluginFactory> = {
   'gm-generic': (config) =>
     enumGeomedianPlugin(
       {
@@ -79,12 +79,12 @@ const BUILT_IN_PRODUCTS: Record<string, string> = {
 };
 
 /**
- * The plugin named by a config: a built-in name, or the path (or file:// URL) of an ES module
- * whose default export is a PluginFactory — how external plugins are loaded.
+ * The factory of the plugin named by a config: a built-in name, or the path (or file:// URL) of
+ * an ES module whose default export is a PluginFactory — how external plugins are loaded.
  */
-export async function loadPlugin(name: string, config: Record<string, unknown>): Promise<StatsPlugin> {
+export async function pluginFactory(name: string): Promise<PluginFactory> {
   const builtIn = BUILT_IN_PLUGINS[name];
-  if (builtIn) return { ...builtIn(config), productDefaults: { name: BUILT_IN_PRODUCTS[name]!, version: '0.0.0' } };
+  if (builtIn) return (config) => ({ ...builtIn(config), productDefaults: { name: BUILT_IN_PRODUCTS[name]!, version: '0.0.0' } });
   if (!/[/\\]|\.m?[jt]s$/.test(name)) {
     throw new UserError(`unknown plugin '${name}' (built in: ${Object.keys(BUILT_IN_PLUGINS).join(', ')}; or the path of a plugin module)`);
   }
@@ -98,5 +98,10 @@ export async function loadPlugin(name: string, config: Record<string, unknown>):
   if (typeof module.default !== 'function') {
     throw new UserError(`plugin module ${name} must export a default function (config) => plugin`);
   }
-  return (module.default as PluginFactory)(config);
+  return module.default as PluginFactory;
+}
+
+/** The plugin named by a config, made with its `plugin_config`. */
+export async function loadPlugin(name: string, config: Record<string, unknown>): Promise<StatsPlugin> {
+  return (await pluginFactory(name))(config);
 }

@@ -12,9 +12,9 @@ import { transformer } from '../../../shared/crs.js';
 import { encodeCog } from '../../../worker/cog/cog-writer.js';
 import { saveTasks } from '../../planner/save-tasks.js';
 
-export const GRID = 'EPSG:32737;10;100';
-export const TILE_METRES = 1000;
-export const FIRST_TILE = { x: 250, y: 9900 };
+const GRID = 'EPSG:32737;10;100';
+const TILE_METRES = 1000;
+const FIRST_TILE = { x: 250, y: 9900 };
 
 /** Writes the catalogue (items.ndjson + one SCL COG a day) and plans it; returns the cache path. */
 export async function writeTinyCache(dir: string, columns: number, rows: number): Promise<string> {
@@ -82,7 +82,7 @@ export function writeTestPlugin(dir: string): string {
 const block = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 let writesHeldBack = false;
 
-// The worker's writes go through fs.promises.rename (output/sink.ts): held back here by tile.
+// The worker's writes go through fs.promises.rename (src/io/atomic-file.ts): held back here by tile.
 function holdBackWrites(slow, stalled) {
   const rename = fs.rename;
   fs.rename = async (from, to) => {

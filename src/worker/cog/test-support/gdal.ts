@@ -12,7 +12,7 @@ import path from 'node:path';
 import initGdalJs, { type Gdal, type GdalDataset } from 'gdal3.js/node.js';
 
 /** The part of `gdalinfo -json` output the tests read. */
-export interface GdalInfo {
+interface GdalInfo {
   size: [number, number];
   geoTransform?: number[];
   metadata?: Record<string, Record<string, string>>;

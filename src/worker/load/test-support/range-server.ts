@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ServedRequest {
+interface ServedRequest {
   path: string;
   range: string | undefined;
   status: number;

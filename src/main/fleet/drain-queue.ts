@@ -1,0 +1,124 @@
+import os from 'node:os';
+import { UserError } from '../../shared/errors.js';
+import type { RunConfig } from '../../shared/run-config.js';
+import { formatTaskId } from '../../shared/task-id.js';
+import type { WorkerTask } from '../../shared/task-messages.js';
+import { checkOutputLocation } from '../../worker/output/sink.js';
+import { openTaskCache } from '../run/open-task-cache.js';
+import { prepareRun, workerTaskFor, type RunSetup } from '../run/task-builder.js';
+import type { SpawnTaskProcess } from '../run/task-process-channel.js';
+import { spawnNodeTaskProcess } from '../run/task-process-node.js';
+import { redriveTargetOf, resolveQueueUrl } from '../sqs/queue-url.js';
+import { createSqsClient } from '../sqs/sqs-client.js';
+import type { TaskMessage } from '../sqs/task-message.js';
+import type { TaskCache, TaskCacheMeta } from '../taskcache/task-cache.js';
+import { QueueConsumer, type ConsumerSummary } from './queue-consumer.js';
+import { TaskProcess } from './task-process.js';
+import { jsonLinesLog } from './worker-log.js';
+
+export interface DrainQueueOptions {
+  /** The queue: a name, URL or ARN. */
+  queue: string;
+  /** The run config: plugin, product, output location, lease settings (job_queue_max_lease, …). */
+  config: RunConfig;
+  /** A dead-letter queue instead of the config's `dlq` or the queue's redrive policy. */
+  deadLetterQueue?: string;
+  /** Long-poll wait per receive, 0–20 s (default 20). */
+  waitTimeSeconds?: number;
+  /** Empty polls in a row before the worker checks whether the queue is drained (default 1). */
+  idlePolls?: number;
+  /** Seconds the current task may take to finish after a stop (default 60). */
+  gracePeriodSeconds?: number;
+  /** The `worker` field of the log (default: host name and process id). */
+  workerName?: string;
+}
+
+export interface DrainQueueControl {
+  stop: AbortSignal;
+  stopNow?: AbortSignal;
+  /** Where the JSON log lines go. */
+  writeLog(line: string): void;
+  /** How task processes are started (default: Node child processes). */
+  spawn?: SpawnTaskProcess;
+}
+
+export const DEFAULT_WAIT_TIME_SECONDS = 20;
+export const DEFAULT_IDLE_POLLS = 1;
+export const DEFAULT_GRACE_PERIOD_SECONDS = 60;
+
+/**
+ * `odc-stats worker --from-sqs`: drains a queue of task messages, computing each task in a
+ * child process with the same code as `run`. Resolves when the queue is drained or the worker
+ * is stopped, with every client, process and timer closed.
+ */
+export async function drainQueue(options: DrainQueueOptions, control: DrainQueueControl): Promise<ConsumerSummary> {
+  const { config } = options;
+  const waitTimeSeconds = options.waitTimeSeconds ?? DEFAULT_WAIT_TIME_SECONDS;
+  if (!Number.isInteger(waitTimeSeconds) || waitTimeSeconds < 0 || waitTimeSeconds > 20) {
+    throw new UserError(`invalid wait time ${waitTimeSeconds}: SQS long polls wait 0 to 20 seconds`);
+  }
+  const setup = await prepareRun(config);
+  await checkOutputLocation(setup.location, { unsigned: config.aws_unsigned ?? false });
+  const log = jsonLinesLog(options.workerName ?? `${os.hostname()}:${process.pid}`, control.writeLog);
+  const client = createSqsClient();
+  const taskProcess = new TaskProcess<WorkerTask>(control.spawn ?? spawnNodeTaskProcess);
+  const caches = new TaskCaches(setup);
+  try {
+    const queueUrl = await resolveQueueUrl(client, options.queue, control.stop);
+    const dlq = options.deadLetterQueue ?? config.dlq;
+    const deadLetterQueueUrl = dlq ? await resolveQueueUrl(client, dlq, control.stop) : await redriveTargetOf(client, queueUrl, control.stop);
+    const consumer = new QueueConsumer(
+      client,
+      {
+        queueUrl,
+        ...(deadLetterQueueUrl && { deadLetterQueueUrl }),
+        leaseSeconds: config.job_queue_max_lease,
+        renewMarginSeconds: config.renew_safety_margin,
+        pollIntervalSeconds: config.future_poll_interval,
+        maxReceive: config.max_receive,
+        maxProcessingSeconds: config.max_processing_time,
+        waitTimeSeconds,
+        idlePolls: options.idlePolls ?? DEFAULT_IDLE_POLLS,
+        gracePeriodSeconds: options.gracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS,
+        ...(config.heartbeat_filepath && { heartbeatFile: config.heartbeat_filepath }),
+      },
+      {
+        resolveTask: (message) => caches.taskOf(message),
+        execute: (task, signal) => taskProcess.run(task, signal),
+      },
+      { stop: control.stop, ...(control.stopNow && { stopNow: control.stopNow }), log },
+    );
+    return await consumer.run();
+  } finally {
+    taskProcess.close();
+    caches.close();
+    client.destroy();
+  }
+}
+
+/** The task caches the messages name, each opened (downloaded) once and kept for the next. */
+class TaskCaches {
+  private readonly open = new Map<string, Promise<{ cache: TaskCache; meta: TaskCacheMeta }>>();
+
+  constructor(private readonly setup: RunSetup) {}
+
+  async taskOf(message: TaskMessage): Promise<WorkerTask> {
+    let opening = this.open.get(message.filedb);
+    if (!opening) {
+      opening = openTaskCache(message.filedb, { unsigned: this.setup.config.aws_unsigned ?? false }).then((cache) => ({ cache, meta: cache.meta() }));
+      this.open.set(message.filedb, opening);
+      // A cache that could not be opened is tried afresh by the next message that names it.
+      opening.catch(() => this.open.delete(message.filedb));
+    }
+    const { cache, meta } = await opening;
+    const { period, x, y } = message.task;
+    const row = cache.task(period, x, y);
+    if (!row) throw new UserError(`task ${formatTaskId(message.task)} is not in the task cache ${message.filedb}`);
+    return workerTaskFor(cache, meta, row, this.setup);
+  }
+
+  close(): void {
+    for (const opening of this.open.values()) opening.then(({ cache }) => cache.close()).catch(() => undefined);
+    this.open.clear();
+  }
+}
