@@ -9,10 +9,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fromFile } from 'geotiff';
 import proj4 from 'proj4';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tileCentreLonLat } from '../src/shared/geometry.js';
 import { parseGrid } from '../src/shared/grid.js';
-import { pointOf, setYaml, startAppSession, waitForMapIdle, type AppSession } from './support/app-session.js';
+import { pointOf, setYaml, appSessionForTests, waitForMapIdle } from './support/app-session.js';
 import { GM_CONFIG, keepFinishedRun, openFinishedRun, openEmptyProject, openPlannedProject, SAMPLE_REGION, SAMPLE_TASK as TASK, waitForRunEnd } from './support/app-states.js';
 
 const BROKEN_LINE = 4;
@@ -23,19 +23,7 @@ const PROBE: [number, number] = [37.3, -1.8];
 const EASE_GRID = '+proj=cea +lat_ts=30 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs';
 
 describe('the desktop app in a browser (web host, sample catalogue)', () => {
-  let session: AppSession;
-
-  beforeAll(async () => {
-    session = await startAppSession();
-  });
-
-  afterEach(() => {
-    expect(session.consoleErrors.splice(0)).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await session?.close();
-  });
+  const session = appSessionForTests();
 
   const shot = (name: string) => session.shot(name);
 

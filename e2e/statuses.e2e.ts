@@ -6,10 +6,10 @@
  * from the state it needs (support/app-states.ts), in a page of its own.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tileCentreLonLat } from '../src/shared/geometry.js';
 import { parseGrid } from '../src/shared/grid.js';
-import { pointOf, setYaml, startAppSession, waitForMapIdle, type AppSession } from './support/app-session.js';
+import { pointOf, setYaml, appSessionForTests, waitForMapIdle } from './support/app-session.js';
 import { openEmptyProject, openPlannedProject, SAMPLE_TASK as TASK } from './support/app-states.js';
 
 const config = (pluginConfig: string) =>
@@ -22,16 +22,7 @@ const VALID = config('  bands: [B02, B03, B04]');
 const ERROR_COLOUR = 'rgb(179, 38, 30)';
 
 describe('the app says what happened, next to what caused it', () => {
-  let session: AppSession;
-  beforeAll(async () => {
-    session = await startAppSession();
-  });
-  afterEach(() => {
-    expect(session.consoleErrors.splice(0)).toEqual([]);
-  });
-  afterAll(async () => {
-    await session?.close();
-  });
+  const session = appSessionForTests();
 
   const invalid = (page: Page, label: string | RegExp) => page.getByLabel(label).getAttribute('aria-invalid');
   const plan = (page: Page) => page.getByRole('button', { name: 'Plan tasks' }).click();

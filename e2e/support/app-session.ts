@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createApiService, type ApiService } from '../../src/main/api-service.js';
 import { startWebHost, type WebHost } from '../../src/main/web/web-host.js';
 import { CHROMIUM, RENDERER_DIR, SAMPLE_CACHE, SCREENSHOTS } from './paths.js';
@@ -44,7 +45,30 @@ export interface AppSession {
   close(): Promise<void>;
 }
 
-export async function startAppSession(): Promise<AppSession> {
+/**
+ * The session of the tests of the suite it is called in: started before them, closed after
+ * them; a test that leaves an error in the browser console fails. The object stands for the
+ * session once it has started (in tests and hooks).
+ */
+export function appSessionForTests(): AppSession {
+  let session: AppSession | undefined;
+  beforeAll(async () => {
+    session = await startAppSession();
+  });
+  afterEach(() => {
+    expect(started().consoleErrors.splice(0)).toEqual([]);
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+  const started = (): AppSession => {
+    if (!session) throw new Error('the app session is used before its suite has started it');
+    return session;
+  };
+  return new Proxy({} as AppSession, { get: (_, key) => started()[key as keyof AppSession] });
+}
+
+async function startAppSession(): Promise<AppSession> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`the e2e tests need Chromium at ${CHROMIUM}: apt-get install chromium (or set ODC_STATS_CHROMIUM)`);
   }

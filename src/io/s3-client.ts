@@ -2,7 +2,7 @@
  * The S3 clients of a process, one per configuration, for the host and task processes alike.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { s3ClientConfig } from '../shared/s3-config.js';
+import { s3ClientConfig } from './s3-config.js';
 
 export interface S3ClientOptions {
   /** Send requests unsigned, as public buckets allow, without looking for credentials. */

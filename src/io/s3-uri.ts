@@ -11,8 +11,8 @@ export interface S3Location {
 
 /** The bucket and key of an s3:// URI, or undefined for anything else. */
 export function s3LocationOf(uri: string): S3Location | undefined {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  return match ? { bucket: match[1], key: match[2] } : undefined;
+  const [, bucket, key = ''] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri) ?? [];
+  return bucket === undefined ? undefined : { bucket, key };
 }
 
 /** The bucket and key of a URI a user gave as s3://; a one-line UserError for anything else. */

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, session } from 'electron';
-import { API_CHANNELS, API_EVENT_CHANNEL, API_METHODS, type ApiMethod } from '../shared/api.js';
+import { API_CALL_CHANNEL, API_EVENT_CHANNEL, callApiMethod, isApiMethod } from '../shared/api.js';
 import { createApiService, type ApiService } from './api-service.js';
 import { spawnElectronTaskProcess } from './task-process-electron.js';
 import { appUrlOf, isAppFrame, isAppUrl } from './electron-security.js';
@@ -16,13 +16,11 @@ const indexHtml = path.join(here, '..', 'renderer', 'index.html');
 const appUrl = appUrlOf(indexHtml);
 
 function serveApi(api: ApiService): void {
-  for (const method of API_METHODS) {
-    const fn = api[method as ApiMethod] as (...args: unknown[]) => Promise<unknown>;
-    ipcMain.handle(API_CHANNELS[method], (event, ...args: unknown[]) => {
-      if (!isAppFrame(event.senderFrame, appUrl)) throw new Error(`refused: ${method} from ${event.senderFrame?.url ?? 'a closed frame'}`);
-      return fn.apply(api, args);
-    });
-  }
+  ipcMain.handle(API_CALL_CHANNEL, (event, method: unknown, ...args: unknown[]) => {
+    if (!isAppFrame(event.senderFrame, appUrl)) throw new Error(`refused: a call from ${event.senderFrame?.url ?? 'a closed frame'}`);
+    if (!isApiMethod(method)) throw new Error(`no such API method: ${String(method)}`);
+    return callApiMethod(api, method, args);
+  });
   api.onEvent((event) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(API_EVENT_CHANNEL, event);
   });

@@ -4,7 +4,7 @@
  * arguments as a JSON array) and its events over Server-Sent Events (GET /api/events). The
  * renderer knows nothing else of the host. Everything that crosses is plain JSON data.
  */
-import type { SaveTasksOptions } from './save-tasks-options.js';
+import type { SaveTasksOptions, SaveTasksResult } from './save-tasks-contract.js';
 
 /**
  * The options of `save-tasks` the app gives: its region is GeoJSON rather than a file (the
@@ -16,26 +16,6 @@ export interface PlanTasksRequest extends Omit<SaveTasksOptions, 'region' | 'reg
   region?: unknown;
   /** Echoed in the `plan-progress` events of this plan; names it to `cancelPlan`. */
   planId?: string;
-}
-
-export interface PlanTasksSummary {
-  db: string;
-  csv: string;
-  geojson: string[];
-  grid: string;
-  frequency: string;
-  temporalRange: string | null;
-  counts: {
-    itemsRead: number;
-    datasets: number;
-    tasks: number;
-    tiles: number;
-    tasksPerPeriod: Record<string, number>;
-    skipped: Record<string, number>;
-  };
-  estimate: { pixelObservations: number; bytesToRead: number; largestTaskBytes: number };
-  /** Items left out that the user should hear about (no geometry, no raster assets). */
-  warnings: string[];
 }
 
 /** A control of the planning form; `plan` is the request as a whole (e.g. it found no datasets). */
@@ -249,7 +229,7 @@ export interface QueueStatusSummary extends QueueCountsSummary {
 export interface Api {
   version(): Promise<string>;
   hostInfo(): Promise<HostInfo>;
-  planTasks(request: PlanTasksRequest): Promise<PlanTasksSummary | ApiError>;
+  planTasks(request: PlanTasksRequest): Promise<SaveTasksResult | ApiError>;
   /** Stops the plan of this `planId`, which then answers an error and leaves no files; false if none runs. */
   cancelPlan(planId: string): Promise<boolean>;
   listTasks(cache: string): Promise<TaskList | ApiError>;
@@ -274,28 +254,49 @@ export interface Api {
 /** The request/response methods of the Api (all but `onEvent`). */
 export type ApiMethod = Exclude<keyof Api, 'onEvent'>;
 
-/** The IPC channel of each method, shared by the preload and the main process. */
-export const API_CHANNELS = {
-  version: 'odc-stats:version',
-  hostInfo: 'odc-stats:host-info',
-  planTasks: 'odc-stats:plan-tasks',
-  cancelPlan: 'odc-stats:cancel-plan',
-  listTasks: 'odc-stats:list-tasks',
-  sampleCatalog: 'odc-stats:sample-catalog',
-  validateConfig: 'odc-stats:validate-config',
-  startRun: 'odc-stats:start-run',
-  cancelRun: 'odc-stats:cancel-run',
-  describeOutput: 'odc-stats:describe-output',
-  preview: 'odc-stats:preview',
-  inspect: 'odc-stats:inspect',
-  saveProject: 'odc-stats:save-project',
-  openProject: 'odc-stats:open-project',
-  recentProjects: 'odc-stats:recent-projects',
-  publishTasks: 'odc-stats:publish-tasks',
-  queueStatus: 'odc-stats:queue-status',
-} as const satisfies Record<ApiMethod, string>;
+const API_METHOD_SET: Record<ApiMethod, true> = {
+  version: true,
+  hostInfo: true,
+  planTasks: true,
+  cancelPlan: true,
+  listTasks: true,
+  sampleCatalog: true,
+  validateConfig: true,
+  startRun: true,
+  cancelRun: true,
+  describeOutput: true,
+  preview: true,
+  inspect: true,
+  saveProject: true,
+  openProject: true,
+  recentProjects: true,
+  publishTasks: true,
+  queueStatus: true,
+};
+
+export const API_METHODS = Object.keys(API_METHOD_SET) as ApiMethod[];
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.hasOwn(API_METHOD_SET, name);
+}
+
+/** Calls `method` of `api` with arguments that came from another process. */
+export function callApiMethod(api: Api, method: ApiMethod, args: unknown[]): Promise<unknown> {
+  return (api[method] as (...a: unknown[]) => Promise<unknown>).apply(api, args);
+}
+
+/**
+ * What the Electron preload gives the window: one call for every method and the event stream.
+ * The sandboxed preload cannot import the contract at run time, so it knows the two channels
+ * and nothing of the methods; the renderer builds the typed Api on it (renderer/api/api-over.ts).
+ */
+export interface ApiBridge {
+  call(method: ApiMethod, args: unknown[]): Promise<unknown>;
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+}
+
+/** The IPC channel on which the window calls the host: the method's name, then its arguments. */
+export const API_CALL_CHANNEL = 'odc-stats:call';
 
 /** The IPC channel on which the main process sends ApiEvents to the window. */
 export const API_EVENT_CHANNEL = 'odc-stats:event';
-
-export const API_METHODS = Object.keys(API_CHANNELS) as ApiMethod[];

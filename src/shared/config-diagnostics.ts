@@ -7,6 +7,7 @@ import type { ConfigDiagnostic } from './api.js';
 import { formatConfigIssue, type ConfigIssue, type ConfigPath } from './config-issue.js';
 import { checkRunConfig, type RunConfig } from './run-config.js';
 import { topLevelMapping } from './yaml-mapping.js';
+import { firstLine } from './first-line.js';
 
 /** A config's YAML text with its parsed document, where paths are looked up. */
 export interface ConfigYaml {
@@ -90,6 +91,3 @@ function entryRange({ document, lineCounter }: ConfigYaml, path: ConfigPath, key
   return !keyOnly && valueRange && sameLine ? [keyRange[0], valueRange[1]] : [keyRange[0], keyRange[1]];
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.trim();
-}

@@ -10,21 +10,13 @@ import {
   parseFrequency,
   type Binner,
 } from './frequency.js';
+import { userErrorOf } from './test-support/user-error-of.js';
 
 const utc = (year: number, month: number, day = 1, hour = 0, minute = 0, second = 0): number =>
   Date.UTC(year, month - 1, day, hour, minute, second);
 
 const labelsAt = (binner: Binner, t: number): string[] => binner.periodsOf(t).map((p) => p.label);
 
-function userErrorOf(action: () => unknown): UserError {
-  try {
-    action();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('parseFrequency', () => {
   it('accepts every listed name as itself', () => {

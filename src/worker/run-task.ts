@@ -8,7 +8,7 @@ import { UserError } from '../shared/errors.js';
 import type { StacItem } from '../shared/stac.js';
 import type { TaskDatasetRef, TaskOutcome, TaskProgress, WorkerTask } from '../shared/task-messages.js';
 import { encodeCog, type CogOptions as CogWriterOptions } from './cog/cog-writer.js';
-import { firstLine } from './load/dataset-read-error.js';
+import { firstLine } from '../shared/first-line.js';
 import { closeCachedCogs, loadBand } from './load/load-band.js';
 import { fuseSameDay } from './load/fuse.js';
 import { renderStacItem } from './output/stac-item.js';

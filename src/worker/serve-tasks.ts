@@ -1,5 +1,6 @@
 import type { HostMessage, TaskProcessMessage } from '../shared/task-messages.js';
 import { runTask } from './run-task.js';
+import { firstLine } from '../shared/first-line.js';
 
 /** A task process's end of its channel to the host, whatever carries it (Node IPC, Electron port). */
 export interface HostPort {
@@ -27,7 +28,7 @@ export function serveTasks(port: HostPort): TaskServer {
     const controller = new AbortController();
     const settled = runTask(task, { signal: controller.signal, onProgress: (progress) => port.send({ type: 'progress', key, progress }) }).then(
       (outcome) => port.send({ type: 'finished', key, outcome }),
-      (e: unknown) => port.send({ type: 'failed', key, error: controller.signal.aborted ? 'cancelled' : oneLine(e) }),
+      (e: unknown) => port.send({ type: 'failed', key, error: controller.signal.aborted ? 'cancelled' : firstLine(e) }),
     );
     current = { key, controller, settled };
     void settled.finally(() => {
@@ -43,7 +44,3 @@ export function serveTasks(port: HostPort): TaskServer {
   };
 }
 
-function oneLine(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  return message.split('\n')[0]!.trim() || 'unknown error';
-}

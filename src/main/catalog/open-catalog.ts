@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { UserError } from '../../shared/errors.js';
-import { listFiles, listUris, localPath, readLines, type ReadOptions } from '../io/uri.js';
+import { localPath } from '../../io/local-path.js';
+import { listFiles, listUris, readLines, type ReadOptions } from '../io/uri.js';
 import { parseS3Uri } from '../../io/s3-uri.js';
 import { isJsonObject, type Catalog } from './catalog.js';
 import { StacApiCatalog, isStacApiLandingPage } from './stac-api.js';

@@ -221,10 +221,12 @@ function absoluteItem(item: StacItem, documentUri: string, collectionId?: string
 /** `transform` applied to every input, `READS_AT_ONCE` at a time, results in input order. */
 async function* mapConcurrently<T, R>(inputs: T[], transform: (input: T) => Promise<R>): AsyncIterable<R> {
   const pending: Array<Promise<R>> = [];
-  let next = 0;
+  const remaining = inputs.values();
   const fill = () => {
-    while (pending.length < READS_AT_ONCE && next < inputs.length) {
-      const result = transform(inputs[next++]);
+    while (pending.length < READS_AT_ONCE) {
+      const input = remaining.next();
+      if (input.done) return;
+      const result = transform(input.value);
       // Marks a failure as handled until its turn comes (where it is thrown), so that Node does
       // not report it as unhandled, or lose it when the reader stops early.
       result.catch(() => undefined);
@@ -258,14 +260,19 @@ function queryMatcher(query: CatalogQuery): (item: StacItem) => boolean {
 }
 
 type Box = [west: number, south: number, east: number, north: number];
+/** STAC's bbox with heights: [west, south, bottom, east, north, top]. */
+type Box3d = [west: number, south: number, bottom: number, east: number, north: number, top: number];
 
 function itemBbox(item: StacItem): Box | undefined {
   const { bbox, geometry } = item;
-  if (bbox?.length === 4) return [bbox[0], bbox[1], bbox[2], bbox[3]];
-  if (bbox?.length === 6) return [bbox[0], bbox[1], bbox[3], bbox[4]];
+  if (bbox && isBox(bbox)) return [...bbox];
+  if (bbox && isBox3d(bbox)) {
+    const [west, south, , east, north] = bbox;
+    return [west, south, east, north];
+  }
   if (!geometry?.coordinates) return undefined;
   const box: Box = [Infinity, Infinity, -Infinity, -Infinity];
-  forEachPosition(geometry.coordinates, ([lon, lat]) => {
+  forEachPosition(geometry.coordinates, (lon, lat) => {
     box[0] = Math.min(box[0], lon);
     box[1] = Math.min(box[1], lat);
     box[2] = Math.max(box[2], lon);
@@ -274,9 +281,19 @@ function itemBbox(item: StacItem): Box | undefined {
   return box[0] <= box[2] ? box : undefined;
 }
 
-function forEachPosition(coordinates: unknown, visit: (position: number[]) => void): void {
+function isBox(bbox: number[]): bbox is Box {
+  return bbox.length === 4;
+}
+
+function isBox3d(bbox: number[]): bbox is Box3d {
+  return bbox.length === 6;
+}
+
+/** Each position of a geometry's coordinates, the latitude read by Number(): NaN where it is missing. */
+function forEachPosition(coordinates: unknown, visit: (lon: number, lat: number) => void): void {
   if (!Array.isArray(coordinates)) return;
-  if (typeof coordinates[0] === 'number') visit(coordinates as number[]);
+  const [lon, lat]: unknown[] = coordinates;
+  if (typeof lon === 'number') visit(lon, Number(lat));
   else for (const nested of coordinates) forEachPosition(nested, visit);
 }
 

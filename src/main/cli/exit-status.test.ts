@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_COLLECTION } from '../sample/sample-catalog.js';
 import { writeTinyCache } from '../fleet/test-support/fleet-fixture.js';
 import { s3Client } from '../../io/s3-client.js';
-import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
+import { motoForTests } from '../test-support/moto-for-tests.js';
 import { linesOf, runCli, startCli } from '../test-support/spawn-cli.js';
 import { startSqsStub, type SqsStub } from '../test-support/sqs-stub.js';
 import { boxItem, tiffAsset, type LonLatBox } from '../test-support/stac-items.js';
@@ -73,19 +73,14 @@ describe('odc-stats exit status', () => {
   });
 
   describe('publish-tasks', () => {
-    let moto: MotoServer;
+    motoForTests();
     let stub: SqsStub;
-    let restoreEnvironment: () => void;
     beforeAll(async () => {
-      moto = await startMotoServer();
-      restoreEnvironment = useMotoEnvironment(moto.endpoint);
       await s3Client().send(new CreateBucketCommand({ Bucket: 'caches' }));
       stub = await startSqsStub({ refuse: (body) => body.includes('"2021--P1Y/250/9901"') });
     }, 60_000);
     afterAll(async () => {
       await stub?.stop();
-      restoreEnvironment?.();
-      await moto?.stop();
     });
 
     it('is 1 when a message was not sent, though the others were', async () => {

@@ -5,8 +5,9 @@ import { formatBytes } from '../../shared/format-bytes.js';
 import { FREQUENCIES } from '../../shared/frequency.js';
 import { GRID_NAMES } from '../../shared/grid.js';
 import { parsePlanConfig, splitProducts, type PlanConfig } from '../../shared/plan-config.js';
-import type { SaveTasksOptions } from '../../shared/save-tasks-options.js';
-import { saveTasks, type SaveTasksResult } from '../planner/save-tasks.js';
+import type { SaveTasksOptions } from '../../shared/save-tasks-contract.js';
+import type { SaveTasksResult } from '../../shared/save-tasks-contract.js';
+import { saveTasks } from '../planner/save-tasks.js';
 import { formatCount } from './format.js';
 import { runInterruptibly, type CliIo } from './cli-io.js';
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3Client } from '../../io/s3-client.js';
 import { publishTasks } from '../publish/publish-tasks.js';
 import { uploadFile } from '../publish/upload-file.js';
-import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
+import { motoForTests } from '../test-support/moto-for-tests.js';
 import { createSqsClient } from '../sqs/sqs-client.js';
 import {
   createQueue,
@@ -28,8 +28,7 @@ const BUCKET = 'fleet';
 const CACHE_URI = `s3://${BUCKET}/caches/tiny.db`;
 const PERIOD = '2021--P1Y';
 
-let moto: MotoServer;
-let restoreEnvironment: () => void;
+motoForTests();
 let dir: string;
 let plugin: string;
 let sqs: SQSClient;
@@ -37,8 +36,6 @@ let s3: S3Client;
 const running: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  moto = await startMotoServer();
-  restoreEnvironment = useMotoEnvironment(moto.endpoint);
   dir = mkdtempSync(path.join(os.tmpdir(), 'fleet-'));
   plugin = writeTestPlugin(dir);
   sqs = createSqsClient();
@@ -50,8 +47,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const worker of running) killGroup(worker);
   sqs?.destroy();
-  restoreEnvironment?.();
-  await moto?.stop();
 });
 
 /** A run config (JSON is YAML) for a scenario writing to s3://fleet/NAME. */

@@ -9,26 +9,21 @@ import type { TaskOutcome } from '../../shared/task-messages.js';
 import { spawnNodeTaskProcess } from '../run/task-process-node.js';
 import { createSqsClient } from '../sqs/sqs-client.js';
 import type { FakeTask } from '../test-support/fake-worker.js';
-import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
+import { motoForTests } from '../test-support/moto-for-tests.js';
 import { QueueConsumer, type QueueConsumerSettings, type QueueTaskHandlers } from './queue-consumer.js';
 import { TaskProcess } from './task-process.js';
 import { createQueue, queueCounts } from './test-support/fleet-fixture.js';
 import { jsonLinesLog } from './worker-log.js';
 
-let moto: MotoServer;
-let restoreEnvironment: () => void;
+motoForTests();
 let sqs: SQSClient;
 
 beforeAll(async () => {
-  moto = await startMotoServer();
-  restoreEnvironment = useMotoEnvironment(moto.endpoint);
   sqs = createSqsClient();
 }, 30_000);
 
 afterAll(async () => {
   sqs?.destroy();
-  restoreEnvironment?.();
-  await moto?.stop();
 });
 
 const outcome = (status: 'finished' | 'skipped'): TaskOutcome => ({ status, stacItem: 'item.json', outputs: [], seconds: 0.01 });

@@ -22,6 +22,7 @@ import { parseTaskMessage, type TaskMessage } from '../sqs/task-message.js';
 import { MessageLease, type LeaseSettings } from './message-lease.js';
 import { messagesLeft } from './queue-status.js';
 import type { EventDetails, WorkerLog } from './worker-log.js';
+import { firstLine } from '../../shared/first-line.js';
 
 export interface QueueConsumerSettings extends LeaseSettings {
   queueUrl: string;
@@ -171,7 +172,7 @@ export class QueueConsumer<Task> {
       if (this.anyStop.aborted) return undefined;
       const known = queueError(e, queueUrl);
       if (known !== e || ++this.receiveErrors >= RECEIVE_ERRORS_BEFORE_GIVING_UP) throw known;
-      this.log.event('warn', 'receive-failed', { error: oneLine(e), attempt: this.receiveErrors });
+      this.log.event('warn', 'receive-failed', { error: firstLine(e), attempt: this.receiveErrors });
       await pause(RECEIVE_RETRY_MS * this.receiveErrors, this.anyStop);
       return undefined;
     }
@@ -196,7 +197,7 @@ export class QueueConsumer<Task> {
     try {
       taskMessage = parseTaskMessage(message.Body);
     } catch (e) {
-      return this.deadLetter(message, ids, oneLine(e));
+      return this.deadLetter(message, ids, firstLine(e));
     }
     const held: HeldMessage = { message, receivedAtMs, receiveCount, details: { task: taskMessage.task, ...ids } };
     if (receiveCount > this.settings.maxReceive) {
@@ -218,7 +219,7 @@ export class QueueConsumer<Task> {
       return { outcome: await this.handlers.execute(task, interrupt.signal) };
     } catch (e) {
       const interruption = interrupt.signal.reason instanceof TaskInterruption ? interrupt.signal.reason : undefined;
-      return { error: interruption?.message ?? oneLine(e), ...(interruption && { interruption: interruption.kind }) };
+      return { error: interruption?.message ?? firstLine(e), ...(interruption && { interruption: interruption.kind }) };
     } finally {
       for (const stop of unwatch) stop();
     }
@@ -240,8 +241,8 @@ export class QueueConsumer<Task> {
       lease.renewIfNeeded().then(
         (renewed) => renewed && log.event('info', 'lease-renewed', { ...details, leaseEnds: new Date(lease.deadline).toISOString() }),
         (e: unknown) => {
-          if (isLeaseRefused(e)) interrupt.abort(new TaskInterruption('lease-lost', `SQS refused to renew the lease: ${oneLine(e)}`));
-          else log.event('warn', 'lease-renewal-failed', { ...details, error: oneLine(e), secondsLeft: round(lease.secondsLeft()) });
+          if (isLeaseRefused(e)) interrupt.abort(new TaskInterruption('lease-lost', `SQS refused to renew the lease: ${firstLine(e)}`));
+          else log.event('warn', 'lease-renewal-failed', { ...details, error: firstLine(e), secondsLeft: round(lease.secondsLeft()) });
         },
       );
     }, settings.pollIntervalSeconds * 1000);
@@ -279,7 +280,7 @@ export class QueueConsumer<Task> {
         await this.remove(message);
       } catch (e) {
         // The task is done all the same: whoever gets the message next finds it finished.
-        this.log.event('warn', 'delete-failed', { ...details, error: oneLine(e) });
+        this.log.event('warn', 'delete-failed', { ...details, error: firstLine(e) });
       }
       this.log.event('info', outcome.status, { ...details, seconds: round(outcome.seconds), stacItem: outcome.stacItem });
       return outcome.status;
@@ -316,7 +317,7 @@ export class QueueConsumer<Task> {
     try {
       await this.setVisibility(message, 0);
     } catch (e) {
-      this.log.event('warn', 'release-failed', { ...details, error: oneLine(e) });
+      this.log.event('warn', 'release-failed', { ...details, error: firstLine(e) });
     }
   }
 
@@ -330,7 +331,7 @@ export class QueueConsumer<Task> {
       }
       await this.remove(message);
     } catch (e) {
-      this.log.event('error', 'dead-letter-failed', { ...details, error: oneLine(e) });
+      this.log.event('error', 'dead-letter-failed', { ...details, error: firstLine(e) });
       await this.release(message, details);
       return 'failed';
     }
@@ -362,10 +363,6 @@ function secondsSince(ms: number): number {
   return (Date.now() - ms) / 1000;
 }
 
-function oneLine(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  return message.split('\n')[0]!.trim() || (e instanceof Error ? e.name : 'unknown error');
-}
 
 function round(seconds: number): number {
   return Math.round(seconds * 1000) / 1000;

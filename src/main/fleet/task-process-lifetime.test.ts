@@ -7,15 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { PurgeQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
+import { motoForTests } from '../test-support/moto-for-tests.js';
 import { linesOf, runCli } from '../test-support/spawn-cli.js';
 import { createSqsClient } from '../sqs/sqs-client.js';
 import { createQueue, killGroup, startWorker, writeTestPlugin, writeTinyCache, type WorkerProcess } from './test-support/fleet-fixture.js';
 
 const TASK = '2021--P1Y/250/9900';
 
-let moto: MotoServer;
-let restoreEnvironment: () => void;
+motoForTests();
 let dir: string;
 let cache: string;
 let plugin: string;
@@ -23,8 +22,6 @@ let sqs: SQSClient;
 const running: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  moto = await startMotoServer();
-  restoreEnvironment = useMotoEnvironment(moto.endpoint);
   dir = mkdtempSync(path.join(os.tmpdir(), 'task-lifetime-'));
   plugin = writeTestPlugin(dir);
   cache = await writeTinyCache(dir, 1, 1);
@@ -34,8 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const worker of running) killGroup(worker);
   sqs?.destroy();
-  restoreEnvironment?.();
-  await moto?.stop();
 });
 
 /** The tile computed at 5 m (200 × 200 pixels) in the smallest chunks: 64 pixels a side, 16 of them. */

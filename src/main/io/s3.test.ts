@@ -1,15 +1,12 @@
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { s3Client } from '../../io/s3-client.js';
-import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
+import { motoForTests } from '../test-support/moto-for-tests.js';
 import { listFiles, listUris, readLines, readText } from './uri.js';
 
-let moto: MotoServer;
-let restoreEnvironment: () => void;
+motoForTests();
 
 beforeAll(async () => {
-  moto = await startMotoServer();
-  restoreEnvironment = useMotoEnvironment(moto.endpoint);
   const s3 = s3Client();
   await s3.send(new CreateBucketCommand({ Bucket: 'data' }));
   const put = (key: string, body: string, acl?: 'public-read') =>
@@ -21,11 +18,6 @@ beforeAll(async () => {
   for (let i = 0; i < keys.length; i += 100) await Promise.all(keys.slice(i, i + 100).map((key) => put(key, '{}')));
   await put('many/nested/deep.json', '{}');
   await put('many/readme.txt', 'not json');
-});
-
-afterAll(async () => {
-  restoreEnvironment?.();
-  await moto?.stop();
 });
 
 describe('s3Client', () => {

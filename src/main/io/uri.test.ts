@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveDirectory } from '../test-support/static-server.js';
-import { isRemote, listFiles, listUris, localPath, readLines, readText, resolveHref } from './uri.js';
+import { isRemote, listFiles, listUris, readLines, readText, resolveHref } from './uri.js';
 
 let dir: string;
 let server: { url: string; stop(): Promise<void> };
@@ -123,5 +123,4 @@ describe('listUris and listFiles', () => {
 it('tells remote URIs from local ones', () => {
   expect(['s3://b/k', 'https://x/y', 'http://x/y'].map(isRemote)).toEqual([true, true, true]);
   expect(['/a/b', 'a/b', 'file:///a/b'].map(isRemote)).toEqual([false, false, false]);
-  expect(localPath('file:///a/b%20c')).toBe('/a/b c');
 });

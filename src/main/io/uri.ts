@@ -1,5 +1,6 @@
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { localPath } from '../../io/local-path.js';
 import { fileURLToPath } from 'node:url';
 import { glob } from 'tinyglobby';
 import { UserError } from '../../shared/errors.js';
@@ -26,11 +27,6 @@ function isHttp(uri: string): boolean {
 
 function isS3(uri: string): boolean {
   return /^s3:\/\//i.test(uri);
-}
-
-/** The absolute file-system path of a plain path or a `file://` URI. */
-export function localPath(uri: string): string {
-  return uri.startsWith('file://') ? fileURLToPath(uri) : path.resolve(uri);
 }
 
 /**
@@ -186,7 +182,7 @@ async function listS3Uris(bucket: string, folderKey: string, pattern: string, op
 function globToRegExp(pattern: string): RegExp {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i];
+    const char = pattern.charAt(i);
     if (char === '*' && pattern[i + 1] === '*') {
       const folders = pattern[i + 2] === '/';
       source += folders ? '(?:.*/)?' : '.*';

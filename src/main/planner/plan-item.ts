@@ -10,19 +10,9 @@ import { solarDay, solarOffsetHours } from '../../shared/solar.js';
 import { itemTime, type StacItem } from '../../shared/stac.js';
 import type { TaskCacheWriter } from '../taskcache/task-cache-writer.js';
 import type { ChosenTiles } from './chosen-tiles.js';
+import type { SkippedItems } from '../../shared/save-tasks-contract.js';
 
 /** Counts of items left out, by reason (a type literal, so that it reads as a `Record<string, number>`). */
-export type SkippedItems = {
-  noGeometry: number;
-  noTime: number;
-  badGeometry: number;
-  filtered: number;
-  outsideSelection: number;
-  duplicates: number;
-  /** Items with no raster asset to read: their tasks would fail. */
-  noAssets: number;
-};
-
 type SkipReason = keyof SkippedItems;
 
 /** What stays the same for every item of a plan. */

@@ -7,8 +7,9 @@ import type { TileSelection } from '../../shared/tile-selection.js';
 import type { TaskCacheWriter } from '../taskcache/task-cache-writer.js';
 import { estimateWork, type WorkEstimate } from '../../shared/work-estimate.js';
 import { chooseTiles, type ChosenTiles } from './chosen-tiles.js';
-import { emptyTally, planItem, type ItemPlanner, type PlanTally, type SkippedItems } from './plan-item.js';
+import { emptyTally, planItem, type ItemPlanner, type PlanTally } from './plan-item.js';
 import { timeSlicer } from './time-slice.js';
+import type { PlanCounts, SkippedItems } from '../../shared/save-tasks-contract.js';
 
 export interface PlanRequest {
   catalog: Catalog;
@@ -34,15 +35,6 @@ interface PlanProgress {
 export interface PlanControl {
   signal?: AbortSignal;
   onProgress?: (p: PlanProgress) => void;
-}
-
-export interface PlanCounts {
-  itemsRead: number;
-  datasets: number;
-  tasks: number;
-  tiles: number;
-  tasksPerPeriod: Record<string, number>;
-  skipped: SkippedItems;
 }
 
 export interface PlanOutcome {

@@ -12,23 +12,9 @@ import { parseGrid, type GridSpec } from '../../shared/grid.js';
 import { regionFromGeoJSON } from '../../shared/region.js';
 import { clampTileSelection, parseTileSelection } from '../../shared/tile-selection.js';
 import { tasksToCsv, tasksToGeoJSON } from '../../shared/task-geojson.js';
-import type { SaveTasksOptions } from '../../shared/save-tasks-options.js';
-import type { WorkEstimate } from '../../shared/work-estimate.js';
+import type { PlanCounts, SaveTasksOptions, SaveTasksResult } from '../../shared/save-tasks-contract.js';
 import { APP_VERSION } from '../version.js';
-import { planTasks, type PlanCounts, type PlanControl, type PlanOutcome, type PlanRequest } from './plan.js';
-
-export interface SaveTasksResult {
-  db: string;
-  csv: string;
-  geojson: string[];
-  grid: string;
-  frequency: string;
-  temporalRange: string | null;
-  counts: PlanCounts;
-  estimate: WorkEstimate;
-  /** Items left out that the user should hear about (no geometry, no raster assets). */
-  warnings: string[];
-}
+import { planTasks, type PlanControl, type PlanOutcome, type PlanRequest } from './plan.js';
 
 /** Plans tasks from a catalogue into a task cache with its CSV and per-period GeoJSON. */
 export async function saveTasks(options: SaveTasksOptions, control: PlanControl = {}): Promise<SaveTasksResult> {

@@ -11,20 +11,17 @@ import { main } from '../cli/program.js';
 import { createQueue, queueCounts, writeTinyCache } from '../fleet/test-support/fleet-fixture.js';
 import { s3Client } from '../../io/s3-client.js';
 import { captureIo } from '../test-support/capture-io.js';
-import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
+import { motoForTests } from '../test-support/moto-for-tests.js';
 import { uploadFile } from './upload-file.js';
 
 const BUCKET = 'pub';
-let moto: MotoServer;
-let restoreEnvironment: () => void;
+motoForTests();
 let dir: string;
 let cache: string;
 let sqs: SQSClient;
 let s3: S3Client;
 
 beforeAll(async () => {
-  moto = await startMotoServer();
-  restoreEnvironment = useMotoEnvironment(moto.endpoint);
   dir = mkdtempSync(path.join(os.tmpdir(), 'publish-'));
   cache = await writeTinyCache(dir, 6, 5);
   sqs = createSqsClient();
@@ -35,8 +32,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   sqs?.destroy();
-  restoreEnvironment?.();
-  await moto?.stop();
 });
 
 async function run(...args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {

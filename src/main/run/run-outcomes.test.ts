@@ -10,7 +10,7 @@ import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectComm
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTestPlugin, writeTinyCache } from '../fleet/test-support/fleet-fixture.js';
 import { s3Client } from '../../io/s3-client.js';
-import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
+import { motoForTests } from '../test-support/moto-for-tests.js';
 import { linesOf, runCli, startCli, type CliProcess } from '../test-support/spawn-cli.js';
 
 const PERIOD = '2021--P1Y';
@@ -163,17 +163,10 @@ describe('odc-stats run, failing', () => {
 });
 
 describe('odc-stats run on S3', () => {
-  let moto: MotoServer;
-  let restoreEnvironment: () => void;
+  motoForTests();
   beforeAll(async () => {
-    moto = await startMotoServer();
-    restoreEnvironment = useMotoEnvironment(moto.endpoint);
     await s3Client().send(new CreateBucketCommand({ Bucket: 'out' }));
   }, 60_000);
-  afterAll(async () => {
-    restoreEnvironment?.();
-    await moto?.stop();
-  });
 
   it('fails at once in one line for a bucket that does not exist', async () => {
     const r = await runCli(['run', cache, '--config', config('no-bucket'), '--location', 's3://no-such-bucket/odc']);

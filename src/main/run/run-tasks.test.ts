@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { fromArrayBuffer } from 'geotiff';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRunConfig, type RunConfig } from '../../shared/run-config.js';
 import { sumOfDistances, weiszfeld } from '../../worker/kernels/geomedian-reference.js';
 import { s3Client } from '../../io/s3-client.js';
 import { saveTasks } from '../planner/save-tasks.js';
 import { samplePasses, writeSampleCatalog } from '../sample/sample-catalog.js';
 import { REFLECTANCE_BANDS, coverAt, dnOf, skyAt, surfaceReflectance, textureAt } from '../sample/sample-scene.js';
-import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
+import { motoForTests } from '../test-support/moto-for-tests.js';
 import { spawnNodeTaskProcess } from './task-process-node.js';
 import { runTasks, type DryRunLine, type RunSummary } from './run-tasks.js';
 
@@ -118,17 +118,10 @@ describe('run on the sample scene', () => {
   });
 
   describe('on S3', () => {
-    let moto: MotoServer;
-    let restore: () => void;
+    motoForTests();
     beforeAll(async () => {
-      moto = await startMotoServer();
-      restore = useMotoEnvironment(moto.endpoint);
       await s3Client().send(new CreateBucketCommand({ Bucket: 'fleet' }));
       await s3Client().send(new PutObjectCommand({ Bucket: 'fleet', Key: 'caches/plan.db', Body: readFileSync(cache) }));
-    });
-    afterAll(async () => {
-      restore?.();
-      await moto?.stop();
     });
 
     it('reads the cache from S3 and writes every output there, the STAC item included', async () => {

@@ -138,10 +138,11 @@ function searchResults(
   const { collections, bbox, datetime } = parameters;
   const interval = datetime === undefined ? undefined : parseInterval(datetime);
   if (bbox && (bbox.length !== 4 || bbox.some(Number.isNaN))) throw new BadRequest(`bad bbox: ${bbox.join(',')}`);
+  const box = bbox && boxOf(bbox);
   const matching = items.filter(
     (item) =>
       (!collections || (item.collection !== undefined && collections.includes(item.collection))) &&
-      (!bbox || bboxesIntersect(itemBbox(item), bbox)) &&
+      (!box || bboxesIntersect(itemBbox(item), box)) &&
       (!interval || overlaps(itemInterval(item), interval)),
   );
   const limit = Math.min(parameters.limit ?? DEFAULT_LIMIT, pageSize ?? Infinity);
@@ -194,21 +195,34 @@ function overlaps(a: [number, number], b: [number, number]): boolean {
   return a[0] <= b[1] && b[0] <= a[1];
 }
 
-function itemBbox(item: StacItem): number[] {
-  if (item.bbox) return item.bbox.length === 6 ? [item.bbox[0], item.bbox[1], item.bbox[3], item.bbox[4]] : item.bbox;
-  const positions: number[][] = [];
+type Box = [west: number, south: number, east: number, north: number];
+
+/** A bbox of 4 numbers, or 6 with heights ([west, south, bottom, east, north, top]); NaN where one is missing. */
+function boxOf(bbox: number[]): Box {
+  const [west = NaN, south = NaN, east = NaN, north = NaN] = bbox.length === 6 ? [bbox[0], bbox[1], bbox[3], bbox[4]] : bbox;
+  return [west, south, east, north];
+}
+
+function itemBbox(item: StacItem): Box {
+  if (item.bbox) return boxOf(item.bbox);
+  const lons: number[] = [];
+  const lats: number[] = [];
   const collect = (coordinates: unknown): void => {
-    if (Array.isArray(coordinates) && typeof coordinates[0] === 'number') positions.push(coordinates as number[]);
-    else if (Array.isArray(coordinates)) coordinates.forEach(collect);
+    if (!Array.isArray(coordinates)) return;
+    const [lon, lat]: unknown[] = coordinates;
+    if (typeof lon === 'number') {
+      lons.push(lon);
+      lats.push(Number(lat));
+    } else {
+      coordinates.forEach(collect);
+    }
   };
   collect(item.geometry?.coordinates);
-  const lons = positions.map((position) => position[0]);
-  const lats = positions.map((position) => position[1]);
   return [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
 }
 
-function bboxesIntersect(a: number[], b: number[]): boolean {
-  const ranges = ([west, , east]: number[]): Array<[number, number]> =>
+function bboxesIntersect(a: Box, b: Box): boolean {
+  const ranges = ([west, , east]: Box): Array<[number, number]> =>
     west <= east ? [[west, east]] : [[west, 180], [-180, east]];
   return a[1] <= b[3] && b[1] <= a[3] && ranges(a).some((x) => ranges(b).some((y) => overlaps(x, y)));
 }

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { API_METHODS, type Api, type ApiMethod } from '../../shared/api.js';
+import { callApiMethod, isApiMethod, type Api } from '../../shared/api.js';
 import { WEB_HOST_CSP } from '../content-security-policy.js';
 import { eventStreams, type EventStreams } from './event-stream.js';
 import { HttpError, sendJson } from './responses.js';
@@ -46,7 +46,6 @@ interface HostState {
 }
 
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
-const METHODS = new Set<string>(API_METHODS);
 
 const REFUSED_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>odc-stats desktop</title></head>
@@ -132,14 +131,13 @@ function sendRefused(url: URL, res: http.ServerResponse): void {
 }
 
 async function callApi(api: Api, method: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  if (req.method !== 'POST' || !METHODS.has(method)) return sendJson(res, 404, { error: `no such API method: ${method}` });
+  if (req.method !== 'POST' || !isApiMethod(method)) return sendJson(res, 404, { error: `no such API method: ${method}` });
   // A JSON content type cannot be sent cross-origin without a preflight, which is never granted.
   if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
     return sendJson(res, 415, { error: 'API calls must be application/json' });
   }
   const args = parseArguments(await readBody(req));
-  const fn = api[method as ApiMethod] as (...a: unknown[]) => Promise<unknown>;
-  const result = await fn.apply(api, args);
+  const result = await callApiMethod(api, method, args);
   sendJson(res, 200, result ?? null);
 }
 

@@ -2,31 +2,27 @@
  * The `Api` over HTTP, for the renderer served by `odc-stats serve`: each method is a POST to
  * /api/METHOD with its arguments as a JSON array; events arrive as Server-Sent Events.
  */
-import { API_METHODS, type Api, type ApiEvent, type ApiMethod } from '../../shared/api.js';
+import type { Api, ApiEvent, ApiMethod } from '../../shared/api.js';
+import { apiOver } from './api-over.js';
 
 export function httpApi(base = '/api/', fetchImpl: typeof fetch = (...args) => fetch(...args)): Api {
-  const call =
-    (method: ApiMethod) =>
-    async (...args: unknown[]): Promise<unknown> => {
-      let response: Response;
-      try {
-        response = await fetchImpl(`${base}${method}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(args),
-        });
-      } catch {
-        return { error: 'the odc-stats host does not answer: is `odc-stats serve` still running?' };
-      }
-      const body = (await response.json().catch(() => ({ error: `the host answered ${response.status} without JSON` }))) as unknown;
-      if (!response.ok && typeof body === 'object' && body !== null && 'error' in body) return body;
-      return body;
-    };
+  const call = async (method: ApiMethod, args: unknown[]): Promise<unknown> => {
+    let response: Response;
+    try {
+      response = await fetchImpl(`${base}${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(args),
+      });
+    } catch {
+      return { error: 'the odc-stats host does not answer: is `odc-stats serve` still running?' };
+    }
+    return (await response.json().catch(() => ({ error: `the host answered ${response.status} without JSON` }))) as unknown;
+  };
   const listeners = new Set<(event: ApiEvent) => void>();
   let source: EventSource | undefined;
-  const api = Object.fromEntries(API_METHODS.map((m) => [m, call(m)])) as unknown as Omit<Api, 'onEvent'>;
-  return {
-    ...api,
+  return apiOver({
+    call,
     onEvent: (listener) => {
       listeners.add(listener);
       if (!source && typeof EventSource !== 'undefined') {
@@ -44,5 +40,5 @@ export function httpApi(base = '/api/', fetchImpl: typeof fetch = (...args) => f
         }
       };
     },
-  } as Api;
+  });
 }

@@ -1,19 +1,17 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PlanTasksSummary } from '../../shared/api.js';
+import type { SaveTasksResult } from '../../shared/save-tasks-contract.js';
 import { setApi } from '../api/api.js';
 import { usePlan } from '../stores/plan-store.js';
-import { untitledProject } from '../../shared/untitled-project.js';
 import { useWorkspace } from '../stores/workspace-store.js';
 import { fakeApi } from '../test-support/fake-api.js';
 import { PlanPanel } from './PlanPanel.js';
+import { resetStores } from '../test-support/reset-stores.js';
 
 beforeEach(() => {
-  localStorage.clear();
-  useWorkspace.getState().load(untitledProject(), null);
+  resetStores();
   useWorkspace.getState().update({ catalog: '/c.json', collections: ['s2_l2a'] });
-  usePlan.getState().clear();
 });
 afterEach(cleanup);
 
@@ -45,14 +43,14 @@ describe('PlanPanel while planning', () => {
   });
 
   it('shows the warnings of the plan in its summary', async () => {
-    const summary: PlanTasksSummary = {
+    const summary: SaveTasksResult = {
       db: '/ws/plans/a.db',
       csv: '/ws/plans/a.csv',
       geojson: [],
       grid: 'africa-10',
       frequency: 'annual',
       temporalRange: '2021--P1Y',
-      counts: { itemsRead: 3, datasets: 1, tasks: 1, tiles: 1, tasksPerPeriod: { '2021--P1Y': 1 }, skipped: { noAssets: 2 } },
+      counts: { itemsRead: 3, datasets: 1, tasks: 1, tiles: 1, tasksPerPeriod: { '2021--P1Y': 1 }, skipped: { noGeometry: 0, noTime: 0, badGeometry: 0, filtered: 0, outsideSelection: 0, duplicates: 0, noAssets: 2 } },
       estimate: { pixelObservations: 1, bytesToRead: 1, largestTaskBytes: 1 },
       warnings: ['2 items have no raster asset (GeoTIFF or JPEG 2000) to read and were left out of the tasks: a, b'],
     };

@@ -24,11 +24,13 @@ export function YamlEditor({ value, onChange, validate, onDiagnostics, label }: 
   useEffect(() => {
     callbacks.current = { onChange, validate, onDiagnostics };
   });
+  // The editor is made once, with the first text and label; later text comes in below.
+  const initial = useRef({ value, label });
 
   useEffect(() => {
     const editor = new EditorView({
       parent: host.current!,
-      doc: value,
+      doc: initial.current.value,
       extensions: [
         basicSetup,
         yaml(),
@@ -53,7 +55,7 @@ export function YamlEditor({ value, onChange, validate, onDiagnostics, label }: 
         EditorView.updateListener.of((update) => {
           if (update.docChanged) callbacks.current.onChange(update.state.doc.toString());
         }),
-        EditorView.contentAttributes.of({ 'aria-label': label }),
+        EditorView.contentAttributes.of({ 'aria-label': initial.current.label }),
       ],
     });
     view.current = editor;
@@ -61,7 +63,7 @@ export function YamlEditor({ value, onChange, validate, onDiagnostics, label }: 
       editor.destroy();
       view.current = null;
     };
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  }, []);
 
   // Text set from outside (a preset, an opened project) replaces the editor's.
   useEffect(() => {

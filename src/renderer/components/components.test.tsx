@@ -2,7 +2,6 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setApi } from '../api/api.js';
-import { usePlan } from '../stores/plan-store.js';
 import { usePreviews } from '../stores/preview-store.js';
 import { useRun } from '../stores/run-store.js';
 import { untitledProject } from '../../shared/untitled-project.js';
@@ -15,6 +14,7 @@ import { PlanPanel } from './PlanPanel.js';
 import { ProjectBar } from './ProjectBar.js';
 import { RunPanel } from './RunPanel.js';
 import { StartScreen } from './StartScreen.js';
+import { resetStores } from '../test-support/reset-stores.js';
 
 // CodeMirror measures text; jsdom has no layout, so give it empty rectangles.
 if (typeof Range !== 'undefined') {
@@ -23,11 +23,7 @@ if (typeof Range !== 'undefined') {
 }
 
 beforeEach(() => {
-  localStorage.clear();
-  useWorkspace.getState().load(untitledProject(), null);
-  usePlan.getState().clear();
-  useRun.setState({ runId: null, status: 'idle', tasks: {}, logs: [], outcome: null, error: null, errorCause: [] });
-  usePreviews.setState({ layers: [], inspection: null });
+  resetStores();
   setApi(fakeApi());
 });
 afterEach(cleanup);

@@ -3,7 +3,7 @@
  * view published to the stores after each move.
  */
 import maplibregl from 'maplibre-gl';
-import { useEffect, useState, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { offlineStyle } from '../map/basemap.js';
 import { addOverlayLayers } from '../map/overlay-layers.js';
 import { useUi } from '../stores/ui-store.js';
@@ -55,15 +55,19 @@ export function useMaplibreMap(container: RefObject<HTMLDivElement | null>): Loa
   }, [container]);
 
   // A changed basemap URL restyles the map; the overlays are added again on the new style.
+  // Not when the map first loads: it is the URL, not the map, that must have changed.
   const { map } = loaded;
+  const lastBasemapUrl = useRef(basemapUrl);
   useEffect(() => {
+    if (basemapUrl === lastBasemapUrl.current) return;
+    lastBasemapUrl.current = basemapUrl;
     if (!map) return;
     map.setStyle(basemapUrl || offlineStyle(), { diff: false });
     map.once('style.load', () => {
       addOverlayLayers(map);
       setLoaded((l) => ({ ...l, styleLoads: l.styleLoads + 1 }));
     });
-  }, [basemapUrl]); // eslint-disable-line react-hooks/exhaustive-deps -- not when the map first loads
+  }, [map, basemapUrl]);
 
   return loaded;
 }

@@ -1,6 +1,7 @@
 /** Planning: the request in flight, its progress, the summary, and the tasks of the current cache. */
 import { create } from 'zustand';
-import { isApiError, type ApiEvent, type PlanField, type PlanTasksRequest, type PlanTasksSummary, type TaskList } from '../../shared/api.js';
+import { isApiError, type ApiEvent, type PlanField, type PlanTasksRequest, type TaskList } from '../../shared/api.js';
+import type { SaveTasksResult } from '../../shared/save-tasks-contract.js';
 import { api } from '../api/api.js';
 import { useWorkspace } from './workspace-store.js';
 
@@ -10,7 +11,7 @@ export interface PlanState {
   status: 'idle' | 'planning' | 'done' | 'error';
   planId: string | null;
   progress: { itemsRead: number; datasets: number; tasks: number } | null;
-  summary: PlanTasksSummary | null;
+  summary: SaveTasksResult | null;
   error: { field: PlanField; message: string } | null;
   tasks: TaskList | null;
   /** The period shown on the map. */

@@ -1,13 +1,14 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { PlanTasksSummary, TaskList } from '../../shared/api.js';
+import type { TaskList } from '../../shared/api.js';
+import type { SaveTasksResult } from '../../shared/save-tasks-contract.js';
 import { setApi } from '../api/api.js';
 import { fakeApi } from '../test-support/fake-api.js';
 import { sentence, usePlan } from './plan-store.js';
 import { usePreviews } from './preview-store.js';
 import { runStatusText, useRun } from './run-store.js';
-import { untitledProject } from '../../shared/untitled-project.js';
 import { useWorkspace } from './workspace-store.js';
+import { resetStores } from '../test-support/reset-stores.js';
 
 const TASKS: TaskList = {
   db: '/ws/plans/a.db',
@@ -22,11 +23,7 @@ const TASKS: TaskList = {
 };
 
 beforeEach(() => {
-  localStorage.clear();
-  useWorkspace.getState().load(untitledProject(), null);
-  usePlan.getState().clear();
-  useRun.setState({ runId: null, status: 'idle', tasks: {}, logs: [], outcome: null, error: null, errorCause: [] });
-  usePreviews.setState({ layers: [], inspection: null });
+  resetStores();
 });
 
 describe('workspace store', () => {
@@ -60,7 +57,7 @@ describe('plan store', () => {
       fakeApi({
         planTasks: async (r) => {
           request = r;
-          return { db: TASKS.db } as PlanTasksSummary;
+          return { db: TASKS.db } as SaveTasksResult;
         },
         listTasks: async () => TASKS,
       }),

@@ -1,6 +1,7 @@
 /** Byte ranges of a local file. */
 import { open, type FileHandle } from 'node:fs/promises';
-import { DatasetReadError, firstLine } from './dataset-read-error.js';
+import { firstLine } from '../../shared/first-line.js';
+import { DatasetReadError } from './dataset-read-error.js';
 import type { RangeReader } from './range-reader.js';
 
 const REASONS: Record<string, string> = {

@@ -1,5 +1,6 @@
 /** Byte ranges of a file served over HTTP(S), by Range requests, with retries of transient failures. */
-import { DatasetReadError, firstLine, isAbortError } from './dataset-read-error.js';
+import { firstLine } from '../../shared/first-line.js';
+import { DatasetReadError, isAbortError } from './dataset-read-error.js';
 import type { RangeReader } from './range-reader.js';
 import {
   DEFAULT_TRIES,

@@ -2,7 +2,8 @@
 import GeoTIFF from 'geotiff';
 import { fileURLToPath } from 'node:url';
 import { readCogMetadata, UnusableTiffError, type CogMetadata } from './cog-metadata.js';
-import { DatasetReadError, firstLine, isAbortError } from './dataset-read-error.js';
+import { firstLine } from '../../shared/first-line.js';
+import { DatasetReadError, isAbortError } from './dataset-read-error.js';
 import { FileRangeReader } from './file-source.js';
 import { HttpRangeReader } from './http-source.js';
 import type { RangeReader } from './range-reader.js';

@@ -5,7 +5,8 @@
 import { GetObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { s3Client } from '../../io/s3-client.js';
 import { s3LocationOf } from '../../io/s3-uri.js';
-import { DatasetReadError, firstLine, isAbortError } from './dataset-read-error.js';
+import { firstLine } from '../../shared/first-line.js';
+import { DatasetReadError, isAbortError } from './dataset-read-error.js';
 import type { RangeReader } from './range-reader.js';
 import {
   DEFAULT_TRIES,

@@ -12,16 +12,8 @@ import {
   SCL_CLASSES,
   sclClasses,
 } from './flags.js';
+import { userErrorOf } from '../../shared/test-support/user-error-of.js';
 
-function userErrorOf(action: () => unknown): UserError {
-  try {
-    action();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('sclClasses', () => {
   it("maps gm-s2's default cloud classes to 3, 8, 9, 10", () => {

@@ -194,7 +194,7 @@ function clearRowTails(bits: Uint32Array, width: number, words: number): void {
   const used = width & 31;
   if (used === 0) return;
   const tail = (1 << used) - 1;
-  for (let last = words - 1; last < bits.length; last += words) bits[last] &= tail;
+  for (let last = words - 1; last < bits.length; last += words) bits[last] = bits[last]! & tail;
 }
 
 /**
@@ -226,7 +226,7 @@ function dilateRows(rows: PackedRows, radius: number): PackedRows {
         const target = source - dy;
         if (target < 0 || target >= height) continue;
         const targetStart = target * words;
-        for (let i = 0; i < words; i++) reached[targetStart + i] |= run[margin + i]!;
+        for (let i = 0; i < words; i++) reached[targetStart + i] = reached[targetStart + i]! | run[margin + i]!;
       }
     }
   }
@@ -266,13 +266,13 @@ function orFromAbove(row: Uint32Array, by: number): void {
   const skip = by >>> 5;
   const bit = by & 31;
   if (bit === 0) {
-    for (let i = 0; i + skip < n; i++) row[i] |= row[i + skip]!;
+    for (let i = 0; i + skip < n; i++) row[i] = row[i]! | row[i + skip]!;
     return;
   }
   const back = 32 - bit;
   for (let i = 0; i + skip < n; i++) {
     const next = i + skip + 1 < n ? row[i + skip + 1]! : 0;
-    row[i] |= (row[i + skip]! >>> bit) | (next << back);
+    row[i] = row[i]! | (row[i + skip]! >>> bit) | (next << back);
   }
 }
 

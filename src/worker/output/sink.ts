@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { localPath } from '../../io/local-path.js';
 import { DeleteObjectCommand, HeadBucketCommand, HeadObjectCommand, type ObjectCannedACL } from '@aws-sdk/client-s3';
 import { discardTemporary, temporaryPathFor, writeFileAtomic } from '../../io/atomic-file.js';
 import { s3Client } from '../../io/s3-client.js';
@@ -31,10 +31,6 @@ export function sinkFor(uri: string, options: SinkOptions = {}): OutputSink {
   return uri.startsWith('s3://') ? s3Sink(options) : fileSink;
 }
 
-export function localPathOf(uri: string): string {
-  return uri.startsWith('file://') ? fileURLToPath(uri) : uri;
-}
-
 /**
  * Fails in one line, before any task, where outputs cannot be written: a folder that cannot be
  * created, a path under a file, a bucket that does not exist.
@@ -51,22 +47,22 @@ export async function checkOutputLocation(location: string, options: SinkOptions
 const fileSink: OutputSink = {
   async exists(uri) {
     try {
-      await fs.access(localPathOf(uri));
+      await fs.access(localPath(uri));
       return true;
     } catch {
       return false;
     }
   },
   async write(uri, body) {
-    const target = localPathOf(uri);
+    const target = localPath(uri);
     await fs.mkdir(path.dirname(target), { recursive: true });
     await writeFileAtomic(target, body);
   },
   async remove(uri) {
-    await fs.rm(localPathOf(uri), { force: true });
+    await fs.rm(localPath(uri), { force: true });
   },
   async probe(location) {
-    const folder = path.resolve(localPathOf(location));
+    const folder = localPath(location);
     const created = await createFolders(folder);
     const probe = temporaryPathFor(path.join(folder, 'odc-stats-probe'));
     try {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { isTemporaryOf } from '../../io/atomic-file.js';
 import { bandFileName, previewFileName, quicklookFileName, sha1FileName, stacItemFileName, taskFolder } from '../../shared/output-layout.js';
 import type { WorkerTask } from '../../shared/task-messages.js';
-import { localPathOf } from './sink.js';
+import { localPath } from '../../io/local-path.js';
 
 type TaskOutputs = Pick<WorkerTask, 'location' | 'product' | 'id'>;
 
@@ -31,7 +31,7 @@ function taskOutputNames(task: TaskOutputs, bands: readonly string[]): string[] 
  */
 export async function removeUnfinishedOutputs(task: TaskOutputs, bands: readonly string[]): Promise<void> {
   if (task.location.startsWith('s3://')) return;
-  const folder = localPathOf(taskFolder(task.location, task.product, task.id));
+  const folder = localPath(taskFolder(task.location, task.product, task.id));
   let entries: string[];
   try {
     entries = await fs.readdir(folder);

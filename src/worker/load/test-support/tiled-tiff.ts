@@ -5,7 +5,7 @@
 import { deflateSync } from 'node:zlib';
 import { endianness } from 'node:os';
 import type { Affine } from '../../../shared/geobox.js';
-import { sampleTypeOf, type SampleArray } from '../../raster.js';
+import { sampleTypeOf, type SampleArray, type SampleType } from '../../raster.js';
 
 export interface TiffLevel {
   width: number;
@@ -129,12 +129,12 @@ export function encodeTiledTiff(levels: TiffLevel[], options: TiledTiffOptions):
   });
   tiles.forEach((levelTiles, index) => {
     const offsets = directories[index]!.find((entry) => entry.tag === 324)!.values as number[];
-    levelTiles.forEach((tile, k) => bytes.set(tile, offsets[k]!));
+    levelTiles.forEach((tile, k) => bytes.set(tile, offsets[k]));
   });
   return bytes;
 }
 
-const SAMPLE_FORMATS: Record<string, { format: number; bits: number }> = {
+const SAMPLE_FORMATS: Record<SampleType, { format: number; bits: number }> = {
   uint8: { format: 1, bits: 8 },
   uint16: { format: 1, bits: 16 },
   uint32: { format: 1, bits: 32 },

@@ -1,0 +1,62 @@
+import type { WorkEstimate } from './work-estimate.js';
+
+/**
+ * What a plan is asked for, in the terms of `odc-stats save-tasks`. The app's `planTasks`
+ * request (`PlanTasksRequest` in api.ts) is derived from it, so the two cannot drift apart.
+ */
+export interface SaveTasksOptions {
+  catalog: string;
+  inputProducts: string[];
+  grid: string;
+  frequency?: string;
+  temporalRange?: string;
+  year?: number;
+  /** `x0:x1,y0:y1`, half-open. */
+  tiles?: string;
+  /** Path of a GeoJSON file with the region to plan. */
+  region?: string;
+  /** The region as GeoJSON, as drawn in the app; used when `region` is not given. */
+  regionGeoJSON?: unknown;
+  datasetFilter?: Record<string, string | number | boolean>;
+  /** Task cache path; by default `{products}_{range label or all}.db` in the working folder. */
+  output?: string;
+  overwrite?: boolean;
+  awsUnsigned?: boolean;
+  /** The configuration as given (file and options), recorded in the cache. */
+  config?: unknown;
+}
+
+/** Items of the catalogue that no task got, by reason. */
+export interface SkippedItems {
+  noGeometry: number;
+  noTime: number;
+  badGeometry: number;
+  filtered: number;
+  outsideSelection: number;
+  duplicates: number;
+  /** Items with no raster asset to read: their tasks would fail. */
+  noAssets: number;
+}
+
+export interface PlanCounts {
+  itemsRead: number;
+  datasets: number;
+  tasks: number;
+  tiles: number;
+  tasksPerPeriod: Record<string, number>;
+  skipped: SkippedItems;
+}
+
+/** What a plan wrote and found; the answer of `save-tasks` and of the app's `planTasks`. */
+export interface SaveTasksResult {
+  db: string;
+  csv: string;
+  geojson: string[];
+  grid: string;
+  frequency: string;
+  temporalRange: string | null;
+  counts: PlanCounts;
+  estimate: WorkEstimate;
+  /** Items left out that the user should hear about (no geometry, no raster assets). */
+  warnings: string[];
+}
