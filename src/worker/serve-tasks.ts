@@ -1,6 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import type { HostMessage, TaskProcessMessage } from '../shared/task-messages.js';
 import { runTask } from './run-task.js';
 import { firstLine } from '../shared/first-line.js';
+
+/** More listeners than this on one task's signal would be a leak, not reads in flight. */
+const READS_IN_FLIGHT_BOUND = 1000;
 
 /** A task process's end of its channel to the host, whatever carries it (Node IPC, Electron port). */
 export interface HostPort {
@@ -26,6 +30,8 @@ export function serveTasks(port: HostPort): TaskServer {
     }
     const { key, task } = message;
     const controller = new AbortController();
+    // Every read of the task in flight waits on this signal (bands × days × blocks at once).
+    setMaxListeners(READS_IN_FLIGHT_BOUND, controller.signal);
     const settled = runTask(task, { signal: controller.signal, onProgress: (progress) => port.send({ type: 'progress', key, progress }) }).then(
       (outcome) => port.send({ type: 'finished', key, outcome }),
       (e: unknown) => port.send({ type: 'failed', key, error: controller.signal.aborted ? 'cancelled' : firstLine(e) }),

@@ -6,8 +6,9 @@ import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../shared/errors.js';
 import type { StacItem } from '../../shared/stac.js';
 import { s3Client } from '../../io/s3-client.js';
-import { startMotoServer, useMotoEnvironment, type MotoServer } from '../test-support/moto-server.js';
+import { motoForTests } from '../test-support/moto-for-tests.js';
 import { startStacApiServer } from '../test-support/stac-api-server.js';
+import { worldCollection } from '../test-support/stac-items.js';
 import { serveDirectory } from '../test-support/static-server.js';
 import type { Catalog, CatalogQuery } from './catalog.js';
 import { openCatalog } from './open-catalog.js';
@@ -75,15 +76,8 @@ async function itemById(catalog: Catalog, query: CatalogQuery, id: string): Prom
  */
 async function writeCatalogTree(root: string): Promise<void> {
   const link = (rel: string, href: string) => ({ rel, href, type: 'application/json' });
-  const collection = (id: string, links: unknown[]) => ({
-    type: 'Collection',
-    stac_version: '1.0.0',
-    id,
-    description: id,
-    license: 'proprietary',
-    extent: { spatial: { bbox: [[-180, -90, 180, 90]] }, temporal: { interval: [[null, null]] } },
-    links: [link('root', '../catalog.json'), link('parent', '../catalog.json'), ...links],
-  });
+  const collection = (id: string, links: unknown[]) =>
+    worldCollection(id, [link('root', '../catalog.json'), link('parent', '../catalog.json'), ...links]);
   await writeJson(path.join(root, 'catalog.json'), {
     type: 'Catalog',
     stac_version: '1.0.0',
@@ -257,12 +251,9 @@ describe('static catalogues over http', () => {
 });
 
 describe('static catalogues on S3', () => {
-  let moto: MotoServer;
-  let restoreEnvironment: () => void;
+  motoForTests();
 
   beforeAll(async () => {
-    moto = await startMotoServer();
-    restoreEnvironment = useMotoEnvironment(moto.endpoint);
     const root = path.join(dir, 'uploaded');
     await writeCatalogTree(root);
     await writeFile(
@@ -275,11 +266,6 @@ describe('static catalogues on S3', () => {
       const key = `cat/${path.relative(root, file)}`;
       await s3.send(new PutObjectCommand({ Bucket: 'stac', Key: key, Body: await readFile(file) }));
     }
-  });
-
-  afterAll(async () => {
-    restoreEnvironment?.();
-    await moto?.stop();
   });
 
   it('follows links between objects', async () => {

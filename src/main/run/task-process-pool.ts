@@ -54,12 +54,21 @@ export function runPool<Task>(spawn: SpawnTaskProcess, jobs: Array<PoolJob<Task>
   let cleaningUp = 0;
 
   return new Promise((resolve) => {
+    const onAbort = () => {
+      queue.length = 0;
+      for (const slot of slots) giveUp(slot, 'cancelled');
+      finishIfDone();
+    };
+    const finish = () => {
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve(results);
+    };
     const finishIfDone = () => {
       const idle = [...slots].every((s) => !s.job) && cleaningUp === 0;
       if (results.length === jobs.length || (options.signal?.aborted && idle)) {
         for (const slot of slots) slot.channel.kill();
         slots.clear();
-        resolve(results);
+        finish();
       }
     };
 
@@ -145,14 +154,10 @@ export function runPool<Task>(spawn: SpawnTaskProcess, jobs: Array<PoolJob<Task>
       }
     };
 
-    options.signal?.addEventListener('abort', () => {
-      queue.length = 0;
-      for (const slot of slots) giveUp(slot, 'cancelled');
-      finishIfDone();
-    });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
 
     if (jobs.length === 0) {
-      resolve(results);
+      finish();
       return;
     }
     for (let i = 0; i < Math.min(options.processes, jobs.length); i++) start();

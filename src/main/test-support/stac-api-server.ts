@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StacItem } from '../../shared/stac.js';
+import { worldCollection } from './stac-items.js';
 
 /** A request the server received; `url` is the path and query, `body` the parsed JSON body. */
 interface RecordedRequest {
@@ -103,15 +104,7 @@ function landingPage(url: string) {
 function collectionsDocument(items: StacItem[]) {
   const ids = [...new Set(items.map((item) => item.collection).filter((id) => id !== undefined))].sort();
   return {
-    collections: ids.map((id) => ({
-      type: 'Collection',
-      stac_version: '1.0.0',
-      id,
-      description: id,
-      license: 'proprietary',
-      extent: { spatial: { bbox: [[-180, -90, 180, 90]] }, temporal: { interval: [[null, null]] } },
-      links: [],
-    })),
+    collections: ids.map((id) => worldCollection(id)),
     links: [],
   };
 }

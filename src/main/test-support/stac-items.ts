@@ -32,3 +32,16 @@ export function boxItem(id: string, [w, s, e, n]: LonLatBox, datetime: string, m
 export function ndjson(items: object[]): string {
   return items.map((i) => `${JSON.stringify(i)}\n`).join('');
 }
+
+/** A STAC Collection document covering the world at all times, with `links`. */
+export function worldCollection(id: string, links: unknown[] = []) {
+  return {
+    type: 'Collection',
+    stac_version: '1.0.0',
+    id,
+    description: id,
+    license: 'proprietary',
+    extent: { spatial: { bbox: [[-180, -90, 180, 90]] }, temporal: { interval: [[null, null]] } },
+    links,
+  };
+}
