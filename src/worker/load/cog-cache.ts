@@ -1,8 +1,10 @@
 /**
  * The opened GeoTIFFs of a task, kept so that each band of each dataset has its header read
- * once: a small LRU, keyed by href, emptied at the end of the task.
+ * once: a small LRU, keyed by href, emptied at the end of the task (with the task's decoded
+ * blocks).
  */
 import { openCog, type OpenCog } from './open-cog.js';
+import { clearDecodedBlocks } from './read-window.js';
 import { raceAbort } from '../../shared/race-abort.js';
 
 export interface CachedCogOptions {
@@ -39,8 +41,9 @@ export function openCachedCog(href: string, options: CachedCogOptions = {}): Pro
   return raceAbort(opening, options.signal);
 }
 
-/** Closes and forgets every cached file; for the end of a task. */
+/** Closes and forgets every cached file, and every decoded block; for the end of a task. */
 export async function closeCachedCogs(): Promise<void> {
+  clearDecodedBlocks();
   const open = [...cache.values()];
   cache.clear();
   await Promise.all(open.map((opening) => opening.then((cog) => cog.close()).catch(() => undefined)));

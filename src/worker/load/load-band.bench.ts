@@ -1,6 +1,7 @@
 /**
  * Read throughput of loadBand: a 1000×1000 uint16 tiled, deflated file in UTM 37S loaded onto
  * an EPSG:6933 grid of the same size and resolution, per resampling method, from the local disk.
+ * The file stays open; its decoded blocks are forgotten before each run unless said otherwise.
  *
  *   node --import tsx src/worker/load/load-band.bench.ts
  */
@@ -11,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { transformer } from '../../shared/crs.js';
 import type { GeoBox } from '../../shared/geobox.js';
 import { closeCachedCogs, loadBand, type Resampling } from './load-band.js';
+import { clearDecodedBlocks } from './read-window.js';
 import { encodeTiledTiff } from './test-support/tiled-tiff.js';
 
 const SIDE = 1000;
@@ -50,10 +52,18 @@ async function time(label: string, run: () => Promise<unknown>, repeats = 15): P
 }
 
 for (const resampling of ['nearest', 'bilinear', 'average'] as Resampling[]) {
-  await time(`reprojected, ${resampling}`, () => loadBand(file, dst, { resampling }));
+  await time(`reprojected, ${resampling}`, () => {
+    clearDecodedBlocks();
+    return loadBand(file, dst, { resampling });
+  });
 }
 const aligned: GeoBox = { crs: 'EPSG:32737', affine: [10, 0, 500_000, 0, -10, 9_300_000], width: SIDE, height: SIDE };
-await time('aligned window copy', () => loadBand(file, aligned));
+await time('aligned window copy', () => {
+  clearDecodedBlocks();
+  return loadBand(file, aligned);
+});
+await time('aligned window copy, blocks decoded', () => loadBand(file, aligned));
+await time('reprojected, nearest, blocks decoded', () => loadBand(file, dst));
 await time('reprojected, nearest, file reopened', async () => {
   await closeCachedCogs();
   await loadBand(file, dst);

@@ -9,7 +9,8 @@ import type { Affine, GeoBox } from '../../shared/geobox.js';
 import { newSampleArray, type Raster, type SampleArray, type SampleType } from '../raster.js';
 import type { CogLevel } from './cog-metadata.js';
 import { openCachedCog } from './cog-cache.js';
-import { asDatasetReadError, type OpenCog } from './open-cog.js';
+import type { OpenCog } from './open-cog.js';
+import { readWindow } from './read-window.js';
 import { ControlGrid, invertAffine } from './reproject.js';
 import { resample, type Resampling } from './resample.js';
 import { isFloatType, isRepresentable, rowWriter } from './sample-cast.js';
@@ -115,7 +116,7 @@ async function copyAligned(
   const x1 = Math.min(level.width, offset.col + dst.width);
   const y1 = Math.min(level.height, offset.row + dst.height);
   if (x0 >= x1 || y0 >= y1) return;
-  const source = await readWindow(cog, level, [x0, y0, x1, y1], signal);
+  const source = await readWindow(cog, level, [x0, y0, x1, y1], { signal, sweep: { across: [1, 0], down: [0, 1] } });
   const count = x1 - x0;
   const firstOut = (y0 - offset.row) * dst.width + (x0 - offset.col);
   if (copiesUnchanged(cog, target)) {
@@ -163,7 +164,7 @@ async function reprojectOnto(
   const x1 = clamp(Math.ceil(extent.maxX) + WINDOW_PADDING, 0, level.width);
   const y1 = clamp(Math.ceil(extent.maxY) + WINDOW_PADDING, 0, level.height);
   if (x0 >= x1 || y0 >= y1) return;
-  const data = await readWindow(cog, level, [x0, y0, x1, y1], signal);
+  const data = await readWindow(cog, level, [x0, y0, x1, y1], { signal, sweep: pixels.stepsAtCentre() });
   const window = {
     data,
     col0: x0,
@@ -189,22 +190,6 @@ function overviewFor(levels: CogLevel[], world: ControlGrid): CogLevel {
   let chosen = full;
   for (const level of levels) if (level.decimation <= shrink * (1 + 1e-6)) chosen = level;
   return chosen;
-}
-
-async function readWindow(
-  cog: OpenCog,
-  level: CogLevel,
-  window: [number, number, number, number],
-  signal: AbortSignal | undefined,
-): Promise<SampleArray> {
-  try {
-    const bands = await level.image.readRasters({ window, samples: [0], interleave: false, signal });
-    const band = bands[0];
-    if (!band) throw new Error('no samples decoded');
-    return band;
-  } catch (error) {
-    throw asDatasetReadError(error, cog.href, 'corrupt or truncated image data');
-  }
 }
 
 function clamp(value: number, min: number, max: number): number {

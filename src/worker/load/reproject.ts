@@ -144,6 +144,15 @@ export class ControlGrid {
    * destination's centre: the scale that decides which overview to read.
    */
   scaleAtCentre(): { across: number; down: number } {
+    const { across, down } = this.stepsAtCentre();
+    return { across: Math.hypot(across[0], across[1]), down: Math.hypot(down[0], down[1]) };
+  }
+
+  /**
+   * The mapped displacement of one destination pixel step across (+x) and one down (+y) at the
+   * destination's centre.
+   */
+  stepsAtCentre(): { across: [number, number]; down: [number, number] } {
     const cx = this.width / 2;
     const cy = this.height / 2;
     const h = Math.max(1, Math.min(this.step, Math.floor(Math.min(this.width, this.height) / 2)));
@@ -157,6 +166,6 @@ export class ControlGrid {
     const [x1, y1] = sample(cx + h / 2, cy);
     const [x2, y2] = sample(cx, cy - h / 2);
     const [x3, y3] = sample(cx, cy + h / 2);
-    return { across: Math.hypot(x1 - x0, y1 - y0) / h, down: Math.hypot(x3 - x2, y3 - y2) / h };
+    return { across: [(x1 - x0) / h, (y1 - y0) / h], down: [(x3 - x2) / h, (y3 - y2) / h] };
   }
 }

@@ -142,16 +142,20 @@ describe('loadBand from each kind of href', () => {
     }
   });
 
-  it('reads the header once per file while the file stays open', async () => {
+  it('reads the header once per file while the file stays open, and each tile once', async () => {
     await closeCachedCogs();
     files.requests.length = 0;
     const href = `${files.url}large.tif`;
     await loadBand(href, { crs: UTM, affine: ORIGIN, width: 4, height: 1 });
     const first = files.requests.length;
-    await loadBand(href, { crs: UTM, affine: ORIGIN, width: 4, height: 1 });
+    const nextTile: [number, number, number, number, number, number] = [10, 0, ORIGIN[2] + TILE * 10, 0, -10, ORIGIN[5]];
+    await loadBand(href, { crs: UTM, affine: nextTile, width: 4, height: 1 });
     // The second load fetches only its tile.
     expect(files.requests.length).toBe(first + 1);
     expect(files.requests.at(-1)!.bytesSent).toBe(TILE * TILE * 2);
+    // The first tile again: decoded already.
+    await loadBand(href, { crs: UTM, affine: ORIGIN, width: 4, height: 1 });
+    expect(files.requests.length).toBe(first + 1);
   });
 
   it('gives up on a server that keeps failing, naming the file', async () => {
