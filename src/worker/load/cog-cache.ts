@@ -1,7 +1,9 @@
 /**
  * The opened GeoTIFFs of a task, kept so that each band of each dataset has its header read
- * once: a small LRU, keyed by href, emptied at the end of the task (with the task's decoded
- * blocks).
+ * once per task, keyed by href, emptied at the end of the task (with the task's decoded
+ * blocks). A gm-s2 chunk reads hundreds of files, more than a process should hold open, so
+ * headers and file handles are kept apart: every header stays (up to HEADERS_KEPT), and only
+ * the HANDLES_OPEN most recently used files keep a handle; a closed one reopens on its next read.
  */
 import { openCog, type OpenCog } from './open-cog.js';
 import { clearDecodedBlocks } from './read-window.js';
@@ -13,8 +15,12 @@ export interface CachedCogOptions {
   signal?: AbortSignal;
 }
 
-const CACHE_SIZE = 16;
+const HEADERS_KEPT = 4096;
+const HANDLES_OPEN = 16;
+/** Opened files by key, least recently used first. */
 const cache = new Map<string, Promise<OpenCog>>();
+/** The keys whose handle may be open, least recently used first. */
+const withHandle = new Set<string>();
 
 /**
  * The opened file for `href`, from the cache when it is there. A failed open is not kept, so a
@@ -28,15 +34,25 @@ export function openCachedCog(href: string, options: CachedCogOptions = {}): Pro
   } else {
     opening = openCog(href, { unsigned: options.unsigned });
     opening.catch(() => {
-      if (cache.get(key) === opening) cache.delete(key);
+      if (cache.get(key) !== opening) return;
+      cache.delete(key);
+      withHandle.delete(key);
     });
   }
   cache.set(key, opening);
-  while (cache.size > CACHE_SIZE) {
-    const [oldestKey, oldest] = cache.entries().next().value as [string, Promise<OpenCog>];
-    cache.delete(oldestKey);
+  withHandle.delete(key);
+  withHandle.add(key);
+  for (const oldKey of withHandle) {
+    if (withHandle.size <= HANDLES_OPEN) break;
+    withHandle.delete(oldKey);
     // Safe while another load still reads it: a closed reader opens again on its next read.
-    oldest.then((cog) => cog.close()).catch(() => undefined);
+    cache.get(oldKey)?.then((cog) => cog.close()).catch(() => undefined);
+  }
+  for (const [oldKey, old] of cache) {
+    if (cache.size <= HEADERS_KEPT) break;
+    cache.delete(oldKey);
+    withHandle.delete(oldKey);
+    old.then((cog) => cog.close()).catch(() => undefined);
   }
   return raceAbort(opening, options.signal);
 }
@@ -46,5 +62,6 @@ export async function closeCachedCogs(): Promise<void> {
   clearDecodedBlocks();
   const open = [...cache.values()];
   cache.clear();
+  withHandle.clear();
   await Promise.all(open.map((opening) => opening.then((cog) => cog.close()).catch(() => undefined)));
 }
