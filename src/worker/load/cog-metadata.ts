@@ -130,20 +130,24 @@ function gdalNodata(image: GeoTIFFImage): number | null {
 function sampleTypeOf(image: GeoTIFFImage): SampleType {
   const format = image.getSampleFormat(0);
   const bits = image.getBitsPerSample(0);
-  const type = SAMPLE_TYPES[`${format}:${bits}`];
+  // Half floats are widened to Float32Array by geotiff.js, which decodes them.
+  const type = storedSampleType(image) ?? (format === 3 && bits === 16 ? 'float32' : undefined);
   if (!type) throw new UnusableTiffError(`an unsupported sample format (format ${format}, ${bits} bits)`);
   return type;
 }
 
-// Float16 is decoded by geotiff.js into Float32Array.
-const SAMPLE_TYPES: Record<string, SampleType> = {
+/** The sample type an image stores, from its TIFF SampleFormat and BitsPerSample; none for half floats. */
+export function storedSampleType(image: GeoTIFFImage): SampleType | undefined {
+  return STORED_SAMPLE_TYPES[`${image.getSampleFormat(0)}:${image.getBitsPerSample(0)}`];
+}
+
+const STORED_SAMPLE_TYPES: Partial<Record<string, SampleType>> = {
   '1:8': 'uint8',
   '1:16': 'uint16',
   '1:32': 'uint32',
   '2:8': 'int8',
   '2:16': 'int16',
   '2:32': 'int32',
-  '3:16': 'float32',
   '3:32': 'float32',
   '3:64': 'float64',
 };

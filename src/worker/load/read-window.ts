@@ -10,10 +10,10 @@
  */
 import type { GeoTIFFImage } from 'geotiff';
 import { raceAbort } from '../../shared/race-abort.js';
-import { newSampleArray, type SampleArray, type SampleType } from '../raster.js';
+import { newSampleArray, type SampleArray } from '../raster.js';
 import { BlockCache, type BlockCacheStats } from './block-cache.js';
 import { bytesPerSample, decodable, decodeBlock, type BlockFormat } from './block-decode.js';
-import type { CogLevel } from './cog-metadata.js';
+import { storedSampleType, type CogLevel } from './cog-metadata.js';
 import { asDatasetReadError, type OpenCog } from './open-cog.js';
 import { isRepresentable } from './sample-cast.js';
 
@@ -186,7 +186,7 @@ function layoutOf(image: GeoTIFFImage): Promise<BlockLayout | null> {
 
 async function readLayout(image: GeoTIFFImage): Promise<BlockLayout | null> {
   if (image.getSamplesPerPixel() !== 1 && image.planarConfiguration !== 2) return null;
-  const sampleType = SAMPLE_TYPES[`${image.getSampleFormat(0)}:${image.getBitsPerSample(0)}`];
+  const sampleType = storedSampleType(image);
   if (!sampleType) return null;
   const directory = image.getFileDirectory();
   const format: BlockFormat = {
@@ -201,15 +201,3 @@ async function readLayout(image: GeoTIFFImage): Promise<BlockLayout | null> {
   if (!(blockWidth > 0 && blockHeight > 0)) return null;
   return { format, tiled: image.isTiled, blockWidth, blockHeight, across: Math.ceil(image.getWidth() / blockWidth) };
 }
-
-/** TIFF SampleFormat and BitsPerSample → sample type (no half floats: geotiff.js widens those). */
-const SAMPLE_TYPES: Partial<Record<string, SampleType>> = {
-  '1:8': 'uint8',
-  '1:16': 'uint16',
-  '1:32': 'uint32',
-  '2:8': 'int8',
-  '2:16': 'int16',
-  '2:32': 'int32',
-  '3:32': 'float32',
-  '3:64': 'float64',
-};
