@@ -34,18 +34,34 @@ describe('checkRunConfigText', () => {
     expect(marked(text, d!)).toBe('zlevel: 40');
   });
 
-  it('marks an unknown top-level key, the key alone', () => {
+  it('warns of an unknown top-level key on the key alone, with the nearest known key, and keeps the config', () => {
     const text = 'plugin: pq\npluginn_config:\n  filters: {}\n';
-    const [d] = checkRunConfigText(text).diagnostics;
-    expect(d!.line).toBe(2);
+    const { diagnostics, config } = checkRunConfigText(text);
+    const [d, ...more] = diagnostics;
+    expect(more).toEqual([]);
+    expect(d).toMatchObject({ line: 2, severity: 'warning', message: "unknown key 'pluginn_config' is ignored (did you mean 'plugin_config'?)" });
     expect(marked(text, d!)).toBe('pluginn_config');
-    expect(d!.message).toMatch(/^unknown key 'pluginn_config' \(run keys: plugin, plugin_config, product, /);
+    expect(config?.plugin).toBe('pq');
   });
 
-  it('puts an unknown nested key on its own line', () => {
-    const [d] = checkRunConfigText('plugin: pq\nproduct:\n  name: x\n  nmae: y\n').diagnostics;
-    expect(d!.line).toBe(4);
-    expect(d!.message).toMatch(/^unknown key 'product.nmae' \(product keys: name, /);
+  it('lists the run keys for an unknown key near none of them', () => {
+    const [d] = checkRunConfigText('plugin: pq\ncolour: blue\n').diagnostics;
+    expect(d).toMatchObject({ line: 2, severity: 'warning' });
+    expect(d!.message).toMatch(/^unknown key 'colour' is ignored \(run keys: plugin, plugin_config, product, /);
+  });
+
+  it('puts an unknown nested key, an error as in odc-stats, on its own line', () => {
+    const { diagnostics, config } = checkRunConfigText('plugin: pq\nproduct:\n  name: x\n  nmae: y\n');
+    expect(diagnostics).toEqual([expect.objectContaining({ line: 4, severity: 'error', message: "unknown key 'product.nmae' (did you mean 'name'?)" })]);
+    expect(config).toBeUndefined();
+  });
+
+  it('warns of settings for the rgba preview COG on their line', () => {
+    const text = 'plugin: pq\ncog_opts:\n  zlevel: 9\n  overrides:\n    rgba:\n      compress: webp\n';
+    const { diagnostics, config } = checkRunConfigText(text);
+    expect(diagnostics).toEqual([expect.objectContaining({ line: 5, severity: 'warning' })]);
+    expect(diagnostics[0]!.message).toMatch(/^key 'cog_opts\.overrides\.rgba' is ignored: odc-stats writes an RGBA preview COG/);
+    expect(config?.cog_opts?.common.zlevel).toBe(9);
   });
 
   it('reports every problem, each on its line', () => {

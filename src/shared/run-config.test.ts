@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config-issue.js';
+import { ConfigError, formatConfigIssue } from './config-issue.js';
 import { UserError } from './errors.js';
 import { RUN_CONFIG_KEYS, planConfigSchema } from './plan-config.js';
 import {
@@ -9,6 +9,7 @@ import {
   parseCogConfig,
   parseMemory,
   parseRunConfig,
+  readRunConfig,
   resolveOutputLocation,
   resolveOutputProduct,
   type RunConfig,
@@ -109,15 +110,56 @@ describe('parseRunConfig', () => {
     expect(cfg.job_queue_max_lease).toBe(300);
   });
 
-  it('names a misspelt key and lists the run keys', () => {
-    expect(() => parse('pluginn: gm-s2')).toThrow(UserError);
-    expect(() => parse('pluginn: gm-s2')).toThrow(/^unknown key 'pluginn' in config run\.yaml \(run keys: plugin, plugin_config, product, /);
+  it('ignores an unknown top-level key, as odc-stats does, with a warning naming the nearest key', () => {
+    const { config, warnings } = readRunConfig('pluginn: gm-s2\nthreads: 2\ncolour: blue\n', 'run.yaml');
+    expect(config.threads).toBe(2);
+    expect(config.plugin).toBeUndefined();
+    expect(warnings).toEqual([
+      { path: ['pluginn'], message: "did you mean 'plugin'?", severity: 'warning', unknownKey: true },
+      { path: ['colour'], message: expect.stringMatching(/^run keys: plugin, plugin_config, product, /), severity: 'warning', unknownKey: true },
+    ]);
+    expect(formatConfigIssue(warnings[0]!, 'config run.yaml')).toBe("unknown key 'pluginn' in config run.yaml is ignored (did you mean 'plugin'?)");
   });
 
-  it('names a misspelt product key and lists the product keys', () => {
-    expect(() => parse('product:\n  name: a\n  shortname: b\n')).toThrow(
-      /^unknown key 'product\.shortname' in config run\.yaml \(product keys: name, short_name, version, /,
+  it('refuses an unknown top-level key when strict, naming the first', () => {
+    expect(() => readRunConfig('threads: 2\npluginn: gm-s2\ncolour: blue\n', 'run.yaml', true)).toThrow(
+      "unknown key 'pluginn' in config run.yaml (did you mean 'plugin'?)",
     );
+    expect(readRunConfig('threads: 2\n', 'run.yaml', true).warnings).toEqual([]);
+  });
+
+  it("ignores odc-stats save-tasks keys that this program's save-tasks does not read", () => {
+    expect(readRunConfig('ignore_time: true\noptional_products: [a]\n', 'run.yaml').warnings).toEqual([]);
+  });
+
+  it('names a misspelt product key and the nearest product key: odc-stats refuses it', () => {
+    expect(() => parse('product:\n  name: a\n  shortname: b\n')).toThrow("unknown key 'product.shortname' in config run.yaml (did you mean 'short_name'?)");
+    expect(() => parse('product:\n  colour: b\n')).toThrow(/^unknown key 'product\.colour' in config run\.yaml \(product keys: name, short_name, version, /);
+  });
+
+  it('reads cog_opts.overrides left empty as no settings of bands', () => {
+    expect(parse('cog_opts:\n  zlevel: 4\n  overrides:\n').cog_opts).toEqual({ common: { zlevel: 4 }, overrides: {} });
+    expect(parse('cog_opts:\n  overrides: null\n  count: { predictor: 2 }\n').cog_opts).toEqual({ common: {}, overrides: { count: { predictor: 2 } } });
+  });
+
+  it('refuses dataset_filters, which would leave datasets out unannounced, and takes an empty one', () => {
+    expect(() => parse('dataset_filters: \'{"dataset_maturity": "final"}\'\n')).toThrow(/^config run\.yaml: key 'dataset_filters' is not supported yet by run: /);
+    expect(() => parse('dataset_filters: {dataset_maturity: final}\n')).toThrow(/key 'dataset_filters' is not supported yet/);
+    expect(readRunConfig('dataset_filters: {}\n', 'run.yaml').warnings).toEqual([]);
+  });
+
+  it('warns that apply_eodatasets3 writes no eodatasets3 metadata here', () => {
+    expect(readRunConfig('apply_eodatasets3: true\n', 'run.yaml').warnings).toEqual([
+      { path: ['apply_eodatasets3'], message: expect.stringMatching(/^is ignored: odc-stats then writes eodatasets3 metadata/), severity: 'warning' },
+    ]);
+    expect(readRunConfig('apply_eodatasets3: false\n', 'run.yaml').warnings).toEqual([]);
+  });
+
+  it('warns that settings of the rgba band, read, write no rgba COG here', () => {
+    const nested = readRunConfig('cog_opts:\n  overrides:\n    rgba: { compress: webp }\n', 'run.yaml');
+    expect(nested.config.cog_opts?.overrides.rgba).toEqual({ compress: 'webp' });
+    expect(nested.warnings).toEqual([{ path: ['cog_opts', 'overrides', 'rgba'], message: expect.stringMatching(/^is ignored: odc-stats writes an RGBA preview COG/), severity: 'warning' }]);
+    expect(readRunConfig('cog_opts:\n  rgba: { compress: webp }\n', 'run.yaml').warnings[0]?.path).toEqual(['cog_opts', 'rgba']);
   });
 
   it('names the key of a value of the wrong type', () => {
@@ -165,13 +207,14 @@ describe('parseRunConfig', () => {
     })();
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues).toEqual([
-      { path: ['colour'], message: expect.stringMatching(/^run keys: plugin, /), severity: 'error', unknownKey: true },
-      { path: ['product', 'nmae'], message: expect.stringMatching(/^product keys: name, /), severity: 'error', unknownKey: true },
+      { path: ['colour'], message: expect.stringMatching(/^run keys: plugin, /), severity: 'warning', unknownKey: true },
+      { path: ['product', 'nmae'], message: "did you mean 'name'?", severity: 'error', unknownKey: true },
       { path: ['product', 'version'], message: 'must be a string', severity: 'error' },
       { path: ['cog_opts', 'overrides', 'red', 'zlevel'], message: 'must be at most 12', severity: 'error' },
       { path: ['threads'], message: 'must be a number', severity: 'error' },
     ]);
-    expect((error as ConfigError).message).toMatch(/^unknown key 'colour' in config run\.yaml \(run keys: /);
+    // The first error, not the warning before it.
+    expect((error as ConfigError).message).toBe("unknown key 'product.nmae' in config run.yaml (did you mean 'name'?)");
   });
 
   it('refuses what is not a mapping of keys', () => {

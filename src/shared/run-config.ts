@@ -4,7 +4,7 @@
  * (odc/stats/_cli_run.py), with the product section of `product_for_plugin`.
  */
 import { z } from 'zod';
-import { ConfigError, checkConfig, unknownKeyIssues, type ConfigCheck } from './config-issue.js';
+import { ConfigError, checkConfig, strictIssues, unknownKeyIssues, type ConfigCheck, type ConfigIssue, type ConfigPath } from './config-issue.js';
 import { UserError } from './errors.js';
 import { isMapping, readYamlMapping } from './yaml-mapping.js';
 import { regionCode } from './grid.js';
@@ -77,8 +77,12 @@ const cogBandShape = {
 const gdalOption = z.union([scalar, z.array(z.number())], { error: 'must be a string, a number or true/false' });
 const cogBandOptionsSchema = z.object(cogBandShape).partial().catchall(gdalOption);
 
+/** The band odc-stats writes, from the plugin's RGB bands, only when `cog_opts` has settings for it. */
+const RGBA_PREVIEW_BAND = 'rgba';
+
 const cogOptionsSchema = z
-  .object({ ...cogBandShape, overrides: z.record(z.string(), cogBandOptionsSchema) })
+  // `overrides:` left empty (null) means no band has settings of its own.
+  .object({ ...cogBandShape, overrides: z.record(z.string(), cogBandOptionsSchema).nullable() })
   .partial()
   .catchall(
     z.union([gdalOption, cogBandOptionsSchema], {
@@ -89,12 +93,25 @@ const cogOptionsSchema = z
     const common: CogBandOptions = {};
     const overrides: Record<string, CogBandOptions> = { ...flat.overrides };
     for (const [key, value] of Object.entries(flat)) {
-      if (key === 'overrides' || value === undefined) continue;
+      if (key === 'overrides' || value === undefined || value === null) continue;
       if (typeof value === 'object' && !Array.isArray(value)) overrides[key] = value as CogBandOptions;
       else common[key] = value as CogOptionValue;
     }
     return { common, overrides };
   });
+
+/**
+ * Warnings about COG settings (`cog_opts`, or `--cog-config` with `at` []) that are read but
+ * have no effect: settings for the rgba band, for which odc-stats writes an RGBA preview COG
+ * from the plugin's RGB bands, which this program does not write yet.
+ */
+export function cogOptionsWarnings(raw: unknown, at: ConfigPath): ConfigIssue[] {
+  if (!isMapping(raw)) return [];
+  const overrides = raw.overrides;
+  const path = isMapping(overrides) && RGBA_PREVIEW_BAND in overrides ? [...at, 'overrides', RGBA_PREVIEW_BAND] : RGBA_PREVIEW_BAND in raw ? [...at, RGBA_PREVIEW_BAND] : undefined;
+  if (path === undefined) return [];
+  return [{ path, message: 'is ignored: odc-stats writes an RGBA preview COG with these settings, which this program does not write yet', severity: 'warning' }];
+}
 
 /** The `product` section: odc-stats `product_for_plugin` arguments. */
 const productSchema = z
@@ -171,7 +188,7 @@ const runSchema = z.object({
   dataset_filters: z
     .union([z.string(), z.record(z.string(), scalar)], { error: 'must be a JSON string or a mapping' })
     .optional(),
-  /** odc-stats' choice of eodatasets3 for the metadata; accepted, and the STAC item is the same either way. */
+  /** odc-stats' choice of eodatasets3 for the metadata; true is read with a warning: only the STAC item is written. */
   apply_eodatasets3: z.boolean().optional(),
 });
 
@@ -180,14 +197,20 @@ export type RunConfig = z.infer<typeof runSchema>;
 /** The keys `run` reads, in the order of the schema. */
 export const RUN_KEYS: readonly string[] = Object.keys(runSchema.shape);
 const PRODUCT_KEYS: ReadonlySet<string> = new Set(Object.keys(productSchema.shape));
+/**
+ * odc-stats `save-tasks` keys that our `save-tasks` does not read yet; `run` ignores them, as it
+ * ignores every planning key.
+ */
+const OTHER_SAVE_TASKS_KEYS = ['ignore_time', 'optional_products'];
 /** The keys of `save-tasks`, which `run` accepts and ignores. */
-const IGNORED_KEYS: readonly string[] = [...Object.keys(planConfigSchema.shape), ...PLAN_KEYS_WITHOUT_EFFECT];
+const IGNORED_KEYS: readonly string[] = [...Object.keys(planConfigSchema.shape), ...PLAN_KEYS_WITHOUT_EFFECT, ...OTHER_SAVE_TASKS_KEYS];
 const ACCEPTED_KEYS: ReadonlySet<string> = new Set([...RUN_KEYS, ...IGNORED_KEYS]);
 
 /**
- * The run config in a YAML config's top-level mapping, or what is wrong with it. The keys of
- * `save-tasks` are accepted and ignored; any other key is refused, so that a misspelt key
- * never goes unnoticed.
+ * The run config in a YAML config's top-level mapping, with warnings, or what is wrong with it.
+ * The keys of `save-tasks` are accepted and ignored. Any other top-level key is ignored too, as
+ * odc-stats `run` ignores it, but with a warning naming the nearest key, so that a misspelt key
+ * never goes unnoticed. A key odc-stats refuses (an unknown `product` key) is refused.
  */
 export function checkRunConfig(mapping: Record<string, unknown>): ConfigCheck<RunConfig> {
   const runKeys: Record<string, unknown> = {};
@@ -195,17 +218,53 @@ export function checkRunConfig(mapping: Record<string, unknown>): ConfigCheck<Ru
     // As in odc-stats, a key without a value is a key left out.
     if (RUN_KEYS.includes(key) && value !== null) runKeys[key] = value;
   }
-  const issues = unknownKeyIssues(mapping, ACCEPTED_KEYS, `run keys: ${RUN_KEYS.join(', ')}`);
+  const issues = unknownKeyIssues(mapping, ACCEPTED_KEYS, `run keys: ${RUN_KEYS.join(', ')}`, [], 'warning');
+  issues.push(...cogOptionsWarnings(runKeys.cog_opts, ['cog_opts']), ...runKeyIssues(runKeys));
   const product = runKeys.product;
   if (isMapping(product)) issues.push(...unknownKeyIssues(product, PRODUCT_KEYS, `product keys: ${[...PRODUCT_KEYS].join(', ')}`, ['product']));
   return checkConfig(runSchema, runKeys, issues);
 }
 
-/** Parses the YAML text of a run config (a file's content or an inline `--config` string); `source` names it in error messages. */
+/**
+ * Run keys this program reads but cannot honour as odc-stats does: refused where the outputs
+ * would differ unannounced, a warning where something odc-stats writes besides is not written.
+ */
+function runKeyIssues(runKeys: Record<string, unknown>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const filters = runKeys.dataset_filters;
+  if ((typeof filters === 'string' && filters.trim() !== '' && filters.trim() !== '{}') || (isMapping(filters) && Object.keys(filters).length > 0)) {
+    issues.push({
+      path: ['dataset_filters'],
+      message: "is not supported yet by run: odc-stats leaves out each task's datasets that do not match; filter them when planning instead (save-tasks' dataset_filter)",
+      severity: 'error',
+    });
+  }
+  if (runKeys.apply_eodatasets3 === true) {
+    issues.push({
+      path: ['apply_eodatasets3'],
+      message:
+        'is ignored: odc-stats then writes eodatasets3 metadata (odc-metadata.yaml, proc-info.yaml) beside the STAC item, from the product keys for it; this program writes the STAC item only',
+      severity: 'warning',
+    });
+  }
+  return issues;
+}
+
+/**
+ * Reads the YAML text of a run config (a file's content or an inline `--config` string) with
+ * its warnings; `source` names it in error messages. `strict`: warnings are errors.
+ */
+export function readRunConfig(yamlText: string, source: string, strict = false): { config: RunConfig; warnings: ConfigIssue[] } {
+  const checked = checkRunConfig(readYamlMapping(yamlText, source));
+  const where = `config ${source}`;
+  if (!checked.config) throw new ConfigError(strict ? strictIssues(checked.issues) : checked.issues, where);
+  if (strict && checked.issues.length > 0) throw new ConfigError(strictIssues(checked.issues), where);
+  return { config: checked.config, warnings: checked.issues };
+}
+
+/** A run config's YAML text read as readRunConfig reads it, without its warnings. */
 export function parseRunConfig(yamlText: string, source: string): RunConfig {
-  const { config, issues } = checkRunConfig(readYamlMapping(yamlText, source));
-  if (!config) throw new ConfigError(issues, `config ${source}`);
-  return config;
+  return readRunConfig(yamlText, source).config;
 }
 
 /**

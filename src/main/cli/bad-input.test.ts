@@ -84,7 +84,7 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['a task cache that is not SQLite', ['run', 'garbage.db', '--plugin', 'pq', '--location', 'out'], /^odc-stats: error: not a task cache .*: garbage\.db$/],
   ['no plugin', ['run', 'plan.db', '--location', 'out'], /^odc-stats: error: no plugin/],
   ['an unknown plugin', ['run', 'plan.db', '--plugin', 'nope', '--location', 'out'], /^odc-stats: error: unknown plugin 'nope'/],
-  ['a misspelt config key', ['run', 'plan.db', '--config', 'misspelt.yaml', '--location', 'out'], /^odc-stats: error: unknown key 'pluginn_config' in config misspelt\.yaml/],
+  ['a misspelt config key, with --strict', ['run', 'plan.db', '--config', 'misspelt.yaml', '--location', 'out', '--strict'], /^odc-stats: error: unknown key 'pluginn_config' in config misspelt\.yaml \(did you mean 'plugin_config'\?\)/],
   ['a config that is a list', ['run', 'plan.db', '--config', 'list.yaml', '--location', 'out'], /^odc-stats: error: config list\.yaml must be a mapping/],
   ['inline YAML that is a list', ['run', 'plan.db', '--config', '[1,2]', '--location', 'out'], /^odc-stats: error: config \(inline\) must be a mapping/],
   ['a config file that does not exist', ['run', 'plan.db', '--config', 'nope.yaml', '--location', 'out'], /^odc-stats: error: --config file not found: nope\.yaml$/],

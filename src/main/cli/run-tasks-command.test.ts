@@ -51,8 +51,9 @@ describe('odc-stats run', () => {
   });
 
   it.each([
-    [['--config', 'plugin: pq\npluginn_config: {}'], /^odc-stats: error: unknown key 'pluginn_config' in config \(inline\)/],
-    [['--plugin', 'pq', '--plugin-config', 'filter: {}'], /^odc-stats: error: unknown key 'filter' in plugin_config of pq/],
+    [['--config', 'plugin: pq\nproduct: {nmae: x}'], /^odc-stats: error: unknown key 'product\.nmae' in config \(inline\) \(did you mean 'name'\?\)\n$/],
+    [['--plugin', 'pq', '--plugin-config', 'filter: {}'], /^odc-stats: error: unknown key 'filter' in plugin_config of pq \(did you mean 'filters'\?\)\n$/],
+    [['--config', 'plugin: gm-ls\nplugin_config: {transform_code: "EPSG:9688"}'], /^odc-stats: error: plugin_config of gm-ls: key 'transform_code' is not supported yet: /],
     [['--plugin', 'nope'], /^odc-stats: error: unknown plugin 'nope'/],
     [['--plugin', 'pq', '--threads', 'two'], /^odc-stats: error: invalid --threads 'two'/],
     [[], /^odc-stats: error: no plugin/],
@@ -61,6 +62,54 @@ describe('odc-stats run', () => {
     expect(r.code).toBe(1);
     expect(linesOf(r.stderr)).toHaveLength(1);
     expect(r.stderr).toMatch(message);
+  });
+
+  describe('on a config in the dialect of the field', () => {
+    // DEA's Landsat geomedian form: per-class cloud_filters, a numeric nodata class, an empty
+    // cog_opts.overrides, save-tasks keys; and one misspelt top-level key, which odc-stats ignores.
+    const config = [
+      'plugin: gm-ls',
+      'plugin_config:',
+      '  nodata_classes: [255, nodata]',
+      '  cloud_filters:',
+      '    cloud:',
+      '      - [opening, 3]',
+      '      - [dilation, 6]',
+      '    shadow:',
+      '      - [dilation, 6]',
+      'product:',
+      '  name: ga_ls8cls9c_gm_cyear_3',
+      '  version: 4.0.0',
+      'cog_opts:',
+      '  zlevel: 9',
+      '  overrides:',
+      'max_procesing_time: 2400',
+      'gqa: 1',
+      'dataset_filter: \'{"dataset_maturity": "final"}\'',
+      '',
+    ].join('\n');
+    let file: string;
+    beforeAll(() => {
+      file = path.join(dir, 'dea-gm.yaml');
+      writeFileSync(file, config);
+    });
+
+    it('runs with one warning line naming the ignored key and the key it is near', async () => {
+      const out = path.join(dir, 'out-dea');
+      const r = await runCli(['run', cache, '--config', file, '--location', out, '--dryrun']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(linesOf(r.stderr)).toEqual([`odc-stats: warning: unknown key 'max_procesing_time' in config ${file} is ignored (did you mean 'max_processing_time'?)`]);
+      expect(linesOf(r.stdout)).toEqual([
+        `2021--P1Y/10/20 days: 2 datasets: 2 output: ${out}/x10/y20/2021--P1Y/ga_ls8cls9c_gm_cyear_3_x10y20_2021--P1Y.stac-item.json (new)`,
+      ]);
+    });
+
+    it('refuses it with --strict, in one error line', async () => {
+      const r = await runCli(['run', cache, '--config', file, '--location', path.join(dir, 'out-strict'), '--dryrun', '--strict']);
+      expect(r.code).toBe(1);
+      expect(linesOf(r.stderr)).toEqual([`odc-stats: error: unknown key 'max_procesing_time' in config ${file} (did you mean 'max_processing_time'?)`]);
+      expect(r.stdout).toBe('');
+    });
   });
 
   it('names a task that is not in the cache, and a cache that does not exist', async () => {

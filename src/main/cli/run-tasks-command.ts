@@ -3,7 +3,17 @@ import { CommandFailed } from './exit-codes.js';
 import { Command } from 'commander';
 import { UserError } from '../../shared/errors.js';
 import { parse as parseYaml } from 'yaml';
-import { mergeRunConfig, parseCogConfig, parseRunConfig, parseRunSettings, type RunConfig } from '../../shared/run-config.js';
+import { ConfigError, formatConfigIssue, strictIssues, type ConfigIssue } from '../../shared/config-issue.js';
+import { readYamlMapping } from '../../shared/yaml-mapping.js';
+import {
+  cogOptionsWarnings,
+  mergeRunConfig,
+  parseCogConfig,
+  parseRunConfig,
+  parseRunSettings,
+  readRunConfig,
+  type RunConfig,
+} from '../../shared/run-config.js';
 import { spawnNodeTaskProcess } from '../run/task-process-node.js';
 import { runTasks, type DryRunLine, type RunSummary } from '../run/run-tasks.js';
 import { runInterruptibly, type CliIo } from './cli-io.js';
@@ -24,6 +34,8 @@ export interface RunFlags {
   awsUnsigned?: boolean;
   public?: boolean;
   json?: boolean;
+  /** Warnings about the config (keys it ignores) are errors. */
+  strict?: boolean;
 }
 
 export function runCommand(io: CliIo): Command {
@@ -46,8 +58,9 @@ export function runCommand(io: CliIo): Command {
     .option('--aws-unsigned', 'read and write S3 without credentials')
     .option('--public', 'mark S3 outputs public-read (s3_acl: public-read)')
     .option('--json', 'print the summary as JSON')
+    .option('--strict', 'refuse a config with keys odc-stats would ignore (by default: a warning each)')
     .action(async (cache: string, selectors: string[], flags: RunFlags) => {
-      const config = await resolveRunConfig(flags);
+      const config = await resolveRunConfig(flags, (line) => io.err(line));
       const result = await runInterruptibly(io, (signal) =>
         runTasks({ cache, selectors, config, dryrun: flags.dryrun ?? false }, spawnNodeTaskProcess, {
           signal,
@@ -107,10 +120,20 @@ const OPTION_OF_KEY: Record<string, string> = {
   plugin: '--plugin',
 };
 
-/** The run config of `run` and `worker`: the --config YAML, then the options over it, each checked as its YAML key is. */
-export async function resolveRunConfig(flags: RunFlags & { maxReceive?: string }): Promise<RunConfig> {
+/**
+ * The run config of `run` and `worker`: the --config YAML, then the options over it, each checked
+ * as its YAML key is. Each warning about the YAML goes to `warn` as one line (`odc-stats:
+ * warning: …`); with `flags.strict` the first is an error instead.
+ */
+export async function resolveRunConfig(flags: RunFlags & { maxReceive?: string }, warn?: (line: string) => void): Promise<RunConfig> {
   const base = flags.config !== undefined ? await readFileOrText(flags.config, '--config') : { text: '', source: '(defaults)' };
-  const config = parseRunConfig(base.text, base.source);
+  const strict = flags.strict ?? false;
+  const { config, warnings } = readRunConfig(base.text, base.source, strict);
+  const report = (issues: ConfigIssue[], where: string) => {
+    if (strict && issues.length > 0) throw new ConfigError(strictIssues(issues), where);
+    for (const issue of issues) warn?.(`odc-stats: warning: ${formatConfigIssue(issue, where)}`);
+  };
+  report(warnings, `config ${base.source}`);
   const overrides = parseRunSettings(
     {
       plugin: flags.plugin,
@@ -134,6 +157,7 @@ export async function resolveRunConfig(flags: RunFlags & { maxReceive?: string }
   if (flags.cogConfig !== undefined) {
     const { text, source } = await readFileOrText(flags.cogConfig, '--cog-config');
     overrides.cog_opts = parseCogConfig(text, source);
+    report(cogOptionsWarnings(readYamlMapping(text, source), []), `--cog-config ${source}`);
   }
   return mergeRunConfig(config, overrides);
 }

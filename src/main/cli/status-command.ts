@@ -25,7 +25,7 @@ export function statusCommand(io: CliIo): Command {
     .option('--json', 'print the status as JSON')
     .action(async (target: string, selectors: string[], flags: StatusFlags) => {
       if (isTaskCache(target)) {
-        const config = await resolveRunConfig(flags);
+        const config = await resolveRunConfig(flags, (line) => io.err(line));
         const status = await runInterruptibly(io, (signal) => cacheStatus({ cache: target, config, selectors }, { signal }));
         io.out(flags.json ? JSON.stringify(status, null, 2) : formatCacheStatus(status, flags.all ?? false));
       } else {

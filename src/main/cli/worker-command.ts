@@ -34,8 +34,9 @@ export function workerCommand(io: CliIo): Command {
     .option('--overwrite', 'recompute tasks that are finished already')
     .option('--aws-unsigned', 'read and write S3 without credentials')
     .option('--public', 'mark S3 outputs public-read (s3_acl: public-read)')
+    .option('--strict', 'refuse a config with keys odc-stats would ignore (by default: a warning each on stderr)')
     .action(async (flags: WorkerFlags) => {
-      const config = await resolveRunConfig(flags);
+      const config = await resolveRunConfig(flags, (line) => io.err(line));
       const workerName = `${os.hostname()}:${process.pid}`;
       const log = jsonLinesLog(workerName, (line) => io.out(line));
       const stop = new AbortController();

@@ -23,7 +23,8 @@ export class RunMonitor {
 
   /** Checks the request, starts the run and returns at once; throws UserError for a config that cannot run. */
   async start(request: RunStartRequest): Promise<{ runId: string; location: string }> {
-    const problem = (await validateRunConfig(request.configYaml))[0];
+    // Warnings (keys the config ignores) are shown in the editor and do not stop a run.
+    const problem = (await validateRunConfig(request.configYaml)).find((d) => d.severity === 'error');
     if (problem) throw new UserError(`the run config has a problem on line ${problem.line}: ${problem.message}`);
     const check = checkRunConfigText(request.configYaml);
     if (!check.config) throw new Error('unreachable: a config without problems parses');

@@ -14,7 +14,7 @@ describe('validateRunConfig', () => {
   it('marks a plugin_config key the plugin does not know', async () => {
     const text = 'plugin: pq\nplugin_config:\n  mask_band: SCL\n  filter: {}\n';
     const [d] = await validateRunConfig(text);
-    expect(d).toMatchObject({ line: 4, message: expect.stringMatching(/^unknown key 'filter' in plugin_config of pq \(keys: mask_band, /) });
+    expect(d).toMatchObject({ line: 4, severity: 'error', message: "unknown key 'filter' in plugin_config of pq (did you mean 'filters'?)" });
     expect(text.slice(d!.from, d!.to)).toBe('filter');
   });
 

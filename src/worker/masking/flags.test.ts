@@ -41,7 +41,16 @@ describe('sclClasses', () => {
     expect(error.message).toContain('"cloudy"');
     expect(error.message).toContain("3 'cloud shadows'");
     expect(error.message).toContain("11 'snow or ice'");
-    expect(() => sclClasses([12])).toThrow(UserError);
+  });
+
+  it("takes any integer as a code of the data's own scheme, such as a nodata of 255", () => {
+    expect(sclClasses([255, 'no data', 12, -1])).toEqual([255, 0, 12, -1]);
+    expect(fmaskClasses([255])).toEqual([255]);
+  });
+
+  it('rejects a fractional code', () => {
+    expect(() => sclClasses([2.5])).toThrow(UserError);
+    expect(() => sclClasses([Number.NaN])).toThrow(/not a whole number/);
   });
 });
 
@@ -69,6 +78,11 @@ describe('enumMask', () => {
   it('marks fmask cloud and shadow, the unbuffered default of gm-generic', () => {
     const fmask = Uint8Array.of(0, 1, 2, 3, 4, 5);
     expect([...enumMask(fmask, fmaskClasses(['cloud', 'shadow']))]).toEqual([0, 0, 1, 1, 0, 0]);
+  });
+
+  it('marks codes outside the table, negative and beyond 16 bits included', () => {
+    expect([...enumMask(Uint8Array.of(0, 255, 254, 3), [255])]).toEqual([0, 1, 0, 0]);
+    expect([...enumMask(Int32Array.of(-999, 0, 70000, -998), [-999, 70000, 0])]).toEqual([1, 1, 1, 0]);
   });
 
   it('matches nothing for NaN, fractions, negatives or an empty class list', () => {

@@ -61,30 +61,44 @@ function enumCodes(table: readonly EnumClass[], names: ReadonlyArray<string | nu
   }
   const codes: number[] = [];
   for (const name of names) {
-    const code = typeof name === 'number' ? (table.some((c) => c.code === name) ? name : undefined) : byName.get(spacedName(name));
+    if (typeof name === 'number' && !Number.isSafeInteger(name)) {
+      throw new UserError(`${bandLabel} class ${name} is not a whole number: a class is a name or the integer code of a pixel value`);
+    }
+    // A number is a pixel value of the data's own scheme, listed in the table or not (255, say).
+    const code = typeof name === 'number' ? name : byName.get(spacedName(name));
     if (code === undefined) {
       const valid = table.map((c) => `${c.code} '${c.name}'`).join(', ');
-      throw new UserError(`unknown ${bandLabel} class ${JSON.stringify(name)}: expected one of ${valid}`);
+      throw new UserError(`unknown ${bandLabel} class ${JSON.stringify(name)}: expected one of ${valid}, or an integer code`);
     }
     if (!codes.includes(code)) codes.push(code);
   }
   return codes;
 }
 
-/** SCL codes of class names (or codes); a UserError listing the valid classes for an unknown one. */
+/**
+ * SCL codes of class names or integer codes (any integer is taken as a pixel value, as odc-algo's
+ * enum_to_bool takes it); a UserError listing the valid classes for an unknown name.
+ */
 export function sclClasses(names: ReadonlyArray<string | number>): number[] {
   return enumCodes(SCL_CLASSES, names, 'Sentinel-2 SCL');
 }
 
-/** Fmask codes of class names (or codes); a UserError listing the valid classes for an unknown one. */
+/** Fmask codes of class names or integer codes, read as sclClasses reads them. */
 export function fmaskClasses(names: ReadonlyArray<string | number>): number[] {
   return enumCodes(FMASK_CLASSES, names, 'fmask');
 }
 
+/** Codes up to this are looked up in a table; others (negative or larger) one by one. */
+const LOOKUP_LIMIT = 65535;
+
 /** 1 where the value is one of the classes, 0 elsewhere (NaN and fractions match nothing). */
 export function enumMask(values: ArrayLike<number>, classes: readonly number[]): Uint8Array {
   const out = new Uint8Array(values.length);
-  const wanted = classes.filter((c) => Number.isInteger(c) && c >= 0);
+  const wanted = classes.filter((c) => Number.isInteger(c) && c >= 0 && c <= LOOKUP_LIMIT);
+  const others = classes.filter((c) => Number.isInteger(c) && (c < 0 || c > LOOKUP_LIMIT));
+  if (others.length > 0) {
+    for (let i = 0; i < values.length; i++) if (others.includes(values[i]!)) out[i] = 1;
+  }
   if (wanted.length === 0) return out;
   // A lookup table indexed by value beats a Set or a chain of comparisons on 10⁸ pixels.
   const lookup = new Uint8Array(Math.max(...wanted) + 1);
@@ -92,7 +106,7 @@ export function enumMask(values: ArrayLike<number>, classes: readonly number[]):
   const size = lookup.length;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (v >= 0 && v < size && v === Math.floor(v)) out[i] = lookup[v]!;
+    if (v >= 0 && v < size && v === Math.floor(v) && lookup[v]) out[i] = 1;
   }
   return out;
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { geomedian, mads } from '../kernels/geomedian.js';
+import { cloudMask, cloudMaskReach, isPerClassFilters, parseCloudFilters, type CloudMaskPart } from '../masking/cloud-filters.js';
 import { bitMask, CONTIGUOUS, enumMask, qaPixelBitsOfFlagsSetting } from '../masking/flags.js';
 import { filtersReach, maskCleanup, parseMaskFilters, type MaskFilter } from '../masking/morphology.js';
 import { dnFromReflectance, GEOMEDIAN_SCALING, reflectanceFromDn, USGS_C2_SR_SCALING } from '../masking/scaling.js';
 import type { SampleArray } from '../raster.js';
 import type { ObservationChunk, OutputBand, StatsPlugin } from './plugin.js';
-import { missingPluginKey, parsePluginConfig } from './plugin-config.js';
+import { BASE_PLUGIN_KEYS, checkBasePluginKeys, eitherKey, missingPluginKey, parsePluginConfig, refusedKey } from './plugin-config.js';
 import type { Resampling } from '../load/load-band.js';
 
 /**
@@ -19,11 +20,13 @@ interface GeomedianSettings {
   /** Reads the mask band: which pixels are missing (no data) and which are cloud, before cleaning. */
   maskKind: 'enum' | 'qa-pixel';
   nodataClasses: number[];
-  cloudClasses: number[];
+  /** For `enum` masks: the cloud classes, each part cleaned with its own filters, OR-ed. */
+  cloudParts: CloudMaskPart[];
   /** For `qa-pixel` masks: bits whose set value marks a pixel missing / cloudy. */
   nodataBits: number[];
   cloudBits: number[];
   contiguityBand?: string;
+  /** For `qa-pixel` masks: the filters of the cloud bits' mask. */
   cloudFilters: MaskFilter[];
   /** DN → reflectance: DN × scale + offset; the output bands go back the same way. */
   scale: number;
@@ -37,7 +40,7 @@ interface GeomedianSettings {
   outputOffset?: number;
   auxNames: { smad: string; emad: string; bcmad: string; count: string };
   /** EMAD in output DN rather than reflectance, as odc-stats reports it. */
-  emadDtype: 'float32' | 'uint16';
+  emadDtype: 'float32' | 'uint16' | 'int16';
   resampling: Resampling;
   rgbBands?: [string, string, string];
   eps: number;
@@ -45,7 +48,7 @@ interface GeomedianSettings {
 }
 
 function makeGeomedianPlugin(s: GeomedianSettings): StatsPlugin {
-  const halo = filtersReach(s.cloudFilters);
+  const halo = s.maskKind === 'enum' ? cloudMaskReach(s.cloudParts) : filtersReach(s.cloudFilters);
   const outScale = s.outputScale ?? s.scale;
   const outOffset = s.outputOffset ?? s.offset;
   const measurements: OutputBand[] = [
@@ -78,7 +81,7 @@ function makeGeomedianPlugin(s: GeomedianSettings): StatsPlugin {
       const emadDn = new Float32Array(pixels);
       for (let p = 0; p < pixels; p++) emadDn[p] = emad[p]! / outScale;
       out[s.auxNames.smad] = smad;
-      out[s.auxNames.emad] = s.emadDtype === 'float32' ? emadDn : dnFromReflectance(emadDn, 0, 1, 0, 'uint16');
+      out[s.auxNames.emad] = s.emadDtype === 'float32' ? emadDn : dnFromReflectance(emadDn, 0, 1, 0, s.emadDtype);
       out[s.auxNames.bcmad] = bcmad;
       out[s.auxNames.count] = count;
       return out;
@@ -113,8 +116,12 @@ function usableObservations(chunk: ObservationChunk, t: number, s: GeomedianSett
   const { width, height } = chunk.geobox;
   const mask = chunk.bands[s.maskBand]![t]!;
   const missing = s.maskKind === 'enum' ? enumMask(mask, s.nodataClasses) : bitMask(mask, s.nodataBits);
-  let cloud = s.maskKind === 'enum' ? enumMask(mask, s.cloudClasses) : bitMask(mask, s.cloudBits);
-  if (s.cloudFilters.length > 0) cloud = maskCleanup(cloud, width, height, s.cloudFilters);
+  let cloud: Uint8Array;
+  if (s.maskKind === 'enum') cloud = cloudMask(mask, width, height, s.cloudParts);
+  else {
+    cloud = bitMask(mask, s.cloudBits);
+    if (s.cloudFilters.length > 0) cloud = maskCleanup(cloud, width, height, s.cloudFilters);
+  }
   const contiguity = s.contiguityBand ? chunk.bands[s.contiguityBand]![t]! : undefined;
   const usable = new Uint8Array(width * height);
   for (let p = 0; p < usable.length; p++) {
@@ -128,6 +135,7 @@ const filtersValue = z.unknown();
 const auxNames = z.object({ smad: z.string(), emad: z.string(), bcmad: z.string(), count: z.string() }).partial();
 
 const common = {
+  ...BASE_PLUGIN_KEYS,
   bands: z.array(z.string()).min(1),
   mask_band: z.string(),
   nodata_classes: classList,
@@ -142,9 +150,31 @@ const common = {
   offset: z.number(),
 };
 
-const enumConfigSchema = z.object({ ...common, contiguity_band: z.string() }).partial();
+const enumConfigSchema = z
+  .object({
+    ...common,
+    contiguity_band: z.string(),
+    /** The older odc-stats name of `cloud_filters` (a list of steps for the union of `cloud_classes`). */
+    filters: filtersValue,
+    /** The first band, as odc-stats' default; another one is refused. */
+    basis_band: z.string().nullable(),
+    /** odc-stats gm-ls: nodata of its MAD bands; NaN, as here, is accepted. */
+    nodata_defs: z.record(z.string(), z.union([z.number(), z.nan()], { error: 'must be a number or .nan' })).nullable(),
+  })
+  .partial();
 const bitmaskConfigSchema = z
-  .object({ ...common, nodata_flags: z.unknown(), cloud_flags: z.unknown() })
+  .object({
+    ...common,
+    nodata_flags: z.unknown(),
+    cloud_flags: z.unknown(),
+    /** odc-stats' name of `cloud_flags`. */
+    flags: z.unknown(),
+    /** odc-stats' name of `cloud_filters`. */
+    filters: filtersValue,
+    /** Output DN = reflectance × output_scale. */
+    output_scale: z.number().positive(),
+    output_dtype: z.enum(['uint16', 'int16'], { error: 'must be uint16 or int16 (the output types of this program)' }),
+  })
   .omit({ nodata_classes: true, cloud_classes: true })
   .partial();
 
@@ -168,11 +198,39 @@ interface EnumPreset {
 export const S2_BANDS = ['B02', 'B03', 'B04', 'B05', 'B06', 'B07', 'B08', 'B8A', 'B11', 'B12'];
 export const DEA_LS_BANDS = ['nbart_red', 'nbart_green', 'nbart_blue', 'nbart_nir', 'nbart_swir_1', 'nbart_swir_2'];
 
+/**
+ * The cloud mask's parts of an enum geomedian's config: `cloud_filters` (or its older name
+ * `filters`) as a list for the union of the cloud classes or as a mapping of class to filters
+ * (then the mapping names the cloud classes, and `cloud_classes` is refused); without either,
+ * the preset's classes and filters.
+ */
+function enumCloudParts(preset: EnumPreset, c: z.infer<typeof enumConfigSchema>): CloudMaskPart[] {
+  const filters = eitherKey(preset.name, c, 'cloud_filters', 'filters');
+  if (filters && isPerClassFilters(filters.value) && c.cloud_classes !== undefined) {
+    throw refusedKey(preset.name, 'cloud_classes', `cannot be given with ${filters.key} as a mapping: the mapping's keys are the cloud classes`);
+  }
+  const cloudClasses = c.cloud_classes ?? preset.cloudClasses;
+  if (!filters) return [{ classes: preset.classNames(cloudClasses), filters: preset.cloudFilters }];
+  return parseCloudFilters(filters.value, `plugin_config.${filters.key}`, preset.classNames, cloudClasses);
+}
+
+/** Refuses an enum geomedian's odc-stats keys this program cannot honour. */
+function checkEnumKeys(preset: EnumPreset, c: z.infer<typeof enumConfigSchema>, bands: readonly string[]): void {
+  checkBasePluginKeys(preset.name, c);
+  if (c.basis_band !== undefined && c.basis_band !== null && c.basis_band !== bands[0]) {
+    throw refusedKey(preset.name, 'basis_band', `must be the first band (${bands[0]}), the default: another basis grid is not supported yet`);
+  }
+  for (const [band, nodata] of Object.entries(c.nodata_defs ?? {})) {
+    if (!Number.isNaN(nodata)) throw refusedKey(preset.name, 'nodata_defs', `sets ${band} to ${nodata}: only NaN, the nodata of the MAD bands here, is supported`);
+  }
+}
+
 /** A geomedian plugin whose mask band is a classification (SCL, fmask). */
 export function enumGeomedianPlugin(preset: EnumPreset, config: Record<string, unknown>): StatsPlugin {
   const c = parsePluginConfig(preset.name, enumConfigSchema, config);
   const bands = c.bands ?? preset.bands;
   if (!bands) throw missingPluginKey(preset.name, 'bands', 'the reflectance bands to combine');
+  checkEnumKeys(preset, c, bands);
   const contiguityBand = c.contiguity_band ?? preset.contiguityBand;
   return makeGeomedianPlugin({
     name: preset.name,
@@ -180,11 +238,11 @@ export function enumGeomedianPlugin(preset: EnumPreset, config: Record<string, u
     maskBand: c.mask_band ?? preset.maskBand,
     maskKind: 'enum',
     nodataClasses: preset.classNames(c.nodata_classes ?? preset.nodataClasses),
-    cloudClasses: preset.classNames(c.cloud_classes ?? preset.cloudClasses),
+    cloudParts: enumCloudParts(preset, c),
     nodataBits: [],
     cloudBits: [],
     ...(contiguityBand && { contiguityBand }),
-    cloudFilters: c.cloud_filters === undefined ? preset.cloudFilters : parseMaskFilters(c.cloud_filters, 'plugin_config.cloud_filters'),
+    cloudFilters: [],
     scale: c.scale ?? GEOMEDIAN_SCALING.scale,
     offset: c.offset ?? GEOMEDIAN_SCALING.offset,
     outputDtype: preset.outputDtype,
@@ -203,28 +261,36 @@ export function bitmaskGeomedianPlugin(config: Record<string, unknown>): StatsPl
   const name = 'gm-ls-bitmask';
   const c = parsePluginConfig(name, bitmaskConfigSchema, config);
   if (!c.bands) throw missingPluginKey(name, 'bands', 'e.g. [red, green, blue, nir08, swir16, swir22]');
+  checkBasePluginKeys(name, c);
   const nodataBits = c.nodata_flags === undefined ? [0] : qaPixelBitsOfFlagsSetting(c.nodata_flags, 'plugin_config.nodata_flags');
-  const cloudBits = c.cloud_flags === undefined ? [3, 2] : qaPixelBitsOfFlagsSetting(c.cloud_flags, 'plugin_config.cloud_flags');
+  const flags = eitherKey(name, c, 'cloud_flags', 'flags');
+  const cloudBits = flags === undefined ? [3, 2] : qaPixelBitsOfFlagsSetting(flags.value, `plugin_config.${flags.key}`);
+  const filters = eitherKey(name, c, 'cloud_filters', 'filters');
+  const outputDtype = c.output_dtype ?? 'uint16';
+  const scale = c.scale ?? USGS_C2_SR_SCALING.scale;
+  const offset = c.offset ?? USGS_C2_SR_SCALING.offset;
   return makeGeomedianPlugin({
     name,
     bands: c.bands,
     maskBand: c.mask_band ?? 'QA_PIXEL',
     maskKind: 'qa-pixel',
     nodataClasses: [],
-    cloudClasses: [],
+    cloudParts: [],
     nodataBits,
     cloudBits,
-    cloudFilters: c.cloud_filters === undefined ? [] : parseMaskFilters(c.cloud_filters, 'plugin_config.cloud_filters'),
+    cloudFilters: filters === undefined ? [] : parseMaskFilters(filters.value, `plugin_config.${filters.key}`),
     // Outputs as reflectance × 10 000.
-    scale: c.scale ?? USGS_C2_SR_SCALING.scale,
-    offset: c.offset ?? USGS_C2_SR_SCALING.offset,
-    minValidDn: 7272,
-    outputDtype: 'uint16',
+    scale,
+    offset,
+    // odc-stats keeps a pixel where every band's DN > −offset / scale (reflectance > 0): 7272.7.
+    minValidDn: Math.floor(-offset / scale),
+    outputDtype,
     outputNodata: 0,
-    outputScale: 1e-4,
+    // odc-stats: DN × scale × output_scale + offset × output_scale = reflectance × output_scale.
+    outputScale: 1 / (c.output_scale ?? 10_000),
     outputOffset: 0,
     auxNames: { smad: 'smad', emad: 'emad', bcmad: 'bcmad', count: 'count', ...c.aux_names },
-    emadDtype: 'uint16',
+    emadDtype: outputDtype,
     resampling: c.resampling ?? 'bilinear',
     ...(c.rgb_bands && { rgbBands: c.rgb_bands }),
     eps: c.eps ?? 1e-6,

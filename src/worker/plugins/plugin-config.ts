@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError, checkConfig, unknownKeyIssues } from '../../shared/config-issue.js';
 
 /** How errors name a plugin's `plugin_config`; the paths of its issues start below that key. */
@@ -7,14 +7,72 @@ function pluginConfigName(plugin: string): string {
 }
 
 /**
- * Validates a plugin's `plugin_config` against its schema: a misspelt key is named, as is a
- * key of the wrong type, each as an issue of a ConfigError.
+ * Validates a plugin's `plugin_config` against its schema: a misspelt key is named (with the
+ * nearest known key), as is a key of the wrong type, each as an issue of a ConfigError. Unlike
+ * an unknown top-level key, which odc-stats ignores and the run config warns of, an unknown
+ * plugin_config key is an error: odc-stats passes these keys to the plugin's constructor, which
+ * refuses a keyword it does not take.
  */
 export function parsePluginConfig<S extends z.ZodObject>(plugin: string, schema: S, config: Record<string, unknown>): z.infer<S> {
   const known = Object.keys(schema.shape);
   const checked = checkConfig(schema, config, unknownKeyIssues(config, new Set(known), `keys: ${known.join(', ')}`));
   if (!checked.config) throw new ConfigError(checked.issues, pluginConfigName(plugin));
   return checked.config;
+}
+
+/**
+ * The value of a key that odc-stats also spells another way (`filters` for `cloud_filters`,
+ * `flags` for `cloud_flags`, `pq_band` for `mask_band`): whichever is given, with the name it
+ * was given under; a key without a value (null) counts as left out. Both given is an error.
+ */
+export function eitherKey<K extends string>(plugin: string, config: Partial<Record<K, unknown>>, key: K, otherName: K): { key: K; value: unknown } | undefined {
+  const given = [key, otherName].filter((k) => config[k] !== undefined && config[k] !== null);
+  if (given.length > 1) throw refusedKey(plugin, otherName, `cannot be given with '${key}': they are two names of one setting`);
+  const name = given[0];
+  return name === undefined ? undefined : { key: name, value: config[name] };
+}
+
+/** The ConfigError of a key a plugin has but this program refuses, or a value of it; `why` follows the key's name. */
+export function refusedKey(plugin: string, key: string, why: string): ConfigError {
+  return new ConfigError([{ path: [key], message: why, severity: 'error' }], pluginConfigName(plugin));
+}
+
+/**
+ * Keys every odc-stats plugin takes (`StatsPluginInterface`), as this program treats them:
+ * - `chunks`, `work_chunks`: dask's chunking, how the work is split, not what it computes; read
+ *   and without effect (tasks are cut into chunks by memory here);
+ * - `group_by`: only `solar_day`, the default, which is how observations are grouped here;
+ * - `rgb_clamp`: the stretch of odc-stats' rgba COG, which is written only for
+ *   `cog_opts.overrides.rgba` (refused by the run config); read and without effect;
+ * - `transform_code`, `area_of_interest`, `optional_bands`: refused when set (not yet).
+ */
+export const BASE_PLUGIN_KEYS = {
+  chunks: z.record(z.string(), z.number().int()).nullable(),
+  work_chunks: z.tuple([z.number().int(), z.number().int()]).nullable(),
+  group_by: z.string().nullable(),
+  rgb_clamp: z.tuple([z.number(), z.number()]).nullable(),
+  transform_code: z.unknown(),
+  area_of_interest: z.unknown(),
+  optional_bands: z.array(z.string()).nullable(),
+};
+
+type BaseKeys = { [K in keyof typeof BASE_PLUGIN_KEYS]?: z.infer<(typeof BASE_PLUGIN_KEYS)[K]> };
+
+const NOT_YET: Readonly<Record<string, string>> = {
+  transform_code: 'is not supported yet: odc-stats chooses the coordinate operation of the reprojection with it, and this program cannot',
+  area_of_interest: 'is not supported yet: odc-stats limits the reprojection to this area with it, and this program cannot',
+  optional_bands: 'is not supported yet: odc-stats loads these bands where datasets have them, and this program does not',
+};
+
+/** Refuses the base keys this program cannot honour (see BASE_PLUGIN_KEYS). */
+export function checkBasePluginKeys(plugin: string, config: BaseKeys): void {
+  for (const key of ['transform_code', 'area_of_interest'] as const) {
+    if (config[key] !== undefined && config[key] !== null) throw refusedKey(plugin, key, NOT_YET[key]!);
+  }
+  if (config.optional_bands && config.optional_bands.length > 0) throw refusedKey(plugin, 'optional_bands', NOT_YET.optional_bands!);
+  if (config.group_by !== undefined && config.group_by !== null && config.group_by !== 'solar_day') {
+    throw refusedKey(plugin, 'group_by', "must be solar_day: observations are grouped by solar day here, as odc-stats' default");
+  }
 }
 
 /** The ConfigError of a key a plugin needs and the config leaves out. */

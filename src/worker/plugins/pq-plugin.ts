@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { describeIssue } from '../../shared/schema-issue.js';
 import { bitMask, enumMask, qaPixelBitsOfFlagsSetting, sclClasses } from '../masking/flags.js';
 import { filtersReach, maskCleanup, parseMaskFilters, type MaskFilter } from '../masking/morphology.js';
 import type { SampleArray } from '../raster.js';
 import type { ObservationChunk, OutputBand, StatsPlugin } from './plugin.js';
-import { parsePluginConfig } from './plugin-config.js';
+import { BASE_PLUGIN_KEYS, checkBasePluginKeys, eitherKey, parsePluginConfig, refusedKey } from './plugin-config.js';
 
 /**
  * Pixel-quality summaries (odc-stats `pq`, `pq-ls-bitmask`): per pixel, `total` observations
@@ -52,27 +53,56 @@ function makePqPlugin(s: PqSettings): StatsPlugin {
   };
 }
 
-function parseFilterSets(value: unknown, key: string): Record<string, MaskFilter[]> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error('unreachable: checked by the schema');
+function parseFilterSets(value: Record<string, unknown> | Array<[number, number]>, key: string): Record<string, MaskFilter[]> {
+  // The older pq's form: [r1, r2] pairs, each an opening of r1 then a dilation of r2, named clear_r1_r2.
+  if (Array.isArray(value)) {
+    return Object.fromEntries(
+      value.map(([opening, dilation]): [string, MaskFilter[]] => [
+        `clear_${opening}_${dilation}`,
+        [
+          ['opening', opening],
+          ['dilation', dilation],
+        ],
+      ]),
+    );
   }
   return Object.fromEntries(Object.entries(value).map(([name, filters]) => [name, parseMaskFilters(filters, `${key}.${name}`)]));
 }
 
-const filterSets = z.record(z.string().regex(/^clear_\w+$/, 'must start with clear_'), z.unknown());
+const radius = z.number().int().min(0);
+const namedFilterSets = z.record(z.string().regex(/^clear_\w+$/, 'must start with clear_'), z.unknown(), {
+  error: 'must be a mapping of clear_… names to lists of [operation, radius] steps, or a list of [opening, dilation] radius pairs',
+});
+const radiusPairs = z.array(z.tuple([radius, radius]));
+/** `filters`: a mapping of named step lists, or (older pq) a list of radius pairs; a list is checked as pairs, anything else as the mapping. */
+const filterSets = z.unknown().transform((value, ctx): z.infer<typeof namedFilterSets> | z.infer<typeof radiusPairs> => {
+  const parsed = Array.isArray(value) ? radiusPairs.safeParse(value) : namedFilterSets.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: describeIssue(issue), input: value });
+  return z.NEVER;
+});
+
+/**
+ * The pq plugins mask on the output grid after a nearest-neighbour resampling of the mask band;
+ * odc-stats resamples the 0/1 masks with `resampling`, so only `nearest` gives the same counts.
+ */
+const resampling = z.literal('nearest', { error: 'must be nearest: resampling the pixel-quality masks otherwise is not supported yet' });
 
 const pqSchema = z
   .object({
+    ...BASE_PLUGIN_KEYS,
     mask_band: z.string(),
     nodata_classes: z.array(z.union([z.string(), z.number().int()])),
     cloud_classes: z.array(z.union([z.string(), z.number().int()])),
     filters: filterSets,
+    resampling,
   })
   .partial();
 
 /** Sentinel-2 SCL: odc-stats' `pq` defaults. */
 export function pqPlugin(config: Record<string, unknown>): StatsPlugin {
   const c = parsePluginConfig('pq', pqSchema, config);
+  checkBasePluginKeys('pq', c);
   const nodata = sclClasses(c.nodata_classes ?? ['no data']);
   const cloud = sclClasses(c.cloud_classes ?? ['cloud shadows', 'cloud medium probability', 'cloud high probability', 'thin cirrus']);
   return makePqPlugin({
@@ -93,17 +123,39 @@ export function pqPlugin(config: Record<string, unknown>): StatsPlugin {
 }
 
 const pqBitmaskSchema = z
-  .object({ mask_band: z.string(), nodata_flags: z.unknown(), cloud_flags: z.unknown(), filters: filterSets })
+  .object({
+    ...BASE_PLUGIN_KEYS,
+    mask_band: z.string(),
+    /** odc-stats' name of `mask_band`. */
+    pq_band: z.string(),
+    nodata_flags: z.unknown(),
+    cloud_flags: z.unknown(),
+    /** odc-stats' name of `cloud_flags`. */
+    flags: z.unknown(),
+    filters: filterSets,
+    aerosol_band: z.string().nullable(),
+    aerosol_filters: filterSets.nullable(),
+    resampling,
+  })
   .partial();
 
 /** USGS Collection 2 QA_PIXEL: odc-stats' `pq-ls-bitmask`. */
 export function pqBitmaskPlugin(config: Record<string, unknown>): StatsPlugin {
-  const c = parsePluginConfig('pq-ls-bitmask', pqBitmaskSchema, config);
+  const name = 'pq-ls-bitmask';
+  const c = parsePluginConfig(name, pqBitmaskSchema, config);
+  checkBasePluginKeys(name, c);
+  if (c.aerosol_band !== undefined && c.aerosol_band !== null) {
+    throw refusedKey(name, 'aerosol_band', 'is not supported yet: odc-stats adds clear_aerosol counts for it, which this program does not compute');
+  }
+  // Without an aerosol band odc-stats has no use for aerosol_filters either: checked, and without effect.
+  if (c.aerosol_filters) parseFilterSets(c.aerosol_filters, 'plugin_config.aerosol_filters');
   const nodataBits = c.nodata_flags === undefined ? [0] : qaPixelBitsOfFlagsSetting(c.nodata_flags, 'plugin_config.nodata_flags');
-  const cloudBits = c.cloud_flags === undefined ? [3, 2] : qaPixelBitsOfFlagsSetting(c.cloud_flags, 'plugin_config.cloud_flags');
+  const flags = eitherKey(name, c, 'cloud_flags', 'flags');
+  const cloudBits = flags === undefined ? [3, 2] : qaPixelBitsOfFlagsSetting(flags.value, `plugin_config.${flags.key}`);
+  const maskBand = eitherKey(name, c, 'mask_band', 'pq_band');
   return makePqPlugin({
-    name: 'pq-ls-bitmask',
-    maskBand: c.mask_band ?? 'QA_PIXEL',
+    name,
+    maskBand: typeof maskBand?.value === 'string' ? maskBand.value : 'QA_PIXEL',
     missing: (mask) => bitMask(mask, nodataBits),
     cloud: (mask) => bitMask(mask, cloudBits),
     filters: c.filters ? parseFilterSets(c.filters, 'plugin_config.filters') : {},

@@ -24,7 +24,7 @@ describe('plugins', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).where).toBe('plugin_config of pq');
     expect((error as ConfigError).issues).toEqual([
-      { path: ['filterz'], message: expect.stringMatching(/^keys: mask_band, /), severity: 'error', unknownKey: true },
+      { path: ['filterz'], message: "did you mean 'filters'?", severity: 'error', unknownKey: true },
       { path: ['mask_band'], message: 'must be a string', severity: 'error' },
       { path: ['filters', 'cloudy'], message: 'must start with clear_', severity: 'error' },
     ]);
