@@ -159,15 +159,25 @@ function preparePolygon(polygon: Ring[]): PreparedPolygon {
   };
 }
 
-function preparedIntersectsBox(polygon: PreparedPolygon, box: BBox): boolean {
+/** The area of the polygon (holes taken out) inside the box. */
+function preparedAreaInBox(polygon: PreparedPolygon, box: BBox): number {
   const outerBox = polygon.ringBoxes[0];
-  if (outerBox === undefined || !interiorsOverlap(outerBox, box)) return false;
-  const boxArea = (box.maxX - box.minX) * (box.maxY - box.minY);
+  if (outerBox === undefined || !interiorsOverlap(outerBox, box)) return 0;
   let area = ringAreaInBox(polygon.rings[0]!, outerBox, box);
   for (let i = 1; i < polygon.rings.length; i++) {
     area -= ringAreaInBox(polygon.rings[i]!, polygon.ringBoxes[i]!, box);
   }
+  return area;
+}
+
+/** Whether an area of the polygon inside the box is more than rounding noise (see TOUCHING_AREA_FRACTION). */
+function sharesArea(polygon: PreparedPolygon, box: BBox, area: number): boolean {
+  const boxArea = (box.maxX - box.minX) * (box.maxY - box.minY);
   return area > TOUCHING_AREA_FRACTION * Math.min(boxArea, polygon.outerArea);
+}
+
+function preparedIntersectsBox(polygon: PreparedPolygon, box: BBox): boolean {
+  return sharesArea(polygon, box, preparedAreaInBox(polygon, box));
 }
 
 export function polygonalBBox(p: Polygonal): BBox {
@@ -509,6 +519,37 @@ export function tilesIntersecting(grid: GridSpec, lonLat: Polygonal): TileIndex[
   if (lonLat.length === 1) return tiles;
   const unique = new Map(tiles.map((t) => [`${t.x},${t.y}`, t]));
   return [...unique.values()].sort((a, b) => a.x - b.x || a.y - b.y);
+}
+
+/** A tile a geometry shares area with, and how much of the tile that area is. */
+export interface TileCover extends TileIndex {
+  /** The geometry's area inside the tile over the tile's area, 0 < cover ≤ 1. */
+  cover: number;
+}
+
+/**
+ * The tiles of tilesIntersecting, each with the part of it the geometry covers (measured in the
+ * grid CRS), and the geometry's whole area in the grid CRS (within the grid's valid extent).
+ */
+export function tileCoversIntersecting(grid: GridSpec, lonLat: Polygonal): { tiles: TileCover[]; area: number } {
+  const covers = new Map<string, TileCover>();
+  let area = 0;
+  const tileArea = grid.tileSize * grid.tileSize;
+  for (const part of scanParts(grid, lonLat)) {
+    area += Math.max(0, part.prepared.outerArea - part.prepared.rings.slice(1).reduce((sum, r) => sum + Math.abs(ringSignedArea(r)), 0));
+    for (let x = part.range.x0; x < part.range.x1; x++) {
+      for (let y = part.range.y0; y < part.range.y1; y++) {
+        const box = tileBounds(grid, { x, y });
+        const inside = preparedAreaInBox(part.prepared, box);
+        if (!sharesArea(part.prepared, box, inside)) continue;
+        const key = `${x},${y}`;
+        const known = covers.get(key);
+        if (known) known.cover = Math.min(1, known.cover + inside / tileArea);
+        else covers.set(key, { x, y, cover: Math.min(1, inside / tileArea) });
+      }
+    }
+  }
+  return { tiles: [...covers.values()].sort((a, b) => a.x - b.x || a.y - b.y), area };
 }
 
 /**

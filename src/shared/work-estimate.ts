@@ -1,13 +1,51 @@
+import { isGeographicCrs } from './crs.js';
+import { formatBytes } from './format-bytes.js';
 import type { GridSpec } from './grid.js';
+import type { StacAsset, StacItem } from './stac.js';
 
-/** What a planned run will cost, so that a user can size it before starting it. */
+/**
+ * What a planned run will cost, so that a user can size it before starting it. The plan does
+ * not know the run's plugin: every raster asset of a dataset counts as an input band.
+ */
 export interface WorkEstimate {
   /** Output pixels × observations (same-day observations fused), summed over tasks. */
   pixelObservations: number;
-  /** Upper bound of raster bytes read: every band of every dataset over its whole tile, 16-bit. */
-  bytesToRead: number;
-  /** Memory of the largest task: its 16-bit stack of observations plus a float32 output per band. */
+  /**
+   * Pixels the decoder produces, in bytes at each input's sample size: for every task and
+   * dataset, each band over the part of the tile the dataset's footprint covers, at the
+   * resolution read (the native one, or the overview a coarser output reads), in whole blocks
+   * (see ASSUMED_BLOCK).
+   */
+  decodedBytes: number;
+  /**
+   * Compressed bytes fetched from storage, from the assets' `file:size` scaled by the part of
+   * the file in the blocks read; null when some asset has no `file:size`.
+   */
+  fileBytes: number | null;
+  /** Peak memory of the process computing the largest task (see largestTaskMemory). */
   largestTaskBytes: number;
+}
+
+/** A raster asset as a reader meets it. */
+export interface RasterAsset {
+  /** Bytes of one decoded sample: `raster:bands` data type, else 16-bit. */
+  sampleBytes: number;
+  /** Pixel size in the item's CRS units (metres for projected CRSs); undefined when unknown. */
+  nativeResolution: number | undefined;
+  /** `file:size`, when the catalogue gives it. */
+  fileSize: number | undefined;
+  /** `proj:shape` (rows, columns), when the catalogue gives it. */
+  shape: readonly [number, number] | undefined;
+}
+
+/** What a plan adds up over its task–dataset links, and the largest dataset. */
+export interface PlanReads {
+  decodedBytes: number;
+  fileBytes: number | null;
+  /** The most raster bands of one dataset. */
+  bands: number;
+  /** The most decoded bytes of one dataset's bands at one pixel. */
+  sampleBytes: number;
 }
 
 export interface TaskLoad {
@@ -15,16 +53,52 @@ export interface TaskLoad {
   days: number;
 }
 
-const INPUT_SAMPLE_BYTES = 2;
-const OUTPUT_SAMPLE_BYTES = 4;
+const DEFAULT_SAMPLE_BYTES = 2;
+/**
+ * The side of a COG's blocks, which catalogues do not give: GDAL's COG default. A reader decodes
+ * whole blocks, so a window of s × s pixels at an unknown offset spans about (s + block)² of
+ * them, but never more than the image has.
+ */
+const ASSUMED_BLOCK = 512;
+const SAMPLE_BYTES: Record<string, number> = {
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  float16: 2,
+  int32: 4,
+  uint32: 4,
+  float32: 4,
+  int64: 8,
+  uint64: 8,
+  float64: 8,
+  cint16: 4,
+  cint32: 8,
+  cfloat32: 8,
+  cfloat64: 16,
+};
 
 /**
- * `bandReads` is the sum over task–dataset links of the dataset's raster band count, and
- * `links` the number of those links; their ratio is the mean bands per dataset.
+ * The memory model of a task process, for the task engine of `src/worker/run-task.ts` as it is
+ * (one chunk at a time; the plugin's outputs held for the whole tile until written):
+ * - the process itself (Node, its modules, the WebAssembly kernel): TASK_PROCESS_BYTES;
+ * - one chunk's working set: every input band of every observation as decoded, and the
+ *   reduction's float32 stack of them twice (the plugin's and the kernel's copy in its
+ *   WebAssembly memory, which never shrinks);
+ * - the whole tile's outputs, as far as they are resident: bands whose nodata is 0 occupy
+ *   memory only where chunks were written, but float32 bands filled with NaN (the geomedian's
+ *   three MADs) occupy all of it, as does the band being encoded with its overviews —
+ *   WHOLE_TILE_BYTES a pixel.
+ * Measured on 2026-12-04 (docs/benchmarks.md, "Tasks end to end"): 0.7–1.3× of the peak RSS.
+ * Without `memory_limit` a task computes chunks of DEFAULT_CHUNK_SIDE (run-task.ts's
+ * DEFAULT_CHUNK). Once outputs are streamed chunk by chunk the whole-tile term goes.
  */
-export function estimateWork(grid: GridSpec, tasks: Iterable<TaskLoad>, bandReads: number, links: number): WorkEstimate {
-  const pixels = grid.tileShape * grid.tileShape;
-  const meanBands = links > 0 ? bandReads / links : 0;
+export const TASK_PROCESS_BYTES = 160 * 2 ** 20;
+const DEFAULT_CHUNK_SIDE = 512;
+const STACK_BYTES = 4 + 4;
+const WHOLE_TILE_BYTES = 3 * 4 + 2 * 4;
+
+export function estimateWork(grid: GridSpec, tasks: Iterable<TaskLoad>, reads: PlanReads): WorkEstimate {
   let days = 0;
   let maxDays = 0;
   for (const t of tasks) {
@@ -32,8 +106,100 @@ export function estimateWork(grid: GridSpec, tasks: Iterable<TaskLoad>, bandRead
     if (t.days > maxDays) maxDays = t.days;
   }
   return {
-    pixelObservations: pixels * days,
-    bytesToRead: pixels * INPUT_SAMPLE_BYTES * bandReads,
-    largestTaskBytes: Math.ceil(pixels * meanBands * (maxDays * INPUT_SAMPLE_BYTES + OUTPUT_SAMPLE_BYTES)),
+    pixelObservations: grid.tileShape * grid.tileShape * days,
+    decodedBytes: Math.round(reads.decodedBytes),
+    fileBytes: reads.fileBytes === null ? null : Math.round(reads.fileBytes),
+    largestTaskBytes: maxDays === 0 ? 0 : largestTaskMemory(grid.tileShape, maxDays, reads.bands, reads.sampleBytes),
   };
+}
+
+/** Peak memory of a task process computing a tile of `tileShape`² pixels from `days` observations (see TASK_PROCESS_BYTES). */
+export function largestTaskMemory(tileShape: number, days: number, bands: number, sampleBytes: number, chunkSide = DEFAULT_CHUNK_SIDE): number {
+  const side = Math.min(chunkSide, tileShape);
+  const chunk = side * side * days * (sampleBytes + bands * STACK_BYTES);
+  return TASK_PROCESS_BYTES + chunk + tileShape * tileShape * WHOLE_TILE_BYTES;
+}
+
+/**
+ * The estimate's bytes in words, as the CLI and the app print them after the pixel-observations:
+ * "about 1.20 GiB of pixels to decode (180 MiB of files to read); largest task about 300 MiB of memory".
+ */
+export function describeWorkBytes(e: WorkEstimate): string {
+  const files = e.fileBytes === null ? '' : ` (${formatBytes(e.fileBytes)} of files to read)`;
+  return `about ${formatBytes(e.decodedBytes)} of pixels to decode${files}; largest task about ${formatBytes(e.largestTaskBytes)} of memory`;
+}
+
+/** How a raster asset of an item reads: its sample size, pixel size and file size, as far as the catalogue says. */
+export function rasterAsset(asset: StacAsset, item: StacItem): RasterAsset {
+  return {
+    sampleBytes: sampleBytesOf(asset),
+    nativeResolution: nativeResolutionOf(asset, item),
+    fileSize: positiveNumber(asset['file:size']),
+    shape: shapeOf(asset['proj:shape'] ?? item.properties['proj:shape']),
+  };
+}
+
+/**
+ * What one dataset adds to a task's reads: `cover` is the part of the tile its footprint
+ * covers, `footprintShare` the part of its footprint inside the tile.
+ */
+export function datasetReads(grid: GridSpec, assets: readonly RasterAsset[], cover: number, footprintShare: number): { decodedBytes: number; fileBytes: number | null } {
+  let decodedBytes = 0;
+  let fileBytes: number | null = 0;
+  for (const a of assets) {
+    const native = isGeographicCrs(grid.crs) ? undefined : a.nativeResolution;
+    const read = readResolution(native, grid.resolution);
+    // The covered part of the tile as a square, in pixels read, widened to whole blocks.
+    const span = Math.sqrt(cover) * grid.tileShape * (grid.resolution / read) + ASSUMED_BLOCK;
+    const scale = native === undefined ? 1 : native / read;
+    const rows = a.shape ? Math.min(span, Math.ceil(a.shape[0] * scale)) : span;
+    const columns = a.shape ? Math.min(span, Math.ceil(a.shape[1] * scale)) : span;
+    decodedBytes += rows * columns * a.sampleBytes;
+    // The file's share in the blocks read where its size in pixels is known, else its
+    // footprint's share in the tile; at an overview of factor f, about 1/f² of the file.
+    const share = a.shape ? Math.min(1, (rows * columns) / (a.shape[0] * a.shape[1] * scale * scale)) : footprintShare;
+    fileBytes = fileBytes === null || a.fileSize === undefined ? null : fileBytes + a.fileSize * share * scale * scale;
+  }
+  return { decodedBytes, fileBytes };
+}
+
+/**
+ * The pixel size a reader decodes for an output of `output` pixels: the native one where the
+ * output is as fine or finer, else the coarsest power-of-two overview no coarser than the
+ * output (how load-band picks a COG's overview).
+ */
+function readResolution(native: number | undefined, output: number): number {
+  if (native === undefined || !(native > 0) || output <= native) return native !== undefined && native > 0 ? native : output;
+  return native * 2 ** Math.floor(Math.log2(output / native) + 1e-9);
+}
+
+function sampleBytesOf(asset: StacAsset): number {
+  const bands = asset['raster:bands'];
+  if (!Array.isArray(bands) || bands.length === 0) return DEFAULT_SAMPLE_BYTES;
+  let bytes = 0;
+  for (const band of bands as unknown[]) {
+    const type = typeof band === 'object' && band !== null ? (band as Record<string, unknown>)['data_type'] : undefined;
+    bytes += (typeof type === 'string' ? SAMPLE_BYTES[type] : undefined) ?? DEFAULT_SAMPLE_BYTES;
+  }
+  // A multi-band asset is read one band at a time: its first band is what a plugin input reads.
+  return bytes / bands.length;
+}
+
+function nativeResolutionOf(asset: StacAsset, item: StacItem): number | undefined {
+  const epsg = asset['proj:epsg'] ?? item.properties['proj:epsg'];
+  const code = asset['proj:code'] ?? item.properties['proj:code'];
+  if (epsg === 4326 || code === 'EPSG:4326') return undefined;
+  const transform = asset['proj:transform'] ?? item.properties['proj:transform'];
+  if (Array.isArray(transform) && typeof transform[0] === 'number' && transform[0] !== 0) return Math.abs(transform[0]);
+  return positiveNumber(asset['gsd']) ?? positiveNumber(item.properties['gsd']);
+}
+
+function shapeOf(value: unknown): [number, number] | undefined {
+  if (!Array.isArray(value) || value.length !== 2) return undefined;
+  const [rows, columns] = value.map(positiveNumber);
+  return rows !== undefined && columns !== undefined ? [rows, columns] : undefined;
+}
+
+function positiveNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }

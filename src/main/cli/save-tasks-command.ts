@@ -1,12 +1,12 @@
 import { promises as fs } from 'node:fs';
 import { Command, Option } from 'commander';
 import { UserError } from '../../shared/errors.js';
-import { formatBytes } from '../../shared/format-bytes.js';
 import { FREQUENCIES } from '../../shared/frequency.js';
 import { GRID_NAMES } from '../../shared/grid.js';
 import { parsePlanConfig, splitProducts, type PlanConfig } from '../../shared/plan-config.js';
 import type { SaveTasksOptions } from '../../shared/save-tasks-contract.js';
 import type { SaveTasksResult } from '../../shared/save-tasks-contract.js';
+import { describeWorkBytes } from '../../shared/work-estimate.js';
 import { saveTasks } from '../planner/save-tasks.js';
 import { formatCount } from './format.js';
 import { runInterruptibly, type CliIo } from './cli-io.js';
@@ -145,8 +145,7 @@ export function formatSummary(r: SaveTasksResult): string {
   for (const warning of r.warnings) lines.push(`warning: ${warning}`);
   const e = r.estimate;
   lines.push(
-    `Work: ${formatCount(e.pixelObservations)} pixel-observations, up to ${formatBytes(e.bytesToRead)} to read, ` +
-      `${formatBytes(e.largestTaskBytes)} for the largest task`,
+`Work: ${formatCount(e.pixelObservations)} pixel-observations, ${describeWorkBytes(e)}`
   );
   lines.push(`Wrote ${r.db}`, `      ${r.csv}`);
   for (const g of r.geojson) lines.push(`      ${g}`);

@@ -4,8 +4,9 @@
  */
 import type { Binner } from '../../shared/frequency.js';
 import type { Period } from '../../shared/daterange.js';
-import { polygonalFromGeoJSON, tileCentreLonLat, tilesIntersecting } from '../../shared/geometry.js';
+import { polygonalFromGeoJSON, tileCentreLonLat, tileCoversIntersecting, type TileCover } from '../../shared/geometry.js';
 import type { GridSpec, TileIndex } from '../../shared/grid.js';
+import { datasetReads, rasterAsset, type PlanReads, type RasterAsset } from '../../shared/work-estimate.js';
 import { solarDay, solarOffsetHours } from '../../shared/solar.js';
 import { itemTime, type StacItem } from '../../shared/stac.js';
 import type { TaskCacheWriter } from '../taskcache/task-cache-writer.js';
@@ -31,7 +32,8 @@ export interface ItemPlanner {
 export interface PlanTally {
   itemsRead: number;
   links: number;
-  bandReads: number;
+  /** What the links read (see WorkEstimate), and the largest dataset. */
+  reads: PlanReads;
   minSolarTime: number;
   maxSolarTime: number;
   skipped: SkippedItems;
@@ -47,26 +49,34 @@ const WHOLE_HISTORY_PLACEHOLDER: Period = { start: 0, end: 0, label: 'all' };
 
 export function emptyTally(): PlanTally {
   const skipped = { noGeometry: 0, noTime: 0, badGeometry: 0, filtered: 0, outsideSelection: 0, duplicates: 0, noAssets: 0 };
-  return { itemsRead: 0, links: 0, bandReads: 0, minSolarTime: Infinity, maxSolarTime: -Infinity, skipped, withoutAssets: [] };
+  const reads = { decodedBytes: 0, fileBytes: 0, bands: 0, sampleBytes: 0 };
+  return { itemsRead: 0, links: 0, reads, minSolarTime: Infinity, maxSolarTime: -Infinity, skipped, withoutAssets: [] };
 }
 
 /** Adds an item to the plan: its dataset and links, or a count of why it was left out. */
 export function planItem(item: StacItem, planner: ItemPlanner, tally: PlanTally): void {
   const placement = itemPlacement(item, planner);
-  const skip = typeof placement === 'string' ? placement : linkItem(item, placement.time, placement.tiles, planner, tally);
+  const skip = typeof placement === 'string' ? placement : linkItem(item, placement, planner, tally);
   if (skip === undefined) return;
   tally.skipped[skip]++;
   if (skip === 'noAssets' && tally.withoutAssets.length < IDS_NAMED) tally.withoutAssets.push(item.id);
 }
 
+/** Where an item lies: the tiles its footprint touches with how much of each, and its footprint's area (grid CRS). */
+interface Placement {
+  time: number;
+  tiles: TileCover[];
+  area: number;
+}
+
 /** The item's time and the tiles its footprint touches, or why it cannot be planned. */
-function itemPlacement(item: StacItem, planner: ItemPlanner): { time: number; tiles: TileIndex[] } | SkipReason {
+function itemPlacement(item: StacItem, planner: ItemPlanner): Placement | SkipReason {
   if (!item.geometry) return 'noGeometry';
   const time = itemTime(item);
   if (time === undefined) return 'noTime';
   if (planner.datasetFilter && !matchesFilter(item, planner.datasetFilter)) return 'filtered';
   try {
-    return { time, tiles: tilesIntersecting(planner.grid, polygonalFromGeoJSON(item.geometry)) };
+    return { time, ...tileCoversIntersecting(planner.grid, polygonalFromGeoJSON(item.geometry)) };
   } catch {
     return 'badGeometry';
   }
@@ -76,10 +86,10 @@ function itemPlacement(item: StacItem, planner: ItemPlanner): { time: number; ti
  * Links the item to the task of each chosen tile and each period its solar time there falls
  * in, storing its dataset on the first link; says why it was left out when it has no link.
  */
-function linkItem(item: StacItem, time: number, tiles: TileIndex[], planner: ItemPlanner, tally: PlanTally): SkipReason | undefined {
+function linkItem(item: StacItem, { time, tiles, area }: Placement, planner: ItemPlanner, tally: PlanTally): SkipReason | undefined {
   const { writer, binner } = planner;
   let datasetId: number | undefined;
-  let bands = 0;
+  let assets: RasterAsset[] = [];
   for (const tile of tiles) {
     if (!planner.chosen.has(tile)) continue;
     const offset = tileSolarOffset(planner, tile);
@@ -87,17 +97,20 @@ function linkItem(item: StacItem, time: number, tiles: TileIndex[], planner: Ite
     const periods = binner ? binner.periodsOf(solarTime) : [WHOLE_HISTORY_PLACEHOLDER];
     if (periods.length === 0) continue;
     if (datasetId === undefined) {
-      bands = rasterBandCount(item);
-      if (bands === 0) return 'noAssets';
+      assets = rasterAssets(item);
+      if (assets.length === 0) return 'noAssets';
       datasetId = addDataset(writer, item, time);
       if (datasetId === undefined) return 'duplicates';
+      countDataset(tally.reads, assets);
     }
     const day = solarDay(time, offset);
     if (solarTime < tally.minSolarTime) tally.minSolarTime = solarTime;
     if (solarTime > tally.maxSolarTime) tally.maxSolarTime = solarTime;
     for (const period of periods) writer.link(period, tile, offset, datasetId, day);
     tally.links += periods.length;
-    tally.bandReads += periods.length * bands;
+    const reads = datasetReads(planner.grid, assets, tile.cover, area > 0 ? Math.min(1, (tile.cover * planner.grid.tileSize ** 2) / area) : 1);
+    tally.reads.decodedBytes += periods.length * reads.decodedBytes;
+    tally.reads.fileBytes = tally.reads.fileBytes === null || reads.fileBytes === null ? null : tally.reads.fileBytes + periods.length * reads.fileBytes;
   }
   return datasetId === undefined ? 'outsideSelection' : undefined;
 }
@@ -130,14 +143,20 @@ function matchesFilter(item: StacItem, filter: Record<string, string | number | 
   return true;
 }
 
+/** The largest dataset so far: the most bands, and the most decoded bytes of its bands at one pixel. */
+function countDataset(reads: PlanReads, assets: RasterAsset[]): void {
+  reads.bands = Math.max(reads.bands, assets.length);
+  reads.sampleBytes = Math.max(reads.sampleBytes, assets.reduce((sum, a) => sum + a.sampleBytes, 0));
+}
+
 /** Raster assets of an item: what a task will read. Thumbnails and metadata do not count. */
-function rasterBandCount(item: StacItem): number {
-  let n = 0;
+function rasterAssets(item: StacItem): RasterAsset[] {
+  const assets: RasterAsset[] = [];
   for (const asset of Object.values(item.assets ?? {})) {
     const roles = asset.roles ?? [];
     if (roles.includes('thumbnail') || roles.includes('overview') || roles.includes('metadata')) continue;
     const type = asset.type ?? '';
-    if (type.startsWith('image/tiff') || type.startsWith('image/jp2') || /\.(tiff?|jp2)$/i.test(asset.href)) n++;
+    if (type.startsWith('image/tiff') || type.startsWith('image/jp2') || /\.(tiff?|jp2)$/i.test(asset.href)) assets.push(rasterAsset(asset, item));
   }
-  return n;
+  return assets;
 }

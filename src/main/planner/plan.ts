@@ -82,7 +82,7 @@ export async function planTasks(
   const allPeriod = wholeHistory ? relabelWholeHistory(writer, tally) : undefined;
   return {
     counts: planCounts(writer, tally),
-    estimate: estimateWork(grid, writer.taskTotals(), tally.bandReads, tally.links),
+    estimate: estimateWork(grid, writer.taskTotals(), tally.reads),
     ...(allPeriod && { allPeriod }),
     warnings: planWarnings(tally.skipped, tally.withoutAssets),
   };

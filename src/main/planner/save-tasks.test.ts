@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { boxItem, tiffAsset } from '../test-support/stac-items.js';
 import type { StacItem } from '../../shared/stac.js';
 import { TaskCache } from '../taskcache/task-cache.js';
+import { TASK_PROCESS_BYTES } from '../../shared/work-estimate.js';
 import { saveTasks } from './save-tasks.js';
 
 /**
@@ -91,9 +92,18 @@ describe('save-tasks', () => {
     const lats = f.geometry.coordinates[0].map((p: number[]) => p[1]);
     expect([Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)]).toEqual([10, 11, 20, 21]);
 
-    // Work estimate: 100 px per tile; days summed over tasks = 5; two bands per dataset and
-    // 6 task–dataset links; largest task has 1 day.
-    expect(r.estimate).toEqual({ pixelObservations: 500, bytesToRead: 100 * 2 * 12, largestTaskBytes: 100 * 2 * (1 * 2 + 4) });
+    // Work estimate: 100 px per tile; days summed over tasks = 5. Six task–dataset links cover
+    // 0.48 + 0.3 (a), 0.16 (b), 0.3 (c), 0.36 (d) and 0.36 (e) of their tiles, each read as a
+    // square of √cover × 10 px widened by a 512 px block (no native resolution on a lon/lat
+    // grid, no proj:shape), two 16-bit bands each; no file:size.
+    // The largest task has 1 day: one 10 × 10 chunk of 2 bands (4 + 2 × 8 bytes a pixel), and
+    // 3 × 4 + 2 × 4 bytes of outputs a pixel over the tile.
+    expect(r.estimate).toEqual({
+      pixelObservations: 500,
+      decodedBytes: Math.round([0.48, 0.3, 0.16, 0.3, 0.36, 0.36].reduce((sum, c) => sum + (Math.sqrt(c) * 10 + 512) ** 2 * 2 * 2, 0)),
+      fileBytes: null,
+      largestTaskBytes: TASK_PROCESS_BYTES + 100 * 1 * (4 + 2 * 8) + 100 * (3 * 4 + 2 * 4),
+    });
     expect(readdirSync(path.join(dir, 'out')).sort()).toEqual(['tasks-2021--P1Y.geojson', 'tasks.csv', 'tasks.db']);
   });
 

@@ -5,6 +5,7 @@ import type { StacItem } from '../../shared/stac.js';
 import { encodeCog } from '../../worker/cog/cog-writer.js';
 import {
   REFLECTANCE_BANDS,
+  type SampleBand,
   coverAt,
   dnOf,
   observedReflectance,
@@ -36,9 +37,41 @@ const SAMPLE_TILES: Record<string, { west: number; north: number }> = {
 const SAMPLE_START = Date.UTC(2021, 0, 3, 7, 58, 0);
 const SAMPLE_DATES = 18;
 const SAMPLE_REVISIT_DAYS = 20;
-const SAMPLE_BANDS = [...REFLECTANCE_BANDS, 'SCL'] as const;
 /** How far into the tile (metres from its western edge) a partial pass's swath edge lies. */
 const SWATH_EDGE_OFFSET = 45_000;
+
+/**
+ * Where the sample's tiles lie and how its COGs are made. The default is the embedded sample;
+ * benchmarks make larger ones (10 m pixels, ten bands, 512 px blocks).
+ */
+export interface SampleLayout {
+  /** Pixel size, metres (UTM 37S). */
+  pixelMetres: number;
+  /** Pixels per tile side. */
+  pixels: number;
+  /** Tile id → western and northern edge in UTM 37S metres (multiples of `pixelMetres`). */
+  tiles: Record<string, { west: number; north: number }>;
+  /** The reflectance bands written beside SCL. */
+  bands: readonly SampleBand[];
+  /** COG block side, pixels (a multiple of 16). */
+  blocksize: number;
+  /** Whether every other pass misses the western part of the tile, as a swath edge does. */
+  partialPasses: boolean;
+}
+
+const DEFAULT_LAYOUT: SampleLayout = {
+  pixelMetres: SAMPLE_PIXEL_METRES,
+  pixels: SAMPLE_TILE_PIXELS,
+  tiles: SAMPLE_TILES,
+  bands: REFLECTANCE_BANDS,
+  blocksize: 256,
+  partialPasses: true,
+};
+
+/** The first column of a partial pass's data: the default sample's swath edge, scaled to the layout. */
+function swathEdgeColumn(layout: SampleLayout): number {
+  return Math.round((SWATH_EDGE_OFFSET / SAMPLE_TILE_METRES) * layout.pixels);
+}
 
 export interface SampleCatalog {
   root: string;
@@ -59,13 +92,16 @@ export interface SamplePass {
 export interface SampleChoice {
   dates?: number;
   tiles?: string[];
+  /** Another layout than the embedded sample's. */
+  layout?: SampleLayout;
 }
 
 export function samplePasses(choice: SampleChoice = {}): SamplePass[] {
   const passes: SamplePass[] = [];
+  const layout = choice.layout ?? DEFAULT_LAYOUT;
   for (let date = 0; date < (choice.dates ?? SAMPLE_DATES); date++) {
-    const partial = date % 2 === 1;
-    Object.keys(SAMPLE_TILES).forEach((tile, t) => {
+    const partial = layout.partialPasses && date % 2 === 1;
+    Object.keys(layout.tiles).forEach((tile, t) => {
       if (choice.tiles && !choice.tiles.includes(tile)) return;
       const time = new Date(SAMPLE_START + date * SAMPLE_REVISIT_DAYS * 86_400_000 + t * 4000);
       const stamp = time.toISOString().slice(0, 10).replaceAll('-', '');
@@ -76,11 +112,12 @@ export function samplePasses(choice: SampleChoice = {}): SamplePass[] {
 }
 
 /** The footprint of one pass over a tile, in UTM metres (ring, counter-clockwise). */
-function sampleFootprintUtm(tile: string, partial: boolean): Array<[number, number]> {
-  const { west, north } = SAMPLE_TILES[tile]!;
-  const east = west + SAMPLE_TILE_METRES;
-  const south = north - SAMPLE_TILE_METRES;
-  const left = partial ? west + SWATH_EDGE_OFFSET : west;
+function sampleFootprintUtm(layout: SampleLayout, tile: string, partial: boolean): Array<[number, number]> {
+  const { west, north } = layout.tiles[tile]!;
+  const metres = layout.pixels * layout.pixelMetres;
+  const east = west + metres;
+  const south = north - metres;
+  const left = partial ? west + swathEdgeColumn(layout) * layout.pixelMetres : west;
   return [
     [left, south],
     [east, south],
@@ -90,20 +127,21 @@ function sampleFootprintUtm(tile: string, partial: boolean): Array<[number, numb
   ];
 }
 
-function sampleItem(pass: SamplePass): StacItem {
+function sampleItem(pass: SamplePass, layout: SampleLayout): StacItem {
   const toLonLat = transformer(SAMPLE_CRS, 'EPSG:4326');
-  const ring = sampleFootprintUtm(pass.tile, pass.partial).map(([x, y]) => roundPosition(toLonLat(x, y)));
+  const ring = sampleFootprintUtm(layout, pass.tile, pass.partial).map(([x, y]) => roundPosition(toLonLat(x, y)));
   const lons = ring.map((p) => p[0]);
   const lats = ring.map((p) => p[1]);
-  const { west, north } = SAMPLE_TILES[pass.tile]!;
+  const { west, north } = layout.tiles[pass.tile]!;
   const assets: StacItem['assets'] = {};
-  for (const band of SAMPLE_BANDS) {
+  for (const band of [...layout.bands, 'SCL']) {
     assets[band] = {
       href: `./${band}.tif`,
       type: 'image/tiff; application=geotiff; profile=cloud-optimized',
       roles: [band === 'SCL' ? 'data-mask' : 'data'],
-      'proj:shape': [SAMPLE_TILE_PIXELS, SAMPLE_TILE_PIXELS],
-      'proj:transform': [SAMPLE_PIXEL_METRES, 0, west, 0, -SAMPLE_PIXEL_METRES, north],
+      'proj:shape': [layout.pixels, layout.pixels],
+      'proj:transform': [layout.pixelMetres, 0, west, 0, -layout.pixelMetres, north],
+      'raster:bands': [{ data_type: band === 'SCL' ? 'uint8' : 'uint16', nodata: 0 }],
     };
   }
   return {
@@ -127,7 +165,7 @@ function sampleItem(pass: SamplePass): StacItem {
 }
 
 export function sampleItems(choice: SampleChoice = {}): StacItem[] {
-  return samplePasses(choice).map(sampleItem);
+  return samplePasses(choice).map((pass) => sampleItem(pass, choice.layout ?? DEFAULT_LAYOUT));
 }
 
 function roundPosition([x, y]: [number, number]): [number, number] {
@@ -135,30 +173,34 @@ function roundPosition([x, y]: [number, number]): [number, number] {
 }
 
 /** UTM coordinates of the centre of pixel (col, row) of a tile. */
-function pixelCentre(tile: string, col: number, row: number): [number, number] {
-  const { west, north } = SAMPLE_TILES[tile]!;
-  return [west + (col + 0.5) * SAMPLE_PIXEL_METRES, north - (row + 0.5) * SAMPLE_PIXEL_METRES];
+function pixelCentre(layout: SampleLayout, tile: string, col: number, row: number): [number, number] {
+  const { west, north } = layout.tiles[tile]!;
+  return [west + (col + 0.5) * layout.pixelMetres, north - (row + 0.5) * layout.pixelMetres];
 }
 
-/** The rasters of one pass: six reflectance bands as DN (uint16, nodata 0) and SCL (uint8, nodata 0). */
-function renderPass(pass: SamplePass, ground: TileGround): Record<string, Uint16Array | Uint8Array> {
-  const n = SAMPLE_TILE_PIXELS * SAMPLE_TILE_PIXELS;
-  const out: Record<string, Uint16Array | Uint8Array> = { SCL: new Uint8Array(n) };
-  for (const band of REFLECTANCE_BANDS) out[band] = new Uint16Array(n);
+/** The rasters of one pass: the reflectance bands as DN (uint16, nodata 0) and SCL (uint8, nodata 0). */
+function renderPass(pass: SamplePass, ground: TileGround, layout: SampleLayout): Record<string, Uint16Array | Uint8Array> {
+  const side = layout.pixels;
+  const n = side * side;
+  const scl = new Uint8Array(n);
+  const bands = layout.bands.map(() => new Uint16Array(n));
   const dayOfYear = Math.floor((pass.time.getTime() - Date.UTC(pass.time.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
-  const firstCol = pass.partial ? SWATH_EDGE_OFFSET / SAMPLE_PIXEL_METRES : 0;
-  for (let row = 0; row < SAMPLE_TILE_PIXELS; row++) {
-    for (let col = firstCol; col < SAMPLE_TILE_PIXELS; col++) {
-      const p = row * SAMPLE_TILE_PIXELS + col;
-      const [x, y] = pixelCentre(pass.tile, col, row);
+  const firstCol = pass.partial ? swathEdgeColumn(layout) : 0;
+  for (let row = 0; row < side; row++) {
+    for (let col = firstCol; col < side; col++) {
+      const p = row * side + col;
+      const [x, y] = pixelCentre(layout, pass.tile, col, row);
       const cover = ground.cover[p]!;
       const sky = skyAt(pass.date, x, y);
-      out['SCL']![p] = sclOf(sky, cover);
-      for (const band of REFLECTANCE_BANDS) {
-        out[band]![p] = dnOf(observedReflectance(surfaceReflectance(band, cover, ground.texture[p]!, dayOfYear), sky));
-      }
+      scl[p] = sclOf(sky, cover);
+      layout.bands.forEach((band, b) => {
+        bands[b]![p] = dnOf(observedReflectance(surfaceReflectance(band, cover, ground.texture[p]!, dayOfYear), sky));
+      });
     }
   }
+  const out: Record<string, Uint16Array | Uint8Array> = {};
+  layout.bands.forEach((band, b) => (out[band] = bands[b]!));
+  out['SCL'] = scl;
   return out;
 }
 
@@ -168,15 +210,15 @@ interface TileGround {
   texture: Float32Array;
 }
 
-function tileGround(tile: string): TileGround {
-  const n = SAMPLE_TILE_PIXELS * SAMPLE_TILE_PIXELS;
-  const cover = new Array<Cover>(n);
-  const texture = new Float32Array(n);
-  for (let row = 0; row < SAMPLE_TILE_PIXELS; row++) {
-    for (let col = 0; col < SAMPLE_TILE_PIXELS; col++) {
-      const [x, y] = pixelCentre(tile, col, row);
-      cover[row * SAMPLE_TILE_PIXELS + col] = coverAt(x, y);
-      texture[row * SAMPLE_TILE_PIXELS + col] = textureAt(x, y);
+function tileGround(tile: string, layout: SampleLayout): TileGround {
+  const side = layout.pixels;
+  const cover = new Array<Cover>(side * side);
+  const texture = new Float32Array(side * side);
+  for (let row = 0; row < side; row++) {
+    for (let col = 0; col < side; col++) {
+      const [x, y] = pixelCentre(layout, tile, col, row);
+      cover[row * side + col] = coverAt(x, y);
+      texture[row * side + col] = textureAt(x, y);
     }
   }
   return { cover, texture };
@@ -187,27 +229,30 @@ export async function writeSampleCatalog(
   root: string,
   options: SampleChoice & { onItem?: (done: number, total: number) => void } = {},
 ): Promise<SampleCatalog> {
+  const layout = options.layout ?? DEFAULT_LAYOUT;
   const passes = samplePasses(options);
-  const items = passes.map(sampleItem);
+  const items = passes.map((pass) => sampleItem(pass, layout));
   const collectionDir = path.join(root, SAMPLE_COLLECTION);
   await fs.mkdir(collectionDir, { recursive: true });
-  const grounds = new Map([...new Set(passes.map((p) => p.tile))].map((t) => [t, tileGround(t)]));
+  const grounds = new Map([...new Set(passes.map((p) => p.tile))].map((t) => [t, tileGround(t, layout)]));
   for (const [i, pass] of passes.entries()) {
     const dir = path.join(collectionDir, pass.id);
     await fs.mkdir(dir, { recursive: true });
-    const { west, north } = SAMPLE_TILES[pass.tile]!;
+    const { west, north } = layout.tiles[pass.tile]!;
     const geobox = {
       crs: SAMPLE_CRS,
-      affine: [SAMPLE_PIXEL_METRES, 0, west, 0, -SAMPLE_PIXEL_METRES, north] as const,
-      width: SAMPLE_TILE_PIXELS,
-      height: SAMPLE_TILE_PIXELS,
+      affine: [layout.pixelMetres, 0, west, 0, -layout.pixelMetres, north] as const,
+      width: layout.pixels,
+      height: layout.pixels,
     };
-    const rasters = renderPass(pass, grounds.get(pass.tile)!);
-    for (const [band, data] of Object.entries(rasters)) {
-      const cog = encodeCog({ geobox, data, nodata: 0 }, { zlevel: 1, blocksize: 256, overviewResampling: band === 'SCL' ? 'mode' : 'average' });
-      await fs.writeFile(path.join(dir, `${band}.tif`), cog);
-    }
+    const rasters = renderPass(pass, grounds.get(pass.tile)!, layout);
     const item = items[i]!;
+    for (const [band, data] of Object.entries(rasters)) {
+      // DEFLATE with the horizontal predictor (the default for integer bands), as Sentinel-2 COGs are made.
+      const cog = encodeCog({ geobox, data, nodata: 0 }, { zlevel: 1, blocksize: layout.blocksize, overviewResampling: band === 'SCL' ? 'mode' : 'average' });
+      await fs.writeFile(path.join(dir, `${band}.tif`), cog);
+      item.assets[band]!['file:size'] = cog.byteLength;
+    }
     const withLinks = {
       ...item,
       links: [

@@ -8,13 +8,16 @@ export type Cover = 'water' | 'bare' | 'vegetation';
 export type Sky = 'clear' | 'shadow' | 'cloud-medium' | 'cloud-high' | 'cirrus';
 
 export const REFLECTANCE_BANDS = ['B02', 'B03', 'B04', 'B08', 'B11', 'B12'] as const;
-export type ReflectanceBand = (typeof REFLECTANCE_BANDS)[number];
+type ReflectanceBand = (typeof REFLECTANCE_BANDS)[number];
+/** Sentinel-2's ten 10–20 m bands in its order (odc-stats' gm-s2 bands): the six above and the red edge. */
+export const S2_TEN_BANDS = ['B02', 'B03', 'B04', 'B05', 'B06', 'B07', 'B08', 'B8A', 'B11', 'B12'] as const;
+export type SampleBand = ReflectanceBand | (typeof S2_TEN_BANDS)[number];
 
-/** Typical surface reflectance of each cover, by band (blue, green, red, NIR, SWIR1, SWIR2). */
-const SPECTRA: Record<Cover, Record<ReflectanceBand, number>> = {
-  water: { B02: 0.06, B03: 0.05, B04: 0.03, B08: 0.02, B11: 0.01, B12: 0.005 },
-  bare: { B02: 0.1, B03: 0.14, B04: 0.18, B08: 0.24, B11: 0.3, B12: 0.26 },
-  vegetation: { B02: 0.04, B03: 0.07, B04: 0.05, B08: 0.3, B11: 0.2, B12: 0.1 },
+/** Typical surface reflectance of each cover, by band (blue, green, red, red edge 1–3, NIR, narrow NIR, SWIR1, SWIR2). */
+const SPECTRA: Record<Cover, Record<SampleBand, number>> = {
+  water: { B02: 0.06, B03: 0.05, B04: 0.03, B05: 0.025, B06: 0.02, B07: 0.02, B08: 0.02, B8A: 0.018, B11: 0.01, B12: 0.005 },
+  bare: { B02: 0.1, B03: 0.14, B04: 0.18, B05: 0.2, B06: 0.21, B07: 0.22, B08: 0.24, B8A: 0.25, B11: 0.3, B12: 0.26 },
+  vegetation: { B02: 0.04, B03: 0.07, B04: 0.05, B05: 0.09, B06: 0.2, B07: 0.26, B08: 0.3, B8A: 0.31, B11: 0.2, B12: 0.1 },
 };
 const CLOUD_REFLECTANCE = 0.5;
 const SHADOW_FACTOR = 0.4;
@@ -63,11 +66,11 @@ export function textureAt(x: number, y: number): number {
  * Clear-sky surface reflectance: the cover's spectrum, a green-up of vegetation peaking in
  * April, and the pixel's texture (no temporal noise, so clear days are predictable).
  */
-export function surfaceReflectance(band: ReflectanceBand, cover: Cover, texture: number, dayOfYear: number): number {
+export function surfaceReflectance(band: SampleBand, cover: Cover, texture: number, dayOfYear: number): number {
   let r = SPECTRA[cover][band];
   if (cover === 'vegetation') {
     const greenness = 0.5 + 0.5 * Math.cos(((dayOfYear - 105) / 365) * 2 * Math.PI);
-    if (band === 'B08') r *= 0.75 + 0.5 * greenness;
+    if (band === 'B08' || band === 'B8A' || band === 'B07') r *= 0.75 + 0.5 * greenness;
     if (band === 'B04') r *= 1.3 - 0.6 * greenness;
   }
   return r * texture;

@@ -51,7 +51,7 @@ describe('PlanPanel while planning', () => {
       frequency: 'annual',
       temporalRange: '2021--P1Y',
       counts: { itemsRead: 3, datasets: 1, tasks: 1, tiles: 1, tasksPerPeriod: { '2021--P1Y': 1 }, skipped: { noGeometry: 0, noTime: 0, badGeometry: 0, filtered: 0, outsideSelection: 0, duplicates: 0, noAssets: 2 } },
-      estimate: { pixelObservations: 1, bytesToRead: 1, largestTaskBytes: 1 },
+      estimate: { pixelObservations: 1, decodedBytes: 1, fileBytes: null, largestTaskBytes: 1 },
       warnings: ['2 items have no raster asset (GeoTIFF or JPEG 2000) to read and were left out of the tasks: a, b'],
     };
     setApi(fakeApi({ planTasks: async () => summary, listTasks: async () => ({ error: 'not needed here' }) }));

@@ -8,7 +8,7 @@ import { regionsFromGeoJSONText } from '../map/geometry-draw.js';
 import { usePlan, type PlanField } from '../stores/plan-store.js';
 import { useUi } from '../stores/ui-store.js';
 import { newRegionId, useWorkspace, type RegionFeature } from '../stores/workspace-store.js';
-import { formatBytes } from '../../shared/format-bytes.js';
+import { describeWorkBytes } from '../../shared/work-estimate.js';
 import { formatCount } from '../util/format.js';
 import { FieldError } from './FieldError.js';
 
@@ -179,8 +179,7 @@ export function PlanPanel() {
             {plan.summary.frequency}, {plan.summary.temporalRange ?? 'all time'})
           </p>
           <p>
-            Work: {formatCount(plan.summary.estimate.pixelObservations)} pixel-observations, {formatBytes(plan.summary.estimate.bytesToRead)} to read, largest task{' '}
-            {formatBytes(plan.summary.estimate.largestTaskBytes)} of memory.
+            Work: {formatCount(plan.summary.estimate.pixelObservations)} pixel-observations, {describeWorkBytes(plan.summary.estimate)}.
           </p>
           {plan.summary.warnings.map((warning) => (
             <p key={warning} className="field-error" role="alert">
