@@ -9,7 +9,7 @@ const BYTES_PER_SAMPLE = 4 + 4;
 
 export function chunkSizeFor(memoryBytes: number, inputBands: number, observations: number): number {
   const perPixel = Math.max(1, inputBands * Math.max(1, observations) * BYTES_PER_SAMPLE);
-  // Half the budget: the outputs of the whole tile, encoding and the runtime need the rest.
+  // Half the budget: a stripe of outputs (tile width × one chunk, streamed to COGs), encoding and the runtime need the rest.
   const side = Math.floor(Math.sqrt(memoryBytes / 2 / perPixel) / MIN_CHUNK) * MIN_CHUNK;
   return Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, side));
 }

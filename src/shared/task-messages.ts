@@ -4,6 +4,7 @@
  * ask, and what the process answers. Plain data only: every message crosses a process boundary.
  */
 import type { Period } from './daterange.js';
+import type { LonLatFootprint } from './geometry.js';
 import type { CogOptions, OutputProduct } from './run-config.js';
 import type { TaskId } from './task-id.js';
 
@@ -16,6 +17,11 @@ export interface TaskDatasetRef {
   assets: Record<string, string>;
   /** The dataset's own STAC item, when it has a URL, for lineage links. */
   itemHref?: string;
+  /**
+   * Where the dataset has data: its STAC item's geometry (longitude/latitude). Chunks of the tile
+   * it does not reach are not read from it. Absent: everywhere.
+   */
+  footprint?: LonLatFootprint;
 }
 
 /** Everything src/worker needs to compute one task; the same whichever host sends it. */

@@ -3,10 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { transformer } from '../shared/crs.js';
 import { parseTemporalRange } from '../shared/daterange.js';
+import type { LonLatFootprint } from '../shared/geometry.js';
 import type { OutputProduct } from '../shared/run-config.js';
 import type { TaskDatasetRef, WorkerTask } from '../shared/task-messages.js';
 import { encodeCog } from './cog/cog-writer.js';
+import { checkCogLayout } from './cog/test-support/cog-validate.js';
+import { loadBand } from './load/load-band.js';
+import { loadPlugin } from './plugins/registry.js';
+import type { SampleArray } from './raster.js';
 import { runTask } from './run-task.js';
 
 /**
@@ -50,6 +56,13 @@ function dataset(id: string, solarDay: string, bands: Record<string, Uint8Array 
   const assets: Record<string, string> = {};
   for (const [band, data] of Object.entries(bands)) assets[band] = writeBand(id, band, data, 0);
   return { id, collection: 's2_l2a', solarDay, assets };
+}
+
+/** A lon/lat footprint of the tile's pixels [col0, col1) × [row0, row1). */
+function pixelSquare(col0: number, row0: number, col1: number, row1: number): LonLatFootprint {
+  const toLonLat = transformer('EPSG:32737', 'EPSG:4326');
+  const corner = (col: number, row: number) => toLonLat(WEST + 10 * col, NORTH - 10 * row);
+  return { type: 'Polygon', coordinates: [[corner(col0, row1), corner(col1, row1), corner(col1, row0), corner(col0, row0), corner(col0, row1)]] };
 }
 
 async function readTif(file: string): Promise<{ data: ArrayLike<number>; nodata: number | null; width: number }> {
@@ -158,6 +171,88 @@ describe('runTask', () => {
     // EMAD in DN: distances 0, √3·100, 0 → median 0, up to the iteration's tolerance
     // (eps 1e-6 of |estimate| ≈ 0.37 reflectance, i.e. ~0.004 DN).
     expect((await readTif(`${prefix}_EMAD.tif`)).data[5000]).toBeLessThan(0.01);
+  });
+
+  it('reads a dataset only where its footprint reaches, and leaves chunks no footprint reaches nodata', async () => {
+    const prefix = (location: string) => path.join(location, 'x250', 'y9900', '2021--P1Y', 'test_pq_x250y9900_2021--P1Y');
+    // Two days of clear SCL (4) everywhere in the files; day 1's footprint claims pixels
+    // 0–19 × 0–19 only, day 2 is a file that does not exist, with a footprint outside the tile.
+    const day1 = { ...dataset('fp-1', '2021-02-01', { SCL: scl(4) }), footprint: pixelSquare(0, 0, 20, 20) };
+    const day2: TaskDatasetRef = { id: 'fp-2', collection: 's2_l2a', solarDay: '2021-03-01', assets: { SCL: path.join(dir, 'nope', 'fp-2.tif') }, footprint: pixelSquare(150, 0, 170, 20) };
+    const location = path.join(dir, 'out-footprint');
+    // Chunks of 48 px with pq's 9 px halo and the 16 px margin: the footprint reaches chunk (0, 0) only.
+    expect((await runTask({ ...task([day1, day2], 'pq', {}, location), chunkSize: 48 })).status).toBe('finished');
+    const total = await readTif(`${prefix(location)}_total.tif`);
+    const at = (x: number, y: number) => total.data[y * SIZE + x];
+    expect([at(0, 0), at(19, 19), at(47, 47), at(0, 47)]).toEqual([1, 1, 1, 1]); // chunk (0, 0): read, one observation
+    expect([at(48, 0), at(0, 48), at(99, 99), at(60, 10)]).toEqual([0, 0, 0, 0]); // the rest: nodata
+  });
+
+  it('gives the same outputs with footprints as without, where the footprints bound the data', async () => {
+    const prefix = (location: string) => path.join(location, 'x250', 'y9900', '2021--P1Y', 'test_pq_x250y9900_2021--P1Y');
+    // Day 1 has data on pixels 0–29 × 0–99 only, day 2 on 60–99 × 50–99, day 3 on 0–99 × 0–9 in
+    // two datasets, the second of them with a footprint outside the tile.
+    const days = [
+      { ...dataset('fq-1', '2021-02-01', { SCL: scl(0, [0, 0, 30, 100, 4]) }), footprint: pixelSquare(0, 0, 30, 100) },
+      { ...dataset('fq-2', '2021-03-01', { SCL: scl(0, [60, 50, 100, 100, 9]) }), footprint: pixelSquare(60, 50, 100, 100) },
+      { ...dataset('fq-3a', '2021-04-01', { SCL: scl(0, [0, 0, 100, 10, 5]) }), footprint: pixelSquare(0, 0, 100, 10) },
+      { ...dataset('fq-3b', '2021-04-01', { SCL: scl(0) }), footprint: pixelSquare(200, 200, 210, 210) },
+    ];
+    const withFootprints = path.join(dir, 'out-fq-with');
+    const without = path.join(dir, 'out-fq-without');
+    const filters = { clear_1: [['dilation', 1]] };
+    await runTask({ ...task(days, 'pq', { filters }, withFootprints), chunkSize: 32 });
+    await runTask({ ...task(days.map(({ footprint: _, ...d }) => d), 'pq', { filters }, without), chunkSize: 32 });
+    for (const band of ['total', 'clear', 'clear_1']) {
+      const a = await readTif(`${prefix(withFootprints)}_${band}.tif`);
+      const b = await readTif(`${prefix(without)}_${band}.tif`);
+      expect(Array.from(a.data)).toEqual(Array.from(b.data));
+    }
+    // Hand counts: (5, 5) has days 1 and 3; (80, 80) day 2 (a cloud: not clear); (50, 50) none.
+    const total = await readTif(`${prefix(withFootprints)}_total.tif`);
+    const clear = await readTif(`${prefix(withFootprints)}_clear.tif`);
+    expect([total.data[5 * SIZE + 5], total.data[80 * SIZE + 80], total.data[50 * SIZE + 50]]).toEqual([2, 1, 0]);
+    expect([clear.data[5 * SIZE + 5], clear.data[80 * SIZE + 80]]).toEqual([2, 0]);
+  });
+
+  it('streams the same COGs, byte for byte, as reducing the whole tile at once and encoding it in memory', async () => {
+    const n = SIZE * SIZE;
+    const varied = (seed: number, scale: number) => Uint16Array.from({ length: n }, (_, i) => 500 + ((i * seed + (i % SIZE) * 7) % scale));
+    const classes = (seed: number) => Uint8Array.from({ length: n }, (_, i) => [4, 4, 5, 9, 3, 0, 4, 6][(i * seed + Math.floor(i / SIZE)) % 8]!);
+    const days = ['2021-01-05', '2021-02-05', '2021-03-05', '2021-04-05', '2021-05-05'];
+    const datasets = days.map((day, d) => dataset(`eq-${d}`, day, { B02: varied(d + 3, 900), B03: varied(d + 5, 1200), B04: varied(d + 7, 700), SCL: classes(d + 1) }));
+    const cases = [
+      { plugin: 'pq', config: { filters: { clear_1: [['dilation', 1]], clear_2: [['opening', 1], ['dilation', 2]] } } },
+      { plugin: 'gm-s2', config: { bands: ['B02', 'B03', 'B04'], cloud_filters: [] } },
+    ];
+    for (const { plugin: name, config } of cases) {
+      const plugin = await loadPlugin(name, config);
+      const tile = { crs: 'EPSG:32737', affine: [10, 0, WEST, 0, -10, NORTH] as const, width: SIZE, height: SIZE };
+      // The reference: every day loaded over the whole tile, reduced at once, encoded in memory.
+      const bands: Record<string, SampleArray[]> = {};
+      const nodata: Record<string, number | null> = {};
+      for (const input of plugin.inputs) {
+        bands[input.name] = [];
+        for (const d of datasets) {
+          const raster = await loadBand(d.assets[input.name]!, tile, { resampling: input.resampling });
+          bands[input.name]!.push(raster.data);
+          nodata[input.name] = raster.nodata;
+        }
+      }
+      const whole = plugin.reduce({ geobox: tile, days, bands, nodata });
+      for (const chunkSize of [48, 64]) {
+        const location = path.join(dir, `out-eq-${name}-${chunkSize}`);
+        await runTask({ ...task(datasets, name, config, location), chunkSize });
+        for (const band of plugin.measurements) {
+          // The run config's defaults (zlevel 9, average overviews) but where the band asks for nearest or mode.
+          const resampling = band.overviewResampling === 'mode' || band.overviewResampling === 'nearest' ? band.overviewResampling : 'average';
+          const expected = encodeCog({ geobox: tile, data: whole[band.name]!, nodata: band.nodata }, { blocksize: 64, zlevel: 9, overviewResampling: resampling });
+          const written = readFileSync(`${path.join(location, 'x250', 'y9900', '2021--P1Y', 'test_pq_x250y9900_2021--P1Y')}_${band.name}.tif`);
+          expect(checkCogLayout(written).errors).toEqual([]);
+          expect(Buffer.compare(written, Buffer.from(expected)), `${name} ${band.name}, chunks of ${chunkSize}`).toBe(0);
+        }
+      }
+    }
   });
 
   it('fails with the file named when a dataset is missing', async () => {

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { GeoBox } from '../shared/geobox.js';
 import { tileFootprintLonLat } from '../shared/geometry.js';
 import { parseGrid, tileGeobox, type GridSpec } from '../shared/grid.js';
@@ -7,7 +10,7 @@ import { cogOptionsForBand, type CogBandOptions } from '../shared/run-config.js'
 import { UserError } from '../shared/errors.js';
 import type { StacItem } from '../shared/stac.js';
 import type { TaskDatasetRef, TaskOutcome, TaskProgress, WorkerTask } from '../shared/task-messages.js';
-import { encodeCog, type CogOptions as CogWriterOptions } from './cog/cog-writer.js';
+import type { CogOptions as CogWriterOptions } from './cog/cog-writer.js';
 import { firstLine } from '../shared/first-line.js';
 import { closeCachedCogs, loadBand } from './load/load-band.js';
 import { fuseSameDay } from './load/fuse.js';
@@ -15,21 +18,16 @@ import { renderStacItem } from './output/stac-item.js';
 import { sinkFor, type OutputSink } from './output/sink.js';
 import { removeUnfinishedOutputs } from './output/unfinished-outputs.js';
 import { loadPlugin } from './plugins/registry.js';
-import type { ObservationChunk, StatsPlugin } from './plugins/plugin.js';
-import { renderPreview, renderRgbaCog } from './quicklook/task-quicklooks.js';
-import { newSampleArray, type Raster, type SampleArray } from './raster.js';
+import type { ObservationChunk, OutputBand, StatsPlugin } from './plugins/plugin.js';
+import { TileOutputs, type FinishedCog } from './output/tile-outputs.js';
+import { newSampleArray, sampleTypeOf, type Raster, type SampleArray } from './raster.js';
+import { footprintInCrs, footprintTouches, tileChunks } from './chunk-coverage.js';
 
 const DEFAULT_CHUNK = 512;
+const DEFAULT_BLOCKSIZE = 512;
+const HASH_PIECE_BYTES = 8 * 1024 * 1024;
 const LOADS_AT_ONCE = 8;
 const COG_TYPE = 'image/tiff; application=geotiff; profile=cloud-optimized';
-
-/** A window of the tile, in pixels from its top-left corner. */
-interface PixelWindow {
-  col: number;
-  row: number;
-  width: number;
-  height: number;
-}
 
 export interface RunTaskControl {
   signal?: AbortSignal;
@@ -54,8 +52,12 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
   const plugin = await loadPlugin(task.plugin, task.pluginConfig);
   const grid = atResolution(parseGrid(task.grid), task.resolution);
   const tile = tileGeobox(grid, task.id);
+  const bandOptions = (band: OutputBand) => writerOptions(cogOptionsForBand(task.cogOptions, band.name), band.overviewResampling);
+  const chunkSize = alignedChunkSize(task.chunkSize ?? DEFAULT_CHUNK, plugin.measurements.map((b) => bandOptions(b).blocksize ?? DEFAULT_BLOCKSIZE));
+  const scratchDir = await fs.mkdtemp(path.join(os.tmpdir(), 'odc-stats-task-'));
+  const outputs = new TileOutputs(plugin, tile, bandOptions, scratchDir, chunkSize);
   try {
-    const outputs = await computeOutputs(task, plugin, tile, control);
+    await computeOutputs(task, plugin, tile, chunkSize, outputs, control);
     return await writeOutputs(task, plugin, tile, grid, outputs, sink, control, seconds);
   } catch (e) {
     try {
@@ -65,16 +67,29 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
     }
     throw e;
   } finally {
+    outputs.discard();
+    await fs.rm(scratchDir, { recursive: true, force: true });
     await closeCachedCogs();
   }
+}
+
+/**
+ * The chunk size rounded down to a multiple of the COG block size, so that a stripe of chunks
+ * makes whole rows of COG tiles; a chunk smaller than a block (a tight memory limit) stays.
+ */
+function alignedChunkSize(chunkSize: number, blocksizes: number[]): number {
+  const block = Math.max(...blocksizes);
+  return chunkSize >= block ? Math.floor(chunkSize / block) * block : chunkSize;
 }
 
 /** One file of a task's outputs: its name in the checksums, where it goes, and what it holds. */
 interface OutputFile {
   name: string;
   uri: string;
-  body: Uint8Array;
+  body: Uint8Array | FinishedCog;
   contentType: string;
+  /** Its SHA-1, once written. */
+  sha1?: string;
 }
 
 /**
@@ -86,7 +101,7 @@ async function writeOutputs(
   plugin: StatsPlugin,
   tile: GeoBox,
   grid: GridSpec,
-  outputs: Record<string, SampleArray>,
+  outputs: TileOutputs,
   sink: OutputSink,
   control: RunTaskControl,
   seconds: () => number,
@@ -94,12 +109,22 @@ async function writeOutputs(
   const itemPath = stacItemPath(task.location, task.product, task.id);
   const write = async (file: OutputFile) => {
     control.signal?.throwIfAborted();
-    await sink.write(file.uri, file.body, file.contentType);
+    if (file.body instanceof Uint8Array) {
+      await sink.write(file.uri, file.body, file.contentType);
+      file.sha1 = createHash('sha1').update(file.body).digest('hex');
+    } else {
+      try {
+        await sink.writeFrom(file.uri, file.body, file.contentType);
+        file.sha1 = await sha1Of(file.body);
+      } finally {
+        file.body.close();
+      }
+    }
   };
   control.onProgress?.({ stage: 'writing', done: 0, total: 1 });
   if (task.overwrite) await sink.remove(itemPath);
   const written: OutputFile[] = [];
-  for (const file of imageFiles(task, plugin, tile, outputs)) {
+  for (const file of imageFiles(task, plugin, outputs)) {
     await write(file);
     written.push(file);
   }
@@ -113,23 +138,23 @@ async function writeOutputs(
   return { status: 'finished', stacItem: itemPath, outputs: [...written.map((w) => w.uri), sums.uri, itemPath], seconds: seconds() };
 }
 
-/** One COG per band, then the quicklook COG and the preview where the plugin has them, each encoded when its turn comes. */
-function* imageFiles(task: WorkerTask, plugin: StatsPlugin, tile: GeoBox, outputs: Record<string, SampleArray>): Generator<OutputFile> {
+/** One COG per band, then the quicklook COG and the preview where the plugin has them, each made when its turn comes. */
+function* imageFiles(task: WorkerTask, plugin: StatsPlugin, outputs: TileOutputs): Generator<OutputFile> {
+  const cogs = outputs.finishBands();
   for (const band of plugin.measurements) {
-    const raster: Raster = { geobox: tile, data: outputs[band.name]!, nodata: band.nodata };
     yield {
       name: bandFileName(task.product, task.id, band.name),
       uri: bandPath(task.location, task.product, task.id, band.name),
-      body: encodeCog(raster, writerOptions(cogOptionsForBand(task.cogOptions, band.name), band.overviewResampling)),
+      body: cogs.get(band.name)!,
       contentType: COG_TYPE,
     };
   }
-  const rgba = renderRgbaCog(plugin, outputs, tile);
+  const rgba = outputs.rgbaCog();
   if (rgba) {
     const name = quicklookFileName(task.product, task.id);
     yield { name, uri: quicklookPath(task.location, task.product, task.id), body: rgba, contentType: COG_TYPE };
   }
-  const preview = renderPreview(plugin, outputs, tile);
+  const preview = outputs.preview();
   if (preview) {
     const name = previewFileName(task.product, task.id, 'png');
     yield { name, uri: previewPath(task.location, task.product, task.id, 'png'), body: preview, contentType: 'image/png' };
@@ -161,9 +186,17 @@ function renderTaskItem(task: WorkerTask, plugin: StatsPlugin, tile: GeoBox, gri
   });
 }
 
+/** The SHA-1 of a ranged body, read in order. */
+async function sha1Of(body: FinishedCog): Promise<string> {
+  const hash = createHash('sha1');
+  for (let offset = 0; offset < body.size; offset += HASH_PIECE_BYTES) hash.update(await body.read(offset, Math.min(HASH_PIECE_BYTES, body.size - offset)));
+  return hash.digest('hex');
+}
+
 /** The SHA-1 of each file, as `sha1sum` lists them. */
 function checksumsFile(task: WorkerTask, files: OutputFile[]): OutputFile {
-  const sums = files.map((f) => `${createHash('sha1').update(f.body).digest('hex')}  ${f.name}`).join('\n');
+  const sha1 = (f: OutputFile) => f.sha1 ?? (f.body instanceof Uint8Array ? createHash('sha1').update(f.body).digest('hex') : '');
+  const sums = files.map((f) => `${sha1(f)}  ${f.name}`).join('\n');
   return textFile(sha1Path(task.location, task.product, task.id), `${sums}\n`, 'text/plain');
 }
 
@@ -182,78 +215,88 @@ function atResolution(grid: GridSpec, resolution: number | undefined): GridSpec 
   return { ...grid, resolution, tileShape };
 }
 
-/** The plugin's output bands over the whole tile, computed chunk by chunk. */
-async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBox, control: RunTaskControl): Promise<Record<string, SampleArray>> {
-  const outputs = blankOutputs(plugin, tile.width * tile.height);
+/** The plugin's output bands over the whole tile, computed chunk by chunk, each chunk handed to `outputs` as it finishes. */
+async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBox, chunkSize: number, outputs: TileOutputs, control: RunTaskControl): Promise<void> {
   const days = groupByDay(task.datasets);
+  const footprints = new Map(task.datasets.map((d) => [d, footprintInCrs(d.footprint, tile.crs)]));
   const halo = plugin.halo ?? 0;
-  const chunks = tileChunks(tile, task.chunkSize ?? DEFAULT_CHUNK);
+  const chunks = tileChunks(tile.width, tile.height, chunkSize);
   for (const [i, c] of chunks.entries()) {
     control.signal?.throwIfAborted();
     control.onProgress?.({ stage: 'computing', done: i, total: chunks.length });
-    const padded = subGeobox(tile, c.col - halo, c.row - halo, c.width + 2 * halo, c.height + 2 * halo);
-    const observations = await loadObservations(task, plugin, days, padded, control.signal);
-    const result = plugin.reduce(observations);
-    for (const band of plugin.measurements) {
-      const source = result[band.name];
-      if (!source) throw new Error(`plugin ${plugin.name} returned no '${band.name}' band`);
-      copyInner(source, padded.width, halo, outputs[band.name]!, tile.width, c);
+    const window = { col: c.col - halo, row: c.row - halo, width: c.width + 2 * halo, height: c.height + 2 * halo };
+    const reaches = (d: TaskDatasetRef) => footprintTouches(tile, footprints.get(d) ?? null, window);
+    // No dataset has data here: the chunk's outputs stay nodata.
+    if (!task.datasets.some(reaches)) {
+      outputs.put(c, null);
+      continue;
     }
+    const padded = subGeobox(tile, window.col, window.row, window.width, window.height);
+    const observations = await loadObservations(task, plugin, days, padded, reaches, control.signal);
+    outputs.put(c, plugin.reduce(observations), padded.width, halo);
   }
   control.onProgress?.({ stage: 'computing', done: chunks.length, total: chunks.length });
-  return outputs;
 }
 
-/** The plugin's output bands, filled with their nodata. */
-function blankOutputs(plugin: StatsPlugin, pixels: number): Record<string, SampleArray> {
-  const outputs: Record<string, SampleArray> = {};
-  for (const band of plugin.measurements) {
-    const data = newSampleArray(band.dtype, pixels);
-    if (band.nodata !== null && band.nodata !== 0) data.fill(band.nodata);
-    outputs[band.name] = data;
-  }
-  return outputs;
-}
-
-/** The tile cut into squares of `size` pixels, row by row; those on the right and bottom edges may be smaller. */
-function tileChunks(tile: GeoBox, size: number): PixelWindow[] {
-  const chunks: PixelWindow[] = [];
-  for (let row = 0; row < tile.height; row += size) {
-    for (let col = 0; col < tile.width; col += size) {
-      chunks.push({ col, row, width: Math.min(size, tile.width - col), height: Math.min(size, tile.height - row) });
-    }
-  }
-  return chunks;
-}
-
+/**
+ * The chunk's observations, one per day. Datasets whose footprint does not reach the chunk
+ * (`reaches`) are not read: a day none of whose datasets reaches it is all nodata, of the type
+ * and nodata the other days' bands have (read after all where a band has no nodata).
+ */
 async function loadObservations(
   task: WorkerTask,
   plugin: StatsPlugin,
   days: Array<[string, TaskDatasetRef[]]>,
   geobox: GeoBox,
+  reaches: (dataset: TaskDatasetRef) => boolean,
   signal: AbortSignal | undefined,
 ): Promise<ObservationChunk> {
   const bands: Record<string, SampleArray[]> = {};
   const nodata: Record<string, number | null> = {};
+  const load = async (input: StatsPlugin['inputs'][number], datasets: TaskDatasetRef[]): Promise<Raster> => {
+    const rasters: Raster[] = [];
+    for (const dataset of datasets) {
+      const href = dataset.assets[input.name];
+      if (!href) throw new UserError(`dataset ${dataset.id} has no asset '${input.name}' that plugin ${plugin.name} reads`);
+      rasters.push(await loadBand(href, geobox, { resampling: input.resampling, unsigned: task.unsigned, ...(signal && { signal }) }));
+    }
+    return rasters.length === 1 ? rasters[0]! : fuseSameDay(rasters);
+  };
   const loads: Array<() => Promise<void>> = [];
+  const unread: Array<{ input: StatsPlugin['inputs'][number]; day: number }> = [];
   for (const input of plugin.inputs) {
     const perDay: SampleArray[] = new Array(days.length);
     bands[input.name] = perDay;
     days.forEach(([, datasets], d) => {
+      const reaching = datasets.filter(reaches);
+      if (reaching.length === 0) {
+        unread.push({ input, day: d });
+        return;
+      }
       loads.push(async () => {
-        const rasters: Raster[] = [];
-        for (const dataset of datasets) {
-          const href = dataset.assets[input.name];
-          if (!href) throw new UserError(`dataset ${dataset.id} has no asset '${input.name}' that plugin ${plugin.name} reads`);
-          rasters.push(await loadBand(href, geobox, { resampling: input.resampling, unsigned: task.unsigned, ...(signal && { signal }) }));
-        }
-        const fused = rasters.length === 1 ? rasters[0]! : fuseSameDay(rasters);
+        const fused = await load(input, reaching);
         perDay[d] = fused.data;
         nodata[input.name] = fused.nodata;
       });
     });
   }
   await runLimited(loads, LOADS_AT_ONCE);
+  const rest: Array<() => Promise<void>> = [];
+  for (const { input, day } of unread) {
+    const perDay = bands[input.name]!;
+    const like = perDay.find((a) => a !== undefined);
+    const missing = nodata[input.name];
+    if (like !== undefined && missing !== null && missing !== undefined) {
+      perDay[day] = newSampleArray(sampleTypeOf(like), like.length).fill(missing);
+    } else {
+      rest.push(async () => {
+        const fused = await load(input, days[day]![1]);
+        perDay[day] = fused.data;
+        nodata[input.name] = fused.nodata;
+      });
+    }
+  }
+  await runLimited(rest, LOADS_AT_ONCE);
   return { geobox, days: days.map(([day]) => day), bands, nodata };
 }
 
@@ -292,20 +335,6 @@ function groupByDay(datasets: TaskDatasetRef[]): Array<[string, TaskDatasetRef[]
 function subGeobox(g: GeoBox, col: number, row: number, width: number, height: number): GeoBox {
   const [a, b, c, d, e, f] = g.affine;
   return { crs: g.crs, affine: [a, b, c + a * col + b * row, d, e, f + d * col + e * row], width, height };
-}
-
-function copyInner(
-  source: SampleArray,
-  sourceWidth: number,
-  halo: number,
-  target: SampleArray,
-  targetWidth: number,
-  c: PixelWindow,
-): void {
-  for (let r = 0; r < c.height; r++) {
-    const from = (r + halo) * sourceWidth + halo;
-    target.set(source.subarray(from, from + c.width), (c.row + r) * targetWidth + c.col);
-  }
 }
 
 function writerOptions(o: CogBandOptions, bandResampling: 'nearest' | 'average' | 'mode' | undefined): CogWriterOptions {

@@ -2,6 +2,8 @@ import os from 'node:os';
 import { chunkSizeFor } from '../../shared/chunk-size.js';
 import { resolveOutputLocation, resolveOutputProduct, type OutputProduct, type RunConfig } from '../../shared/run-config.js';
 import { UserError } from '../../shared/errors.js';
+import type { LonLatFootprint } from '../../shared/geometry.js';
+import type { StacItem } from '../../shared/stac.js';
 import type { TaskDatasetRef, WorkerTask } from '../../shared/task-messages.js';
 import { loadPlugin } from '../../worker/plugins/registry.js';
 import type { StatsPlugin } from '../../worker/plugins/plugin.js';
@@ -56,6 +58,13 @@ function datasetRefs(cache: TaskCache, row: TaskRow): TaskDatasetRef[] {
     const assets: Record<string, string> = {};
     for (const [key, asset] of Object.entries(item.assets ?? {})) assets[key] = asset.href;
     const self = item.links?.find((l) => l.rel === 'self')?.href;
-    return { id: item.id, collection: item.collection ?? '', solarDay, assets, ...(self && { itemHref: self }) };
+    const footprint = polygonFootprint(item.geometry);
+    return { id: item.id, collection: item.collection ?? '', solarDay, assets, ...(self && { itemHref: self }), ...(footprint && { footprint }) };
   });
+}
+
+/** The item's geometry when it is a polygon or multipolygon, as the planner placed it on tiles; otherwise none. */
+function polygonFootprint(geometry: StacItem['geometry']): LonLatFootprint | undefined {
+  if (geometry?.type !== 'Polygon' && geometry?.type !== 'MultiPolygon') return undefined;
+  return Array.isArray(geometry.coordinates) ? (geometry as LonLatFootprint) : undefined;
 }

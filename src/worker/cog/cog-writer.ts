@@ -23,7 +23,7 @@ import {
   resampleWithAlpha,
   type OverviewResampling,
 } from './overviews.js';
-import { encodeTiles, tileCounts, type PixelGrid, type Predictor, type TileEncoding } from './tiles.js';
+import { encodeTiles, type PixelGrid, type Predictor, type TileEncoding } from './tiles.js';
 import { checkClassicTiffLength, ifdByteLength, Tag, writeIfd, type IfdEntry } from './tiff-ifd.js';
 
 type CogCompression = 'deflate' | 'none';
@@ -46,7 +46,7 @@ export interface CogOptions {
   overviewLevels?: readonly number[];
 }
 
-interface ResolvedOptions {
+export interface ResolvedOptions {
   compression: CogCompression;
   zlevel: number;
   predictor: Predictor;
@@ -93,7 +93,7 @@ const TIFF_HEADER_BYTES = 8;
 const BLOCK_LEADER_BYTES = 4;
 const BLOCK_TRAILER_BYTES = 4;
 
-function resolveOptions(options: CogOptions, type: SampleType, defaultResampling: OverviewResampling): ResolvedOptions {
+export function resolveOptions(options: CogOptions, type: SampleType, defaultResampling: OverviewResampling): ResolvedOptions {
   const compression = (options.compress ?? 'deflate').toLowerCase();
   if (compression !== 'deflate' && compression !== 'none') {
     throw new Error(`COG compress '${options.compress}' is not supported: use 'deflate' or 'none'`);
@@ -142,12 +142,44 @@ function checkBand(band: Raster): void {
   if (band.data.length !== width * height) {
     throw new Error(`COG band holds ${band.data.length} samples, but its geobox is ${width} × ${height}`);
   }
-  if (band.nodata === null) return;
-  const type = sampleTypeOf(band.data);
+  checkNodata(sampleTypeOf(band.data), band.nodata);
+}
+
+function checkNodata(type: SampleType, nodata: number | null): void {
+  if (nodata === null) return;
   const { sampleFormat, min, max } = SAMPLE_LAYOUT[type];
-  if (sampleFormat !== 3 && !(Number.isInteger(band.nodata) && band.nodata >= min && band.nodata <= max)) {
-    throw new Error(`COG nodata ${band.nodata} cannot be stored in a ${type} band`);
+  if (sampleFormat !== 3 && !(Number.isInteger(nodata) && nodata >= min && nodata <= max)) {
+    throw new Error(`COG nodata ${nodata} cannot be stored in a ${type} band`);
   }
+}
+
+/** How a single-band COG describes itself; edge tiles are padded with nodata (0 when unset). */
+export function bandImage(geobox: GeoBox, type: SampleType, nodata: number | null): ImageDescription {
+  checkNodata(type, nodata);
+  return {
+    geobox,
+    type,
+    samplesPerPixel: 1,
+    photometric: PHOTOMETRIC.blackIsZero,
+    extraSamples: [],
+    nodata,
+    fill: nodata ?? 0,
+    description: `a ${geobox.width} × ${geobox.height} ${type} band`,
+  };
+}
+
+/** How an RGBA COG (see encodeRgbaCog) describes itself. */
+export function rgbaImage(geobox: GeoBox): ImageDescription {
+  return {
+    geobox,
+    type: 'uint8',
+    samplesPerPixel: 4,
+    photometric: PHOTOMETRIC.rgb,
+    extraSamples: [EXTRA_SAMPLE_UNASSOCIATED_ALPHA],
+    nodata: null,
+    fill: 0,
+    description: `a ${geobox.width} × ${geobox.height} RGBA image`,
+  };
 }
 
 function epsgCode(crs: string): number {
@@ -200,10 +232,16 @@ interface Level {
   width: number;
   height: number;
   isOverview: boolean;
-  tiles: Uint8Array[];
   tileOffsets: Uint32Array;
   tileByteCounts: Uint32Array;
   entries: IfdEntry[];
+}
+
+/** One resolution level as the file's layout needs it: its size and its encoded tiles' byte counts, row-major. */
+export interface LevelTiles {
+  width: number;
+  height: number;
+  tileLengths: ArrayLike<number>;
 }
 
 /** TIFF PhotometricInterpretation values the writer uses. */
@@ -212,11 +250,10 @@ const PHOTOMETRIC = { blackIsZero: 1, rgb: 2 } as const;
 /** TIFF ExtraSamples value for alpha that is not premultiplied into the colours. */
 const EXTRA_SAMPLE_UNASSOCIATED_ALPHA = 2;
 
-/** An image as the shared encoder takes it: what differs between single-band and RGBA files. */
-interface TiledImage {
+/** What the file says about an image, whatever its samples: what differs between single-band and RGBA files. */
+export interface ImageDescription {
   geobox: GeoBox;
-  /** Full-resolution samples, row-major, `samplesPerPixel` interleaved per pixel. */
-  data: SampleArray;
+  type: SampleType;
   samplesPerPixel: number;
   photometric: (typeof PHOTOMETRIC)[keyof typeof PHOTOMETRIC];
   /** TIFF ExtraSamples: one value per sample beyond the photometric's colour channels. */
@@ -225,15 +262,21 @@ interface TiledImage {
   nodata: number | null;
   /** What pads edge tiles, every sample of a padding pixel. */
   fill: number;
-  /** A `width × height` overview computed from the full-resolution pixels. */
-  overview(base: PixelGrid, width: number, height: number): SampleArray;
   /** What the file holds, for error messages ("a 300 × 200 int16 band"). */
   description: string;
 }
 
+/** An image as the in-memory encoder takes it. */
+interface TiledImage extends ImageDescription {
+  /** Full-resolution samples, row-major, `samplesPerPixel` interleaved per pixel. */
+  data: SampleArray;
+  /** A `width × height` overview computed from the full-resolution pixels. */
+  overview(base: PixelGrid, width: number, height: number): SampleArray;
+}
+
 function levelEntries(
   level: Omit<Level, 'entries'>,
-  image: TiledImage,
+  image: ImageDescription,
   type: SampleType,
   options: ResolvedOptions,
 ): IfdEntry[] {
@@ -264,49 +307,81 @@ function levelEntries(
 
 /** The whole COG file: levels, IFDs and tiles, for either kind of image. */
 function encodeTiledCog(image: TiledImage, resolved: ResolvedOptions): Uint8Array {
+  const tiles = encodeLevels(image, resolved);
+  const { head, tileOffsets, fileLength } = layOutCog(image, resolved, tiles);
+  const file = new Uint8Array(fileLength);
+  const view = new DataView(file.buffer);
+  file.set(head);
+  tiles.forEach((level, l) => {
+    level.tiles.forEach((tile, index) => {
+      const dataOffset = tileOffsets[l]![index]!;
+      view.setUint32(dataOffset - BLOCK_LEADER_BYTES, tile.length, true);
+      file.set(tile, dataOffset);
+      // Tiles are never under 4 bytes: a zlib stream has at least 8, a raw tile 16 × 16 samples.
+      file.set(tile.subarray(tile.length - BLOCK_TRAILER_BYTES), dataOffset + tile.length);
+    });
+  });
+  return file;
+}
+
+/**
+ * The file's head — header, ghost area and IFDs, everything before the first tile — and the
+ * offset of each tile's data (level by level, row-major), for levels whose tiles are encoded
+ * already (full resolution first). The tiles follow the head, smallest level first, each
+ * between its byte count and a copy of its last 4 bytes.
+ */
+export function layOutCog(
+  image: ImageDescription,
+  resolved: ResolvedOptions,
+  levelTiles: readonly LevelTiles[],
+): { head: Uint8Array; tileOffsets: Uint32Array[]; fileLength: number } {
   const { pixelScale, tiepoint } = georeferencing(image.geobox);
   const geoKeys = geoKeyDirectory(image.geobox.crs);
-  const levels = encodeLevels(image, resolved);
+  const levels = levelTiles.map((tiles, index): Level => {
+    const count = tiles.tileLengths.length;
+    const level = { width: tiles.width, height: tiles.height, isOverview: index > 0, tileOffsets: new Uint32Array(count), tileByteCounts: new Uint32Array(count) };
+    return { ...level, entries: levelEntries(level, image, image.type, resolved) };
+  });
   levels[0]!.entries.push(
     { tag: Tag.modelPixelScale, type: 'double', values: pixelScale },
     { tag: Tag.modelTiepoint, type: 'double', values: tiepoint },
     { tag: Tag.geoKeyDirectory, type: 'short', values: geoKeys },
   );
-  const { ifdOffsets, fileLength } = layOutFile(levels);
+  const { ifdOffsets, headLength, fileLength } = layOutFile(levels, levelTiles);
   checkClassicTiffLength(fileLength, image.description);
-  return writeFile(levels, ifdOffsets, fileLength);
+  return { head: writeHead(levels, ifdOffsets, headLength), tileOffsets: levels.map((l) => l.tileOffsets), fileLength };
 }
 
-/** The full-resolution image and its overviews, each cut into encoded tiles, with its IFD entries. */
-function encodeLevels(image: TiledImage, resolved: ResolvedOptions): Level[] {
+/** The full-resolution image and its overviews, each cut into encoded tiles. */
+function encodeLevels(image: TiledImage, resolved: ResolvedOptions): Array<LevelTiles & { tiles: Uint8Array[] }> {
   const { geobox, samplesPerPixel } = image;
-  const type = sampleTypeOf(image.data);
-  const encoding: TileEncoding = {
+  const encoding = tileEncoding(image, resolved);
+  const base: PixelGrid = { width: geobox.width, height: geobox.height, samplesPerPixel, data: image.data };
+  // Each overview's samples are dropped once its tiles are encoded; only the tiles are kept.
+  return levelSizes(geobox.width, geobox.height, resolved).map(({ width, height }, index) => {
+    const grid: PixelGrid =
+      index === 0 ? base : { width, height, samplesPerPixel, data: image.overview(base, width, height) };
+    const tiles = encodeTiles(grid, encoding);
+    return { width, height, tiles, tileLengths: tiles.map((t) => t.length) };
+  });
+}
+
+/** How the image's tiles are encoded. */
+export function tileEncoding(image: ImageDescription, resolved: ResolvedOptions): TileEncoding {
+  return {
     tileSize: resolved.tileSize,
     compression: resolved.compression,
     zlevel: resolved.zlevel,
     predictor: resolved.predictor,
     fill: image.fill,
-    samplesPerPixel,
+    samplesPerPixel: image.samplesPerPixel,
   };
-  const base: PixelGrid = { width: geobox.width, height: geobox.height, samplesPerPixel, data: image.data };
-  const factors = resolved.overviewFactors ?? defaultOverviewFactors(base.width, base.height, resolved.tileSize);
-  const sizes = [{ width: base.width, height: base.height }, ...overviewSizes(base.width, base.height, factors)];
-  // Each overview's samples are dropped once its tiles are encoded; only the tiles are kept.
-  return sizes.map(({ width, height }, index) => {
-    const grid: PixelGrid =
-      index === 0 ? base : { width, height, samplesPerPixel, data: image.overview(base, width, height) };
-    const { across, down } = tileCounts(width, height, resolved.tileSize);
-    const level = {
-      width,
-      height,
-      isOverview: index > 0,
-      tiles: encodeTiles(grid, encoding),
-      tileOffsets: new Uint32Array(across * down),
-      tileByteCounts: new Uint32Array(across * down),
-    };
-    return { ...level, entries: levelEntries(level, image, type, resolved) };
-  });
+}
+
+/** The full resolution's size, then each overview's. */
+export function levelSizes(width: number, height: number, resolved: ResolvedOptions): Array<{ width: number; height: number }> {
+  const factors = resolved.overviewFactors ?? defaultOverviewFactors(width, height, resolved.tileSize);
+  return [{ width, height }, ...overviewSizes(width, height, factors)];
 }
 
 /**
@@ -314,7 +389,7 @@ function encodeLevels(image: TiledImage, resolved: ResolvedOptions): Level[] {
  * the tile data, smallest level first, each tile between its leader and trailer; fills in the
  * levels' tile offsets and byte counts.
  */
-function layOutFile(levels: Level[]): { ifdOffsets: number[]; fileLength: number } {
+function layOutFile(levels: Level[], levelTiles: readonly LevelTiles[]): { ifdOffsets: number[]; headLength: number; fileLength: number } {
   const ghostAreaEnd = TIFF_HEADER_BYTES + GHOST_AREA.length;
   const ifdOffsets: number[] = [];
   let offset = ghostAreaEnd + (ghostAreaEnd % 2);
@@ -322,39 +397,33 @@ function layOutFile(levels: Level[]): { ifdOffsets: number[]; fileLength: number
     ifdOffsets.push(offset);
     offset += ifdByteLength(level.entries);
   }
-  for (const level of [...levels].reverse()) {
-    level.tiles.forEach((tile, index) => {
+  const headLength = offset;
+  for (let l = levels.length - 1; l >= 0; l--) {
+    const level = levels[l]!;
+    const lengths = levelTiles[l]!.tileLengths;
+    for (let index = 0; index < lengths.length; index++) {
       offset += BLOCK_LEADER_BYTES;
       level.tileOffsets[index] = offset;
-      level.tileByteCounts[index] = tile.length;
-      offset += tile.length + BLOCK_TRAILER_BYTES;
-    });
+      level.tileByteCounts[index] = lengths[index]!;
+      offset += lengths[index]! + BLOCK_TRAILER_BYTES;
+    }
   }
-  return { ifdOffsets, fileLength: offset };
+  return { ifdOffsets, headLength, fileLength: offset };
 }
 
-/** The file's bytes: header, ghost area, IFDs and tiles where layOutFile put them. */
-function writeFile(levels: Level[], ifdOffsets: number[], fileLength: number): Uint8Array {
-  const file = new Uint8Array(fileLength);
-  const view = new DataView(file.buffer);
+/** The file's head: header, ghost area and IFDs where layOutFile put them. */
+function writeHead(levels: Level[], ifdOffsets: number[], headLength: number): Uint8Array {
+  const head = new Uint8Array(headLength);
+  const view = new DataView(head.buffer);
   view.setUint8(0, 0x49); // 'II': little-endian
   view.setUint8(1, 0x49);
   view.setUint16(2, 42, true);
   view.setUint32(4, ifdOffsets[0]!, true);
-  for (let i = 0; i < GHOST_AREA.length; i++) file[TIFF_HEADER_BYTES + i] = GHOST_AREA.charCodeAt(i);
+  for (let i = 0; i < GHOST_AREA.length; i++) head[TIFF_HEADER_BYTES + i] = GHOST_AREA.charCodeAt(i);
   levels.forEach((level, index) => {
     writeIfd(view, ifdOffsets[index]!, level.entries, ifdOffsets[index + 1] ?? 0);
   });
-  for (const level of levels) {
-    level.tiles.forEach((tile, index) => {
-      const dataOffset = level.tileOffsets[index]!;
-      view.setUint32(dataOffset - BLOCK_LEADER_BYTES, tile.length, true);
-      file.set(tile, dataOffset);
-      // Tiles are never under 4 bytes: a zlib stream has at least 8, a raw tile 16 × 16 samples.
-      file.set(tile.subarray(tile.length - BLOCK_TRAILER_BYTES), dataOffset + tile.length);
-    });
-  }
-  return file;
+  return head;
 }
 
 /**
@@ -368,15 +437,9 @@ export function encodeCog(band: Raster, options: CogOptions = {}): Uint8Array {
   const { geobox, nodata } = band;
   return encodeTiledCog(
     {
-      geobox,
+      ...bandImage(geobox, type, nodata),
       data: band.data,
-      samplesPerPixel: 1,
-      photometric: PHOTOMETRIC.blackIsZero,
-      extraSamples: [],
-      nodata,
-      fill: nodata ?? 0,
       overview: (base, width, height) => resampleOverview(base, width, height, resolved.resampling, nodata),
-      description: `a ${geobox.width} × ${geobox.height} ${type} band`,
     },
     resolved,
   );
@@ -414,15 +477,9 @@ export function encodeRgbaCog(rgba: Uint8Array, geobox: GeoBox, options: CogOpti
   }
   return encodeTiledCog(
     {
-      geobox,
+      ...rgbaImage(geobox),
       data: rgba,
-      samplesPerPixel: 4,
-      photometric: PHOTOMETRIC.rgb,
-      extraSamples: [EXTRA_SAMPLE_UNASSOCIATED_ALPHA],
-      nodata: null,
-      fill: 0,
       overview: (base, overviewWidth, overviewHeight) => resampleWithAlpha(base, overviewWidth, overviewHeight, resampling),
-      description: `a ${width} × ${height} RGBA image`,
     },
     resolved,
   );

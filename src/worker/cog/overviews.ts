@@ -129,29 +129,45 @@ function missingFill(type: SampleType, nodata: number | null): number {
   return isFloatType(type) ? Number.NaN : 0;
 }
 
-function resampleNearest(base: SampleGrid, width: number, height: number): SampleArray {
-  const output = newSampleArray(sampleTypeOf(base.data), width * height);
+/**
+ * Rows `from`–`to` (exclusive) of an overview of an image `fullHeight` rows high, computed from
+ * `base`, which holds the image's rows from `baseRow` on: what a writer streaming the image row
+ * by row computes, sample for sample what the whole image would give.
+ */
+export interface RowPart {
+  fullHeight: number;
+  baseRow: number;
+  from: number;
+  to: number;
+}
+
+function wholeImage(base: SampleGrid, height: number): RowPart {
+  return { fullHeight: base.height, baseRow: 0, from: 0, to: height };
+}
+
+function resampleNearest(base: SampleGrid, width: number, height: number, part = wholeImage(base, height)): SampleArray {
+  const output = newSampleArray(sampleTypeOf(base.data), width * (part.to - part.from));
   const columns = nearestIndices(base.width, width);
-  const rows = nearestIndices(base.height, height);
-  for (let y = 0; y < height; y++) {
-    const sourceRow = rows[y]! * base.width;
-    const targetRow = y * width;
+  const rows = nearestIndices(part.fullHeight, height);
+  for (let y = part.from; y < part.to; y++) {
+    const sourceRow = (rows[y]! - part.baseRow) * base.width;
+    const targetRow = (y - part.from) * width;
     for (let x = 0; x < width; x++) output[targetRow + x] = base.data[sourceRow + columns[x]!]!;
   }
   return output;
 }
 
-function resampleAverage(base: SampleGrid, width: number, height: number, nodata: number | null): SampleArray {
+function resampleAverage(base: SampleGrid, width: number, height: number, nodata: number | null, part = wholeImage(base, height)): SampleArray {
   const type = sampleTypeOf(base.data);
-  const output = newSampleArray(type, width * height);
+  const output = newSampleArray(type, width * (part.to - part.from));
   const roundToInteger = !isFloatType(type);
   const missing = storedNodata(type, nodata);
   const fill = missingFill(type, nodata);
   const columns = axisWindows(base.width, width);
-  const rows = axisWindows(base.height, height);
+  const rows = axisWindows(part.fullHeight, height);
   const source = base.data;
-  for (let y = 0; y < height; y++) {
-    const rowStart = rows.start[y]!;
+  for (let y = part.from; y < part.to; y++) {
+    const rowStart = rows.start[y]! - part.baseRow;
     const rowWeightsFrom = rows.offset[y]!;
     const rowCount = rows.offset[y + 1]! - rowWeightsFrom;
     for (let x = 0; x < width; x++) {
@@ -176,7 +192,7 @@ function resampleAverage(base: SampleGrid, width: number, height: number, nodata
         const mean = weightedSum / totalWeight;
         result = roundToInteger ? Math.round(mean) : mean;
       }
-      output[y * width + x] = result;
+      output[(y - part.from) * width + x] = result;
     }
   }
   return output;
@@ -202,13 +218,13 @@ function countTableOffset(type: SampleType): number | null {
  * top count first, scanning the window row by row, wins: that is what GDAL's MODE does, so
  * overviews match the ones GDAL would build.
  */
-function resampleMode(base: SampleGrid, width: number, height: number, nodata: number | null): SampleArray {
+function resampleMode(base: SampleGrid, width: number, height: number, nodata: number | null, part = wholeImage(base, height)): SampleArray {
   const type = sampleTypeOf(base.data);
-  const output = newSampleArray(type, width * height);
+  const output = newSampleArray(type, width * (part.to - part.from));
   const missing = storedNodata(type, nodata);
   const fill = missingFill(type, nodata);
   const columns = axisWindows(base.width, width);
-  const rows = axisWindows(base.height, height);
+  const rows = axisWindows(part.fullHeight, height);
   const source = base.data;
   const tableOffset = countTableOffset(type);
   const counter =
@@ -216,8 +232,8 @@ function resampleMode(base: SampleGrid, width: number, height: number, nodata: n
       ? new MapCounter()
       : new TableCounter(type === 'uint8' || type === 'int8' ? 256 : 65536, tableOffset);
 
-  for (let y = 0; y < height; y++) {
-    const rowStart = rows.start[y]!;
+  for (let y = part.from; y < part.to; y++) {
+    const rowStart = rows.start[y]! - part.baseRow;
     const rowCount = rows.offset[y + 1]! - rows.offset[y]!;
     for (let x = 0; x < width; x++) {
       const columnStart = columns.start[x]!;
@@ -237,7 +253,7 @@ function resampleMode(base: SampleGrid, width: number, height: number, nodata: n
         }
       }
       counter.reset();
-      output[y * width + x] = best;
+      output[(y - part.from) * width + x] = best;
     }
   }
   return output;
@@ -294,15 +310,31 @@ export function resampleOverview(
   height: number,
   resampling: OverviewResampling,
   nodata: number | null,
+  part?: RowPart,
 ): SampleArray {
   switch (resampling) {
     case 'nearest':
-      return resampleNearest(base, width, height);
+      return resampleNearest(base, width, height, part);
     case 'average':
-      return resampleAverage(base, width, height, nodata);
+      return resampleAverage(base, width, height, nodata, part);
     case 'mode':
-      return resampleMode(base, width, height, nodata);
+      return resampleMode(base, width, height, nodata, part);
   }
+}
+
+/**
+ * The first and last source row (inclusive) that each row of a `height`-row overview of a
+ * `fullHeight`-row image reads, by resampling: what a streaming writer must hold to compute it.
+ */
+export function overviewSourceRows(fullHeight: number, height: number, resampling: OverviewResampling): { first: Int32Array; last: Int32Array } {
+  if (resampling === 'nearest') {
+    const rows = nearestIndices(fullHeight, height);
+    return { first: rows, last: rows };
+  }
+  const rows = axisWindows(fullHeight, height);
+  const last = new Int32Array(height);
+  for (let y = 0; y < height; y++) last[y] = rows.start[y]! + Math.max(1, rows.offset[y + 1]! - rows.offset[y]!) - 1;
+  return { first: rows.start, last };
 }
 
 /**
@@ -322,19 +354,20 @@ export function resampleWithAlpha(
   width: number,
   height: number,
   resampling: Exclude<OverviewResampling, 'mode'>,
+  part: RowPart = { fullHeight: base.height, baseRow: 0, from: 0, to: height },
 ): SampleArray {
   const spp = base.samplesPerPixel;
   const type = sampleTypeOf(base.data);
-  const output = newSampleArray(type, width * height * spp);
+  const output = newSampleArray(type, width * (part.to - part.from) * spp);
   const source = base.data;
   if (resampling === 'nearest') {
     const columns = nearestIndices(base.width, width);
-    const rows = nearestIndices(base.height, height);
-    for (let y = 0; y < height; y++) {
-      const sourceRow = rows[y]! * base.width;
+    const rows = nearestIndices(part.fullHeight, height);
+    for (let y = part.from; y < part.to; y++) {
+      const sourceRow = (rows[y]! - part.baseRow) * base.width;
       for (let x = 0; x < width; x++) {
         const from = (sourceRow + columns[x]!) * spp;
-        output.set(source.subarray(from, from + spp), (y * width + x) * spp);
+        output.set(source.subarray(from, from + spp), ((y - part.from) * width + x) * spp);
       }
     }
     return output;
@@ -343,10 +376,10 @@ export function resampleWithAlpha(
   const alpha = spp - 1;
   const roundToInteger = !isFloatType(type);
   const columns = axisWindows(base.width, width);
-  const rows = axisWindows(base.height, height);
+  const rows = axisWindows(part.fullHeight, height);
   const sums = new Float64Array(spp);
-  for (let y = 0; y < height; y++) {
-    const rowStart = rows.start[y]!;
+  for (let y = part.from; y < part.to; y++) {
+    const rowStart = rows.start[y]! - part.baseRow;
     const rowWeightsFrom = rows.offset[y]!;
     const rowCount = rows.offset[y + 1]! - rowWeightsFrom;
     for (let x = 0; x < width; x++) {
@@ -367,7 +400,7 @@ export function resampleWithAlpha(
         }
       }
       if (totalWeight === 0) continue; // stays all zeros: transparent
-      const target = (y * width + x) * spp;
+      const target = ((y - part.from) * width + x) * spp;
       for (let s = 0; s < spp; s++) {
         const mean = sums[s]! / totalWeight;
         output[target + s] = roundToInteger ? Math.round(mean) : mean;

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { localPath } from '../../io/local-path.js';
 import { DeleteObjectCommand, HeadBucketCommand, HeadObjectCommand, type ObjectCannedACL } from '@aws-sdk/client-s3';
-import { discardTemporary, temporaryPathFor, writeFileAtomic } from '../../io/atomic-file.js';
+import { commitTemporary, discardTemporary, temporaryPathFor, writeFileAtomic } from '../../io/atomic-file.js';
 import { s3Client } from '../../io/s3-client.js';
 import { uploadObject } from '../../io/s3-upload.js';
 import { s3LocationOf } from '../../io/s3-uri.js';
@@ -16,11 +16,22 @@ import { UserError } from '../../shared/errors.js';
 export interface OutputSink {
   exists(uri: string): Promise<boolean>;
   write(uri: string, body: Uint8Array, contentType: string): Promise<void>;
+  /** Writes a file read in ranges (a COG streamed to a scratch file), never whole in memory. */
+  writeFrom(uri: string, body: RangedBody, contentType: string): Promise<void>;
   /** Removes the file, if it is there. */
   remove(uri: string): Promise<void>;
   /** Checks that files can be written under `location`, leaving nothing behind; throws why not. */
   probe(location: string): Promise<void>;
 }
+
+/** A file's bytes, read in ranges. */
+export interface RangedBody {
+  size: number;
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** How much of a ranged body is read at once when copying it to a file. */
+const COPY_PIECE_BYTES = 8 * 1024 * 1024;
 
 export interface SinkOptions {
   s3Acl?: string;
@@ -57,6 +68,26 @@ const fileSink: OutputSink = {
     const target = localPath(uri);
     await fs.mkdir(path.dirname(target), { recursive: true });
     await writeFileAtomic(target, body);
+  },
+  async writeFrom(uri, body) {
+    const target = localPath(uri);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const tmp = temporaryPathFor(target);
+    try {
+      const file = await fs.open(tmp, 'w');
+      try {
+        for (let offset = 0; offset < body.size; offset += COPY_PIECE_BYTES) {
+          const piece = await body.read(offset, Math.min(COPY_PIECE_BYTES, body.size - offset));
+          await file.write(piece, 0, piece.length, offset);
+        }
+      } finally {
+        await file.close();
+      }
+      await commitTemporary(tmp, target);
+    } catch (e) {
+      await discardTemporary(tmp);
+      throw e;
+    }
   },
   async remove(uri) {
     await fs.rm(localPath(uri), { force: true });
@@ -154,6 +185,9 @@ function s3Sink(options: SinkOptions): OutputSink {
     async write(uri, body, contentType) {
       const target = { ...objectAt(uri), contentType, ...(acl && { acl }) };
       await uploadObject(client, target, { size: body.byteLength, read: async (offset, length) => body.subarray(offset, offset + length) });
+    },
+    async writeFrom(uri, body, contentType) {
+      await uploadObject(client, { ...objectAt(uri), contentType, ...(acl && { acl }) }, body);
     },
   };
 }

@@ -1,43 +1,54 @@
 /**
  * The quicklooks of a task's outputs, as its plugin asks for them: a full-resolution RGBA COG
- * (odc-stats' `_rgba.tif`) for true-colour plugins, and a small PNG preview.
+ * (odc-stats' `_rgba.tif`) for true-colour plugins, and a small PNG preview. Both are measured
+ * and drawn from a low-resolution copy of the bands (an overview level of their COGs, kept as
+ * the COGs are streamed); the RGBA COG is then rendered row by row from the full-resolution
+ * bands with the stretch measured there.
  */
-import type { GeoBox } from '../../shared/geobox.js';
-import { encodeRgbaCog } from '../cog/cog-writer.js';
 import type { StatsPlugin } from '../plugins/plugin.js';
-import type { Raster, SampleArray } from '../raster.js';
+import type { Raster } from '../raster.js';
 import { encodePng } from './png.js';
-import { downsample, percentile, renderRamp, renderRgb } from './render.js';
+import { downsample, percentile, renderRamp, renderRgb, type ValueRange } from './render.js';
 
 const PREVIEW_SIZE = 256;
 
+/** How large (long side, pixels) the low-resolution copy of a quicklook band should be at least. */
+export const QUICKLOOK_SOURCE_SIZE = PREVIEW_SIZE * 4;
+
+/** The bands the plugin's quicklooks are drawn from. */
+export function quicklookBands(plugin: StatsPlugin): string[] {
+  const spec = plugin.quicklook;
+  if (!spec) return [];
+  return spec.kind === 'rgb' ? [...spec.bands] : [spec.band];
+}
+
 /**
- * The full-resolution RGBA COG of an RGB plugin, stretched between the 2nd and 98th
- * percentiles of the three bands, measured on a reduced copy.
+ * The stretch of an RGB plugin's RGBA COG: the 2nd to 98th percentiles of the three bands,
+ * measured on their low-resolution copies (`lowRes`, by band name). Undefined for other
+ * plugins, and where the bands hold no valid sample.
  */
-export function renderRgbaCog(plugin: StatsPlugin, outputs: Record<string, SampleArray>, tile: GeoBox): Uint8Array | undefined {
+export function rgbaStretch(plugin: StatsPlugin, lowRes: Record<string, Raster>): ValueRange | undefined {
   const spec = plugin.quicklook;
   if (spec?.kind !== 'rgb') return undefined;
-  const bands = spec.bands.map((name) => {
-    const band = plugin.measurements.find((m) => m.name === name)!;
-    return { geobox: tile, data: outputs[name]!, nodata: band.nodata };
-  }) as [Raster, Raster, Raster];
-  const reduced = bands.map((b) => downsample(b, PREVIEW_SIZE * 4));
+  const reduced = spec.bands.map((name) => downsample(lowRes[name]!, QUICKLOOK_SOURCE_SIZE));
   const lows = reduced.map((b) => percentile(b, 2)).filter((v): v is number => v !== null);
   const highs = reduced.map((b) => percentile(b, 98)).filter((v): v is number => v !== null);
   if (lows.length === 0) return undefined;
-  const rgba = renderRgb(bands, { min: Math.min(...lows), max: Math.max(...highs) });
-  return encodeRgbaCog(rgba, tile, { overviewResampling: 'average' });
+  return { min: Math.min(...lows), max: Math.max(...highs) };
 }
 
-/** The PNG preview: the plugin's true colour or its one band through a colour ramp. */
-export function renderPreview(plugin: StatsPlugin, outputs: Record<string, SampleArray>, tile: GeoBox): Uint8Array | undefined {
+/** RGBA pixels of some rows of an RGB plugin's bands (`rows`, by band name), stretched by `rgbaStretch`. */
+export function renderRgbaRows(plugin: StatsPlugin, rows: Record<string, Raster>, stretch: ValueRange): Uint8Array {
+  const spec = plugin.quicklook;
+  if (spec?.kind !== 'rgb') throw new Error(`plugin ${plugin.name} has no true-colour quicklook`);
+  return renderRgb(spec.bands.map((name) => rows[name]!) as [Raster, Raster, Raster], stretch);
+}
+
+/** The PNG preview, from the bands' low-resolution copies: the plugin's true colour or its one band through a colour ramp. */
+export function renderPreview(plugin: StatsPlugin, lowRes: Record<string, Raster>): Uint8Array | undefined {
   const spec = plugin.quicklook;
   if (!spec) return undefined;
-  const raster = (name: string): Raster => {
-    const band = plugin.measurements.find((m) => m.name === name)!;
-    return downsample({ geobox: tile, data: outputs[name]!, nodata: band.nodata }, PREVIEW_SIZE);
-  };
+  const raster = (name: string): Raster => downsample(lowRes[name]!, PREVIEW_SIZE);
   if (spec.kind === 'rgb') {
     const [r, g, b] = spec.bands.map(raster) as [Raster, Raster, Raster];
     return encodePng(renderRgb([r, g, b], 'auto'), r.geobox.width, r.geobox.height);

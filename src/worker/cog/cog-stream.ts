@@ -1,0 +1,298 @@
+/**
+ * A COG written as its rows arrive, in bounded memory: the same file, byte for byte, that
+ * `encodeCog`/`encodeRgbaCog` make of the whole image at once.
+ *
+ * Rows come in order, full width, in pieces of any height. Each level — the full resolution
+ * and every overview, each computed from the full-resolution rows as the in-memory encoder
+ * computes it — gathers rows until it has a row of tiles, encodes them and appends them to a
+ * scratch file. What stays in memory: the full-resolution rows the next overview rows still
+ * need, one row of tiles per level, and, if asked, one low-resolution level whole (for
+ * quicklooks). `finish` lays the file out — head (IFDs) first, then the tiles smallest level
+ * first — as a `CogBody` whose bytes are read from the head in memory and the scratch file.
+ */
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import type { GeoBox } from '../../shared/geobox.js';
+import { newSampleArray, type Raster, type SampleArray, type SampleType } from '../raster.js';
+import {
+  bandImage,
+  layOutCog,
+  levelSizes,
+  resolveOptions,
+  rgbaImage,
+  tileEncoding,
+  type CogOptions,
+  type ImageDescription,
+  type ResolvedOptions,
+} from './cog-writer.js';
+import { overviewSourceRows, resampleOverview, resampleWithAlpha, type RowPart } from './overviews.js';
+import { encodeTiles, tileCounts, type TileEncoding } from './tiles.js';
+
+const BLOCK_LEADER_BYTES = 4;
+const BLOCK_TRAILER_BYTES = 4;
+
+/** A file's bytes, read in ranges: what a sink writes or uploads. */
+export interface CogBody {
+  size: number;
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+interface StreamLevel {
+  width: number;
+  height: number;
+  /** Source rows each of this level's rows reads (none for the full resolution). */
+  first: Int32Array | null;
+  last: Int32Array | null;
+  /** The next row of the level to compute. */
+  next: number;
+  /** Rows computed since the last row of tiles was encoded, `tileSize` rows at most. */
+  pending: SampleArray;
+  pendingFrom: number;
+  /** The level's encoded tiles, row-major: where in the scratch file, how long, its last 4 bytes. */
+  tiles: Array<{ at: number; length: number; tail: Uint8Array }>;
+  /** The whole level, kept when asked for (`keepLevel`). */
+  kept: SampleArray | null;
+}
+
+interface Segment {
+  /** Offset in the file. */
+  start: number;
+  length: number;
+  /** Bytes in memory, or where in the scratch file. */
+  bytes?: Uint8Array;
+  scratchAt?: number;
+}
+
+export interface CogStreamOptions {
+  /** Where the encoded tiles wait for `finish`; removed by `finish`'s body's `close` or by `discard`. */
+  scratchPath: string;
+  /**
+   * Keep one level whole for quicklooks: the smallest whose long side is at least this many
+   * pixels (the full resolution when it is no larger).
+   */
+  keepLevelOfSize?: number;
+}
+
+export class CogStream {
+  private readonly levels: StreamLevel[];
+  private readonly encoding: TileEncoding;
+  private readonly fd: number;
+  private scratchSize = 0;
+  /** Full-resolution rows from `bufferFrom` on, that overviews still need. */
+  private buffer: SampleArray;
+  private bufferFrom = 0;
+  private rowsIn = 0;
+  private discarded = false;
+  private readonly keptIndex: number;
+
+  private constructor(
+    private readonly image: ImageDescription,
+    private readonly resolved: ResolvedOptions,
+    private readonly overview: (base: { width: number; height: number; samplesPerPixel: number; data: SampleArray }, width: number, height: number, part: RowPart) => SampleArray,
+    private readonly options: CogStreamOptions,
+  ) {
+    const { width, height } = image.geobox;
+    const spp = image.samplesPerPixel;
+    this.encoding = tileEncoding(image, resolved);
+    const sizes = levelSizes(width, height, resolved);
+    const keepAt = options.keepLevelOfSize;
+    let keptIndex = -1;
+    if (keepAt !== undefined) {
+      keptIndex = 0;
+      sizes.forEach((size, index) => {
+        if (Math.max(size.width, size.height) >= Math.min(keepAt, Math.max(width, height))) keptIndex = index;
+      });
+    }
+    this.keptIndex = keptIndex;
+    this.levels = sizes.map((size, index) => {
+      const rows = index === 0 ? null : overviewSourceRows(height, size.height, resolved.resampling);
+      return {
+        ...size,
+        first: rows?.first ?? null,
+        last: rows?.last ?? null,
+        next: 0,
+        pending: newSampleArray(image.type, index === 0 ? 0 : size.width * Math.min(resolved.tileSize, size.height) * spp),
+        pendingFrom: 0,
+        tiles: [],
+        kept: index === keptIndex ? newSampleArray(image.type, size.width * size.height * spp) : null,
+      };
+    });
+    this.buffer = newSampleArray(image.type, 0);
+    this.fd = openSync(options.scratchPath, 'w+');
+  }
+
+  /** A single band of `type` (see `encodeCog`). */
+  static band(geobox: GeoBox, type: SampleType, nodata: number | null, options: CogOptions, stream: CogStreamOptions): CogStream {
+    const resolved = resolveOptions(options, type, 'nearest');
+    return new CogStream(bandImage(geobox, type, nodata), resolved, (base, width, height, part) => resampleOverview(base, width, height, resolved.resampling, nodata, part), stream);
+  }
+
+  /** An 8-bit RGBA image, 4 samples a pixel (see `encodeRgbaCog`). */
+  static rgba(geobox: GeoBox, options: CogOptions, stream: CogStreamOptions): CogStream {
+    const resolved = resolveOptions(options, 'uint8', 'average');
+    const resampling = resolved.resampling;
+    if (resampling === 'mode') throw new Error("COG RGBA overview resampling 'mode' is not supported: use average or nearest");
+    return new CogStream(rgbaImage(geobox), resolved, (base, width, height, part) => resampleWithAlpha(base, width, height, resampling, part), stream);
+  }
+
+  /** The next `data.length / (width × samples per pixel)` rows of the image, full width. */
+  writeRows(data: SampleArray): void {
+    const { width, height } = this.image.geobox;
+    const rowSamples = width * this.image.samplesPerPixel;
+    const rows = data.length / rowSamples;
+    if (!Number.isInteger(rows) || this.rowsIn + rows > height) {
+      throw new Error(`COG stream: ${data.length} samples are not whole rows of the ${height - this.rowsIn} left`);
+    }
+    const kept = this.buffer.subarray(0, (this.rowsIn - this.bufferFrom) * rowSamples);
+    const joined = newSampleArray(this.image.type, kept.length + data.length);
+    joined.set(kept);
+    joined.set(data, kept.length);
+    this.buffer = joined;
+    this.rowsIn += rows;
+    this.levels.forEach((level, index) => this.advance(level, index));
+    // Drop the rows no level needs any more.
+    let needed = this.rowsIn;
+    for (const level of this.levels) {
+      if (level.next >= level.height) continue;
+      needed = Math.min(needed, level.first ? level.first[level.next]! : level.next);
+    }
+    if (needed > this.bufferFrom) {
+      this.buffer = this.buffer.slice((needed - this.bufferFrom) * rowSamples);
+      this.bufferFrom = needed;
+    }
+  }
+
+  /** Computes the level's rows that the rows in now allow, and encodes each full row of tiles. */
+  private advance(level: StreamLevel, index: number): void {
+    const tileSize = this.resolved.tileSize;
+    const spp = this.image.samplesPerPixel;
+    const fullHeight = this.image.geobox.height;
+    if (index === 0) {
+      // The full resolution's tiles are cut straight from the rows held.
+      const rowSamples = level.width * spp;
+      while (level.next < level.height) {
+        const end = Math.min(level.height, level.next + tileSize);
+        if (this.rowsIn < end) return;
+        const rows = this.buffer.subarray((level.next - this.bufferFrom) * rowSamples, (end - this.bufferFrom) * rowSamples);
+        for (const tile of encodeTiles({ width: level.width, height: end - level.next, samplesPerPixel: spp, data: rows }, this.encoding)) this.appendTile(level, tile);
+        level.kept?.set(rows, level.next * rowSamples);
+        level.next = end;
+      }
+      return;
+    }
+    while (level.next < level.height) {
+      let to = level.next;
+      const tileRowEnd = Math.min(level.height, (Math.floor(level.next / tileSize) + 1) * tileSize);
+      while (to < tileRowEnd && (level.last ? level.last[to]! : to) < this.rowsIn) to++;
+      if (to === level.next) return;
+      const base = { width: this.image.geobox.width, height: this.rowsIn - this.bufferFrom, samplesPerPixel: spp, data: this.buffer };
+      const rows = this.overview(base, level.width, level.height, { fullHeight, baseRow: this.bufferFrom, from: level.next, to });
+      const rowSamples = level.width * spp;
+      level.pending.set(rows, (level.next - level.pendingFrom) * rowSamples);
+      level.kept?.set(rows, level.next * rowSamples);
+      level.next = to;
+      if (to === tileRowEnd) {
+        const grid = { width: level.width, height: to - level.pendingFrom, samplesPerPixel: spp, data: level.pending.subarray(0, (to - level.pendingFrom) * rowSamples) };
+        for (const tile of encodeTiles(grid, this.encoding)) this.appendTile(level, tile);
+        level.pendingFrom = to;
+      }
+    }
+  }
+
+  private appendTile(level: StreamLevel, tile: Uint8Array): void {
+    writeSync(this.fd, tile, 0, tile.length, this.scratchSize);
+    level.tiles.push({ at: this.scratchSize, length: tile.length, tail: tile.slice(tile.length - BLOCK_TRAILER_BYTES) });
+    this.scratchSize += tile.length;
+  }
+
+  /** The level kept whole (see `keepLevelOfSize`), once every row is in. */
+  keptLevel(): Raster | undefined {
+    const level = this.levels[this.keptIndex];
+    if (!level?.kept || this.rowsIn < this.image.geobox.height) return undefined;
+    const { crs, affine } = this.image.geobox;
+    const [a, b, c, d, e, f] = affine;
+    const xRatio = this.image.geobox.width / level.width;
+    const yRatio = this.image.geobox.height / level.height;
+    const geobox: GeoBox = { crs, affine: [a * xRatio, b * yRatio, c, d * xRatio, e * yRatio, f], width: level.width, height: level.height };
+    return { geobox, data: level.kept, nodata: this.image.nodata };
+  }
+
+  /**
+   * The file, once every row is in. Its bytes are read from the scratch file: `close` the body
+   * (or `discard` the stream) when done with it.
+   */
+  finish(): CogBody & { close(): void } {
+    if (this.rowsIn !== this.image.geobox.height) {
+      throw new Error(`COG stream: ${this.rowsIn} rows of ${this.image.geobox.height} written`);
+    }
+    this.buffer = newSampleArray(this.image.type, 0);
+    for (const level of this.levels) {
+      const { across, down } = tileCounts(level.width, level.height, this.resolved.tileSize);
+      if (level.tiles.length !== across * down) throw new Error(`COG stream: a level has ${level.tiles.length} tiles of ${across * down}`);
+    }
+    const { head, tileOffsets, fileLength } = layOutCog(
+      this.image,
+      this.resolved,
+      this.levels.map((l) => ({ width: l.width, height: l.height, tileLengths: l.tiles.map((t) => t.length) })),
+    );
+    const segments: Segment[] = [{ start: 0, length: head.length, bytes: head }];
+    let offset = head.length;
+    for (let l = this.levels.length - 1; l >= 0; l--) {
+      this.levels[l]!.tiles.forEach((tile, index) => {
+        const leader = new Uint8Array(BLOCK_LEADER_BYTES);
+        new DataView(leader.buffer).setUint32(0, tile.length, true);
+        segments.push({ start: offset, length: BLOCK_LEADER_BYTES, bytes: leader });
+        offset += BLOCK_LEADER_BYTES;
+        if (tileOffsets[l]![index] !== offset) throw new Error('COG stream: tile offsets out of step with the layout');
+        segments.push({ start: offset, length: tile.length, scratchAt: tile.at });
+        offset += tile.length;
+        segments.push({ start: offset, length: BLOCK_TRAILER_BYTES, bytes: tile.tail });
+        offset += BLOCK_TRAILER_BYTES;
+      });
+    }
+    if (offset !== fileLength) throw new Error('COG stream: file length out of step with the layout');
+    const fd = this.fd;
+    return {
+      size: fileLength,
+      read: (start, length) => Promise.resolve(readSegments(segments, fd, start, Math.min(length, fileLength - start))),
+      close: () => this.discard(),
+    };
+  }
+
+  /** Closes and removes the scratch file; again is a no-op. */
+  discard(): void {
+    if (this.discarded) return;
+    this.discarded = true;
+    closeSync(this.fd);
+    rmSync(this.options.scratchPath, { force: true });
+  }
+}
+
+function readSegments(segments: readonly Segment[], fd: number, start: number, length: number): Uint8Array {
+  const out = new Uint8Array(Math.max(0, length));
+  // The first segment that ends after `start`.
+  let lo = 0;
+  let hi = segments.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const s = segments[mid]!;
+    if (s.start + s.length <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  let written = 0;
+  for (let i = lo; i < segments.length && written < out.length; i++) {
+    const s = segments[i]!;
+    const from = start + written - s.start;
+    const n = Math.min(s.length - from, out.length - written);
+    if (s.bytes) out.set(s.bytes.subarray(from, from + n), written);
+    else {
+      let done = 0;
+      while (done < n) {
+        const got = readSync(fd, out, written + done, n - done, s.scratchAt! + from + done);
+        if (got === 0) throw new Error('COG stream: scratch file shorter than written');
+        done += got;
+      }
+    }
+    written += n;
+  }
+  return out;
+}

@@ -1,0 +1,176 @@
+/**
+ * A task's output bands as its chunks finish, streamed into COGs in bounded memory: chunks are
+ * gathered into stripes (full tile width, one chunk high), and each finished stripe goes, in
+ * order, to every band's `CogStream`. Nothing of the tile is held whole but the low-resolution
+ * copies the quicklooks are drawn from; for a true-colour quicklook the three bands' rows also
+ * go to raw scratch files, read back stripe by stripe to render the RGBA COG once its stretch
+ * is known.
+ */
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { GeoBox } from '../../shared/geobox.js';
+import type { PixelWindow } from '../chunk-coverage.js';
+import { CogStream, type CogBody } from '../cog/cog-stream.js';
+import type { CogOptions } from '../cog/cog-writer.js';
+import type { OutputBand, StatsPlugin } from '../plugins/plugin.js';
+import { quicklookBands, QUICKLOOK_SOURCE_SIZE, renderPreview, renderRgbaRows, rgbaStretch } from '../quicklook/task-quicklooks.js';
+import { newSampleArray, type Raster, type SampleArray } from '../raster.js';
+
+/** Rows of the RGBA quicklook rendered at once. */
+const RGBA_STRIPE_ROWS = 512;
+
+interface Stripe {
+  bands: Record<string, SampleArray>;
+  height: number;
+  chunksLeft: number;
+}
+
+/** A finished COG, to write and then `close`. */
+export type FinishedCog = CogBody & { close(): void };
+
+export class TileOutputs {
+  private readonly streams = new Map<string, CogStream>();
+  private readonly stripes = new Map<number, Stripe>();
+  private nextStripe = 0;
+  private readonly stripeCount: number;
+  private readonly chunksPerStripe: number;
+  /** Raw full-resolution rows of the true-colour bands, by band name (file descriptor). */
+  private readonly raw = new Map<string, number>();
+
+  constructor(
+    private readonly plugin: StatsPlugin,
+    private readonly tile: GeoBox,
+    bandOptions: (band: OutputBand) => CogOptions,
+    private readonly scratchDir: string,
+    private readonly chunkSize: number,
+  ) {
+    this.stripeCount = Math.ceil(tile.height / chunkSize);
+    this.chunksPerStripe = Math.ceil(tile.width / chunkSize);
+    const kept = new Set(quicklookBands(plugin));
+    for (const band of plugin.measurements) {
+      const stream = CogStream.band(tile, band.dtype, band.nodata, bandOptions(band), {
+        scratchPath: path.join(scratchDir, `${band.name}.tiles`),
+        ...(kept.has(band.name) && { keepLevelOfSize: QUICKLOOK_SOURCE_SIZE }),
+      });
+      this.streams.set(band.name, stream);
+    }
+    if (plugin.quicklook?.kind === 'rgb') {
+      for (const name of plugin.quicklook.bands) this.raw.set(name, openSync(path.join(scratchDir, `${name}.raw`), 'w+'));
+    }
+  }
+
+  /**
+   * A chunk's outputs: `result` holds the plugin's bands over the chunk grown by `halo` pixels
+   * on every side (`sourceWidth` wide); null for a chunk left nodata.
+   */
+  put(c: PixelWindow, result: Record<string, SampleArray> | null, sourceWidth = c.width, halo = 0): void {
+    const index = Math.floor(c.row / this.chunkSize);
+    const stripe = this.stripeAt(index);
+    if (result) {
+      for (const band of this.plugin.measurements) {
+        const source = result[band.name];
+        if (!source) throw new Error(`plugin ${this.plugin.name} returned no '${band.name}' band`);
+        const target = stripe.bands[band.name]!;
+        for (let r = 0; r < c.height; r++) {
+          const from = (r + halo) * sourceWidth + halo;
+          target.set(source.subarray(from, from + c.width), r * this.tile.width + c.col);
+        }
+      }
+    }
+    stripe.chunksLeft--;
+    while (this.stripes.get(this.nextStripe)?.chunksLeft === 0) {
+      this.flush(this.stripes.get(this.nextStripe)!);
+      this.stripes.delete(this.nextStripe);
+      this.nextStripe++;
+    }
+  }
+
+  private stripeAt(index: number): Stripe {
+    let stripe = this.stripes.get(index);
+    if (!stripe) {
+      const height = Math.min(this.chunkSize, this.tile.height - index * this.chunkSize);
+      const bands: Record<string, SampleArray> = {};
+      for (const band of this.plugin.measurements) {
+        const data = newSampleArray(band.dtype, this.tile.width * height);
+        if (band.nodata !== null && band.nodata !== 0) data.fill(band.nodata);
+        bands[band.name] = data;
+      }
+      stripe = { bands, height, chunksLeft: this.chunksPerStripe };
+      this.stripes.set(index, stripe);
+    }
+    return stripe;
+  }
+
+  private flush(stripe: Stripe): void {
+    for (const [name, stream] of this.streams) stream.writeRows(stripe.bands[name]!);
+    for (const [name, fd] of this.raw) {
+      const data = stripe.bands[name]!;
+      writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    }
+  }
+
+  /** Every band's COG, once every chunk is in, by band name. */
+  finishBands(): Map<string, FinishedCog> {
+    if (this.nextStripe !== this.stripeCount) throw new Error(`tile outputs: ${this.nextStripe} stripes of ${this.stripeCount} written`);
+    return new Map([...this.streams].map(([name, stream]) => [name, stream.finish()]));
+  }
+
+  /** The low-resolution copies of the quicklook bands, by band name. */
+  private lowRes(): Record<string, Raster> {
+    const out: Record<string, Raster> = {};
+    for (const name of quicklookBands(this.plugin)) out[name] = this.streams.get(name)!.keptLevel()!;
+    return out;
+  }
+
+  /** The PNG preview, drawn from the kept low-resolution bands. */
+  preview(): Uint8Array | undefined {
+    return renderPreview(this.plugin, this.lowRes());
+  }
+
+  /** The full-resolution RGBA COG of a true-colour plugin, rendered stripe by stripe from the raw rows. */
+  rgbaCog(): FinishedCog | undefined {
+    const spec = this.plugin.quicklook;
+    if (spec?.kind !== 'rgb') return undefined;
+    const stretch = rgbaStretch(this.plugin, this.lowRes());
+    if (!stretch) return undefined;
+    const stream = CogStream.rgba(this.tile, { overviewResampling: 'average' }, { scratchPath: path.join(this.scratchDir, 'rgba.tiles') });
+    try {
+      const { width, height } = this.tile;
+      for (let row = 0; row < height; row += RGBA_STRIPE_ROWS) {
+        const rows = Math.min(RGBA_STRIPE_ROWS, height - row);
+        const geobox = { ...this.tile, height: rows };
+        const bands: Record<string, Raster> = {};
+        for (const name of spec.bands) {
+          const band = this.plugin.measurements.find((m) => m.name === name)!;
+          const data = newSampleArray(band.dtype, width * rows);
+          readFully(this.raw.get(name)!, new Uint8Array(data.buffer), row * width * data.BYTES_PER_ELEMENT);
+          bands[name] = { geobox, data, nodata: band.nodata };
+        }
+        stream.writeRows(renderRgbaRows(this.plugin, bands, stretch));
+      }
+      return stream.finish();
+    } catch (e) {
+      stream.discard();
+      throw e;
+    }
+  }
+
+  /** Closes and removes every scratch file. */
+  discard(): void {
+    for (const stream of this.streams.values()) stream.discard();
+    for (const [name, fd] of this.raw) {
+      closeSync(fd);
+      rmSync(path.join(this.scratchDir, `${name}.raw`), { force: true });
+    }
+    this.raw.clear();
+  }
+}
+
+function readFully(fd: number, into: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < into.length) {
+    const got = readSync(fd, into, done, into.length - done, position + done);
+    if (got === 0) throw new Error('tile outputs: raw scratch file shorter than written');
+    done += got;
+  }
+}
