@@ -9,7 +9,7 @@
  * first N pixels only; its ns figure is per unit of work, so it stays comparable.
  */
 import { pathToFileURL } from 'node:url';
-import { geomedian, mads, type StackShape } from '../src/worker/kernels/geomedian.js';
+import { geomedian, mads, type GeomedianResult, type GeomedianStats, type StackShape } from '../src/worker/kernels/geomedian.js';
 import { geomedianReference } from '../src/worker/kernels/geomedian-reference.js';
 import { emptyStats } from '../src/worker/kernels/stack.js';
 
@@ -25,6 +25,13 @@ const COVERS: readonly (readonly number[])[] = [
   [0.05, 0.04, 0.03, 0.02, 0.01, 0.01, 0.01, 0.01, 0.005, 0.003], // water
   [0.12, 0.13, 0.14, 0.16, 0.17, 0.18, 0.19, 0.2, 0.22, 0.2], // built-up
 ];
+
+/** One of COVERS, drawn with `uniform`. */
+function drawCover(uniform: () => number): readonly number[] {
+  const cover = COVERS[Math.floor(uniform() * COVERS.length)];
+  if (!cover) throw new RangeError('uniform() must return values in [0, 1)');
+  return cover;
+}
 
 /** Deterministic uniform [0, 1) generator (mulberry32). */
 function uniformSource(seed: number): () => number {
@@ -55,8 +62,8 @@ export function syntheticStack(pixels: number, times: number, seed: number): Flo
   const coverA = new Float64Array(BANDS);
   const coverB = new Float64Array(BANDS);
   for (let p = 0; p < pixels; p++) {
-    coverA.set(COVERS[Math.floor(uniform() * COVERS.length)]);
-    coverB.set(COVERS[Math.floor(uniform() * COVERS.length)]);
+    coverA.set(drawCover(uniform));
+    coverB.set(drawCover(uniform));
     const mix = uniform();
     const seasonality = 0.3 * uniform();
     const phase = 2 * Math.PI * uniform();
@@ -69,7 +76,7 @@ export function syntheticStack(pixels: number, times: number, seed: number): Flo
       const cloud = contamination < 0.07 ? 0.25 + 0.35 * uniform() : 0;
       const shadow = contamination >= 0.07 && contamination < 0.1 ? 0.3 + 0.3 * uniform() : 1;
       for (let b = 0; b < BANDS; b++) {
-        let value = brightness * shadow * (share * coverA[b] + (1 - share) * coverB[b]) + 0.005 * gaussian();
+        let value = brightness * shadow * (share * coverA[b]! + (1 - share) * coverB[b]!) + 0.005 * gaussian();
         if (cloud > 0) value = cloud + 0.02 * gaussian() + 0.3 * value;
         value = Math.min(0.6, Math.max(0, value));
         const isMasked = maskedBand < 0 ? masked : b === maskedBand;
@@ -82,13 +89,19 @@ export function syntheticStack(pixels: number, times: number, seed: number): Flo
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : fallback;
+  return (at >= 0 ? process.argv[at + 1] : undefined) ?? fallback;
 }
 
 function timed<T>(run: () => T): { result: T; seconds: number } {
   const start = process.hrtime.bigint();
   const result = run();
   return { result, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
+
+interface WasmRun {
+  result: GeomedianResult;
+  seconds: number;
+  stats: GeomedianStats;
 }
 
 interface Row {
@@ -119,13 +132,12 @@ function main(): void {
     geomedian(syntheticStack(1024, times, 7), { bands: BANDS, times, pixels: 1024 });
 
     // WASM runs are short and the machine is shared: time three and keep the median.
-    const wasmRuns = [0, 1, 2].map(() => {
+    const timeWasm = (): WasmRun => {
       const stats = emptyStats();
       const run = timed(() => geomedian(stack, shape, {}, stats));
       return { ...run, stats };
-    });
-    wasmRuns.sort((a, b) => a.seconds - b.seconds);
-    const wasm = wasmRuns[1];
+    };
+    const [fastest, wasm] = [timeWasm(), timeWasm(), timeWasm()].sort((a, b) => a.seconds - b.seconds) as [WasmRun, WasmRun, WasmRun];
     const wasmStats = wasm.stats;
     const madsRun = timed(() => mads(stack, shape, wasm.result.median));
     void madsRun.result;
@@ -142,12 +154,12 @@ function main(): void {
 
     let valid = 0;
     for (const c of wasm.result.count) valid += c;
-    rows.push({
+    const row: Row = {
       times,
       validPerPixel: valid / pixels,
       wasmIterationsPerPixel: wasmStats.iterations / pixels,
       wasmNs: (wasm.seconds * 1e9) / wasmStats.observationIterations,
-      wasmFastestNs: (wasmRuns[0].seconds * 1e9) / wasmStats.observationIterations,
+      wasmFastestNs: (fastest.seconds * 1e9) / wasmStats.observationIterations,
       wasmSeconds: wasm.seconds,
       madsSeconds: madsRun.seconds,
       referencePixels,
@@ -155,9 +167,9 @@ function main(): void {
       referenceNs: (reference.seconds * 1e9) / referenceStats.observationIterations,
       referenceSeconds: reference.seconds,
       wasmReachedMax: wasmStats.reachedMaxIters,
-    });
-    const last = rows[rows.length - 1];
-    process.stderr.write(`T=${times}: wasm ${last.wasmNs.toFixed(2)} ns, reference ${last.referenceNs.toFixed(2)} ns\n`);
+    };
+    rows.push(row);
+    process.stderr.write(`T=${times}: wasm ${row.wasmNs.toFixed(2)} ns, reference ${row.referenceNs.toFixed(2)} ns\n`);
   }
 
   const lines = [

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { geomedian, mads, type GeomedianOptions, type GeomedianResult, type GeomedianStats, type StackShape } from './geomedian.js';
-import { geomedianReference, sumOfDistances, validObservations, weiszfeld } from './geomedian-reference.js';
+import { andersonStep, geomedianReference, sumOfDistances, validObservations, weiszfeld, type Pass } from './geomedian-reference.js';
 import { emptyStats } from './stack.js';
 
 type Observation = readonly number[] | null;
+
+/** `values[i]`, which the test has made sure exists. */
+function entry(values: ArrayLike<number>, i: number): number {
+  const value = values[i];
+  if (value === undefined) throw new RangeError(`no entry ${i} of ${values.length}`);
+  return value;
+}
 
 /** A stack from per-pixel observation lists (null: masked in every band); pixels with fewer
  * observations than the longest are padded with masked ones. */
@@ -13,14 +20,14 @@ function stackOf(bands: number, pixelObservations: readonly (readonly Observatio
   const stack = new Float32Array(bands * times * pixels).fill(NaN);
   pixelObservations.forEach((observations, p) => {
     observations.forEach((observation, t) => {
-      if (observation) for (let b = 0; b < bands; b++) stack[(b * times + t) * pixels + p] = observation[b];
+      observation?.forEach((value, b) => (stack[(b * times + t) * pixels + p] = value));
     });
   });
   return { stack, shape: { bands, times, pixels } };
 }
 
 function pixelOf(result: GeomedianResult, shape: StackShape, pixel: number): number[] {
-  return Array.from({ length: shape.bands }, (_, b) => result.median[b * shape.pixels + pixel]);
+  return Array.from({ length: shape.bands }, (_, b) => entry(result.median, b * shape.pixels + pixel));
 }
 
 function uniformSource(seed: number): () => number {
@@ -49,7 +56,7 @@ function randomStack(shape: StackShape, maskedFraction: number, seed: number): F
       const outlier = uniform() < 0.1;
       const brightness = 0.9 + 0.2 * uniform();
       for (let b = 0; b < bands; b++) {
-        const value = outlier ? 0.6 * uniform() : brightness * spectrum[b] + 0.02 * (uniform() - 0.5);
+        const value = outlier ? 0.6 * uniform() : brightness * entry(spectrum, b) + 0.02 * (uniform() - 0.5);
         const isMasked = oneBand >= 0 ? b === oneBand : masked;
         stack[(b * times + t) * pixels + p] = isMasked ? NaN : value;
       }
@@ -68,7 +75,7 @@ const solvers: [string, Solver][] = [
 describe.each(solvers)('geometric median (%s): constructed pixels', (_name, solve) => {
   const closeTo = (actual: number[], expected: number[], tolerance: number): void => {
     expect(actual).toHaveLength(expected.length);
-    actual.forEach((value, i) => expect(Math.abs(value - expected[i]), `band ${i}: ${value} vs ${expected[i]}`).toBeLessThanOrEqual(tolerance));
+    actual.forEach((value, i) => expect(Math.abs(value - entry(expected, i)), `band ${i}: ${value} vs ${expected[i]}`).toBeLessThanOrEqual(tolerance));
   };
 
   it('returns the observation itself for one valid observation', () => {
@@ -141,6 +148,58 @@ describe.each(solvers)('geometric median (%s): constructed pixels', (_name, solv
     expect(stats.reachedMaxIters).toBe(0);
   });
 
+  it('finds the Fermat point of a triangle with every angle under 120°, in fewer updates than plain Weiszfeld', () => {
+    // Isosceles on the base (0.1, 0.1)–(0.5, 0.1): the Fermat point lies on the axis x = 0.3,
+    // where the base subtends 120°, 0.2 / tan 60° above the base. The mean (0.3, 0.3) is off it.
+    const triangle = [
+      [0.1, 0.1],
+      [0.5, 0.1],
+      [0.3, 0.7],
+    ];
+    const { stack, shape } = stackOf(2, [triangle]);
+    const stats = emptyStats();
+    closeTo(pixelOf(solve(stack, shape, {}, stats), shape, 0), [0.3, 0.1 + 0.2 / Math.sqrt(3)], 1e-6);
+    // Plain Weiszfeld takes 15 updates from the mean to the same stopping rule; Anderson mixing 6.
+    const plain = weiszfeld(validObservations(stack, shape, 0), 2, 1e-6, 1000, { anderson: false });
+    expect(plain.iterations).toBeGreaterThanOrEqual(12);
+    expect(stats.iterations).toBeLessThanOrEqual(plain.iterations / 2);
+  });
+
+  it('returns the median in one band, where every observation is a spurious fixed point of the update', () => {
+    // Sorted: 0.220682 0.221256 0.221285 0.221813 0.223076 0.238205 0.252692. Below the
+    // median the residual T(y) − y shrinks to 0 at each observation; an extrapolation that
+    // followed it there would never arrive (the downhill test keeps it away).
+    const values = [0.220682, 0.238205, 0.252692, 0.221256, 0.223076, 0.221813, 0.221285];
+    const { stack, shape } = stackOf(1, [values.map((value) => [value])]);
+    const stats = emptyStats();
+    expect(pixelOf(solve(stack, shape, {}, stats), shape, 0)).toEqual([Math.fround(0.221813)]);
+    expect(stats.reachedMaxIters).toBe(0);
+  });
+
+  it('returns the middle one of three values in one band exactly, not a point within eps of it', () => {
+    const { stack, shape } = stackOf(1, [[[0.250932], [0.247699], [0.248031]]]);
+    expect(pixelOf(solve(stack, shape), shape, 0)).toEqual([Math.fround(0.248031)]);
+  });
+
+  it('returns a minimiser that is a repeated observation exactly (quantised values)', () => {
+    // 0.56 ten times, 0.57 six times, 0.55 twice: the median is 0.56. Its copies share the
+    // weight, so the final exact test must count them to find it dominant.
+    const values = [...Array<number>(10).fill(0.56), ...Array<number>(6).fill(0.57), 0.55, 0.55];
+    const { stack, shape } = stackOf(1, [values.map((value) => [value])]);
+    expect(pixelOf(solve(stack, shape), shape, 0)).toEqual([Math.fround(0.56)]);
+  });
+
+  it('returns an observation repeated at every date exactly, though its mean may round away from it', () => {
+    // In float32, 7 × 0.1 summed and divided by 7 is not 0.1; every observation is then within
+    // eps·|y| of the estimate, and the exact test at one of them returns it.
+    const { stack, shape } = stackOf(2, [Array<number[]>(7).fill([0.1, 0.3]), Array<number[]>(3).fill([0.10001234710216522, 0.3])]);
+    const stats = emptyStats();
+    const result = solve(stack, shape, {}, stats);
+    expect(pixelOf(result, shape, 0)).toEqual([0.1, 0.3].map(Math.fround));
+    expect(pixelOf(result, shape, 1)).toEqual([0.10001234710216522, 0.3].map(Math.fround));
+    expect(stats.iterations).toBe(2);
+  });
+
   it('leaves out an observation with one masked band', () => {
     const { stack, shape } = stackOf(3, [[[0.1, 0.1, 0.1], [0.5, NaN, 0.5], [0.3, 0.3, 0.3]]]);
     const result = solve(stack, shape);
@@ -169,6 +228,55 @@ describe.each(solvers)('geometric median (%s): constructed pixels', (_name, solv
   });
 });
 
+describe('Anderson mixing (andersonStep of the reference, as the kernel does it)', () => {
+  const vector = (...values: number[]): Float64Array => new Float64Array(values);
+
+  it('takes the Weiszfeld point itself with no earlier pass', () => {
+    expect(Array.from(andersonStep({ point: vector(0.4, 0.2), residual: vector(0.1, -0.1) }, []) ?? [])).toEqual([0.4, 0.2]);
+  });
+
+  it('lands on the fixed point of a linear contraction in one dimension after two passes', () => {
+    // T(y) = 1 + 0.9 (y − 1) from y = 0: T = 0.1 (r = 0.1), then from 0.1: T = 0.19 (r = 0.09).
+    // γ = r·Δr / |Δr|² = 0.09 · −0.01 / 0.0001 = −9, so y = 0.19 + 9 · (0.19 − 0.1) = 1.
+    const next = andersonStep({ point: vector(0.19), residual: vector(0.09) }, [{ point: vector(0.1), residual: vector(0.1) }]);
+    expect(next?.[0]).toBeCloseTo(1, 12);
+  });
+
+  it('lands on the fixed point of a linear contraction in two dimensions after three passes', () => {
+    // T(y) = a + diag(0.2, 0.8)(y − a), a = (1, 2), from the origin: the rates differ, so one
+    // secant is not enough, but the three residuals span the plane's affine combinations.
+    const map = (y: Float64Array): Float64Array => vector(1 + 0.2 * (entry(y, 0) - 1), 2 + 0.8 * (entry(y, 1) - 2));
+    let y = vector(0, 0);
+    let history: Pass[] = [];
+    for (let pass = 0; pass < 3; pass++) {
+      const point = map(y);
+      const current = { point, residual: point.map((t, b) => t - entry(y, b)) };
+      const next = andersonStep(current, history);
+      expect(next).toBeDefined();
+      y = next ?? point;
+      history = [current, ...history.slice(0, 1)];
+    }
+    expect(entry(y, 0)).toBeCloseTo(1, 12);
+    expect(entry(y, 1)).toBeCloseTo(2, 12);
+  });
+
+  it('refuses an uphill move', () => {
+    // r grew from 0.05 to 0.1: γ = 0.1 · 0.05 / 0.0025 = 2 and the move r − γ (0.6 − 0.5) = −0.1
+    // points against r.
+    expect(andersonStep({ point: vector(0.6), residual: vector(0.1) }, [{ point: vector(0.5), residual: vector(0.05) }])).toBeUndefined();
+  });
+
+  it('falls back to one earlier pass when the two residual changes are parallel', () => {
+    // Residual changes 0.09 − 0.1 and 0.1 − 0.11 in one dimension: the 2 × 2 system is
+    // singular, and the step is the secant with the newest pass, as above.
+    const next = andersonStep({ point: vector(0.19), residual: vector(0.09) }, [
+      { point: vector(0.1), residual: vector(0.1) },
+      { point: vector(0), residual: vector(0.11) },
+    ]);
+    expect(next?.[0]).toBeCloseTo(1, 12);
+  });
+});
+
 describe('geometric median: WebAssembly against the float64 optimum', () => {
   // Relative gap between the objective at a result and at the float64 optimum, per pixel.
   function objectiveGaps(stack: Float32Array, shape: StackShape, median: Float32Array): number[] {
@@ -176,9 +284,10 @@ describe('geometric median: WebAssembly against the float64 optimum', () => {
     for (let p = 0; p < shape.pixels; p++) {
       const observations = validObservations(stack, shape, p);
       if (observations.length === 0) continue;
-      const optimum = weiszfeld(observations, shape.bands, 1e-12, 100_000).estimate;
+      // Plain Weiszfeld steps: a truth that does not share the kernel's mixing.
+      const optimum = weiszfeld(observations, shape.bands, 1e-12, 100_000, { anderson: false }).estimate;
       const best = sumOfDistances(observations, optimum);
-      const at = Array.from({ length: shape.bands }, (_, b) => median[b * shape.pixels + p]);
+      const at = Array.from({ length: shape.bands }, (_, b) => entry(median, b * shape.pixels + p));
       const gap = (sumOfDistances(observations, at) - best) / Math.max(best, Number.MIN_VALUE);
       gaps.push(best === 0 ? sumOfDistances(observations, at) : gap);
     }
@@ -200,7 +309,7 @@ describe('geometric median: WebAssembly against the float64 optimum', () => {
     expect(Array.from(result.count)).toEqual(Array.from(reference.count));
     let largest = 0;
     for (let i = 0; i < result.median.length; i++) {
-      const difference = Math.abs(result.median[i] - reference.median[i]);
+      const difference = Math.abs(entry(result.median, i) - entry(reference.median, i));
       if (difference === difference) largest = Math.max(largest, difference);
       else expect(Number.isNaN(result.median[i]) && Number.isNaN(reference.median[i])).toBe(true);
     }
@@ -249,17 +358,17 @@ describe('MADs', () => {
     const kept = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
     if (kept.length === 0) return NaN;
     const half = kept.length >> 1;
-    return kept.length % 2 === 1 ? kept[half] : (kept[half - 1] + kept[half]) / 2;
+    return kept.length % 2 === 1 ? entry(kept, half) : (entry(kept, half - 1) + entry(kept, half)) / 2;
   }
 
   function directMads(stack: Float32Array, shape: StackShape, median: Float32Array, pixel: number): [number, number, number] {
-    const m = Array.from({ length: shape.bands }, (_, b) => median[b * shape.pixels + pixel]);
+    const m = Array.from({ length: shape.bands }, (_, b) => entry(median, b * shape.pixels + pixel));
     const observations = validObservations(stack, shape, pixel);
     const norm = (v: ArrayLike<number>): number => Math.hypot(...Array.from(v));
-    const cosine = observations.map((x) => 1 - x.reduce((sum, xb, b) => sum + xb * m[b], 0) / (norm(x) * norm(m)));
-    const euclidean = observations.map((x) => Math.hypot(...Array.from(x, (xb, b) => xb - m[b])));
+    const cosine = observations.map((x) => 1 - x.reduce((sum, xb, b) => sum + xb * entry(m, b), 0) / (norm(x) * norm(m)));
+    const euclidean = observations.map((x) => Math.hypot(...Array.from(x, (xb, b) => xb - entry(m, b))));
     const brayCurtis = observations.map(
-      (x) => x.reduce((sum, xb, b) => sum + Math.abs(xb - m[b]), 0) / x.reduce((sum, xb, b) => sum + Math.abs(xb + m[b]), 0),
+      (x) => x.reduce((sum, xb, b) => sum + Math.abs(xb - entry(m, b)), 0) / x.reduce((sum, xb, b) => sum + Math.abs(xb + entry(m, b)), 0),
     );
     return [directMedian(cosine), directMedian(euclidean), directMedian(brayCurtis)];
   }
@@ -280,7 +389,7 @@ describe('MADs', () => {
     expect(emad[1]).toBe(1.5);
     // Cosine: 1 − 1/√2, 0, 1 − 4/√20, 1 − 5/√34 → mean of the middle two.
     const cosines = [1 - Math.SQRT1_2, 0, 1 - 4 / Math.sqrt(20), 1 - 5 / Math.sqrt(34)].sort((a, b) => a - b);
-    expect(smad[1]).toBeCloseTo((cosines[1] + cosines[2]) / 2, 7);
+    expect(smad[1]).toBeCloseTo((entry(cosines, 1) + entry(cosines, 2)) / 2, 7);
     // Bray–Curtis: 1/3, 0, 2/6, 3/7 → (1/3 + 1/3) / 2.
     expect(bcmad[1]).toBeCloseTo(1 / 3, 7);
     expect([smad[2], emad[2], bcmad[2]]).toEqual([NaN, NaN, NaN]);
@@ -306,10 +415,10 @@ describe('MADs', () => {
     for (let p = 0; p < shape.pixels; p++) {
       const [smad, emad, bcmad] = directMads(stack, shape, median, p);
       for (const [actual, expected] of [
-        [result.smad[p], smad],
-        [result.emad[p], emad],
-        [result.bcmad[p], bcmad],
-      ]) {
+        [entry(result.smad, p), smad],
+        [entry(result.emad, p), emad],
+        [entry(result.bcmad, p), bcmad],
+      ] as const) {
         if (Number.isNaN(expected)) expect(actual).toBeNaN();
         else expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(expected)));
       }

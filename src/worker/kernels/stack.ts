@@ -34,11 +34,12 @@ export function emptyStats(): GeomedianStats {
 }
 
 export function addStats(stats: GeomedianStats, count: Uint16Array, iterations: Int32Array, maxIters: number): void {
-  for (let p = 0; p < count.length; p++) {
-    const performed = iterations[p];
+  count.forEach((valid, p) => {
+    // `iterations` has an entry per pixel, as `count` has.
+    const performed = iterations[p] ?? 0;
     stats.iterations += performed;
-    stats.observationIterations += performed * count[p];
-    if (performed >= maxIters && count[p] > 1) stats.reachedMaxIters++;
-  }
+    stats.observationIterations += performed * valid;
+    if (performed >= maxIters && valid > 1) stats.reachedMaxIters++;
+  });
   stats.pixels += count.length;
 }
