@@ -222,6 +222,9 @@ async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBo
   const halo = plugin.halo ?? 0;
   const chunks = tileChunks(tile.width, tile.height, chunkSize);
   for (const [i, c] of chunks.entries()) {
+    // Reads served from the task's caches resolve without a turn of the event loop: give it one
+    // per chunk, so that a cancel or the host's end (IPC) is heard within a chunk.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     control.signal?.throwIfAborted();
     control.onProgress?.({ stage: 'computing', done: i, total: chunks.length });
     const window = { col: c.col - halo, row: c.row - halo, width: c.width + 2 * halo, height: c.height + 2 * halo };
