@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3Client } from '../../io/s3-client.js';
-import { startMotoServer, useMotoEnvironment, type MotoServer } from '../../main/test-support/moto-server.js';
+import { motoForTests } from '../../main/test-support/moto-for-tests.js';
+import { useMotoEnvironment } from '../../main/test-support/moto-server.js';
 import { serveDirectory } from '../../main/test-support/static-server.js';
 import type { GeoBox } from '../../shared/geobox.js';
 import { closeCachedCogs, DatasetReadError, loadBand } from './load-band.js';
@@ -19,10 +20,10 @@ const SIDE = 2048;
 const TILE = 256;
 
 let dir: string;
-let moto: MotoServer;
-let restoreEnvironment: () => void;
 let files: RangeServer;
 let large: Uint8Array;
+
+motoForTests();
 
 function largeImage(): Uint16Array {
   const data = new Uint16Array(SIDE * SIDE);
@@ -48,8 +49,6 @@ beforeAll(async () => {
       ['flaky/large.tif', large],
     ]),
   );
-  moto = await startMotoServer();
-  restoreEnvironment = useMotoEnvironment(moto.endpoint);
   const s3 = s3Client();
   await s3.send(new CreateBucketCommand({ Bucket: 'scenes' }));
   await s3.send(new PutObjectCommand({ Bucket: 'scenes', Key: 'k/large.tif', Body: large }));
@@ -58,8 +57,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeCachedCogs();
-  restoreEnvironment?.();
-  await moto?.stop();
   await files?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
