@@ -27,6 +27,7 @@ import { loadGdal } from '../src/worker/cog/test-support/gdal.js';
 import { openCog, type OpenCog } from '../src/worker/load/open-cog.js';
 import { clearDecodedBlocks, decodedBlockStats, readWindow, type PixelWindow } from '../src/worker/load/read-window.js';
 import type { SampleArray } from '../src/worker/raster.js';
+import { uniformSource } from '../src/shared/test-support/uniform-source.js';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -41,17 +42,6 @@ const REPEATS = option('repeats', 3);
 const BLOCK = 512;
 const dir = mkdtempSync(path.join(tmpdir(), 'decode-bench-'));
 
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-function uniformSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Reflectance × 10 000 as Sentinel-2 stores it: fields of a few hundred metres, texture, noise. */
 function band(seed: number, float: boolean): SampleArray {

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { geomedian, mads, type GeomedianResult, type GeomedianStats, type StackShape } from '../src/worker/kernels/geomedian.js';
 import { geomedianReference } from '../src/worker/kernels/geomedian-reference.js';
 import { emptyStats } from '../src/worker/kernels/stack.js';
+import { uniformSource } from '../src/shared/test-support/uniform-source.js';
 
 const BANDS = 10;
 const MASKED_FRACTION = 0.3;
@@ -33,17 +34,6 @@ function drawCover(uniform: () => number): readonly number[] {
   return cover;
 }
 
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-function uniformSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussianSource(uniform: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());

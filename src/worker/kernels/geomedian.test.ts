@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { geomedian, mads, type GeomedianOptions, type GeomedianResult, type GeomedianStats, type StackShape } from './geomedian.js';
 import { andersonStep, geomedianReference, sumOfDistances, validObservations, weiszfeld, type Pass } from './geomedian-reference.js';
 import { emptyStats } from './stack.js';
+import { uniformSource } from '../../shared/test-support/uniform-source.js';
 
 type Observation = readonly number[] | null;
 
@@ -30,16 +31,6 @@ function pixelOf(result: GeomedianResult, shape: StackShape, pixel: number): num
   return Array.from({ length: shape.bands }, (_, b) => entry(result.median, b * shape.pixels + pixel));
 }
 
-function uniformSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Reflectance-like random stack: a per-pixel spectrum, per-date noise, some outliers,
  * `maskedFraction` of observations masked (a few in one band only). */
