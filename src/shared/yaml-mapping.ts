@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, type ConfigIssue } from './config-issue.js';
+import { firstLine } from './first-line.js';
 
 /**
  * The top-level value of a YAML config as a mapping of keys (an empty document is an empty
@@ -22,8 +23,7 @@ export function readYamlMapping(yamlText: string, source: string): Record<string
   try {
     parsed = parseYaml(yamlText);
   } catch (e) {
-    const first = String((e as Error).message).split('\n')[0];
-    throw new ConfigError([{ path: [], message: `is not valid YAML: ${first}`, severity: 'error' }], where);
+    throw new ConfigError([{ path: [], message: `is not valid YAML: ${firstLine(e)}`, severity: 'error' }], where);
   }
   const top = topLevelMapping(parsed);
   if ('issue' in top) throw new ConfigError([top.issue], where);

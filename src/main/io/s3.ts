@@ -3,6 +3,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3ServiceException } from '@aws
 import { s3Client } from '../../io/s3-client.js';
 import { parseS3Uri } from '../../io/s3-uri.js';
 import { UserError } from '../../shared/errors.js';
+import { firstLine } from '../../shared/first-line.js';
 
 export interface S3ReadOptions {
   /** Send requests unsigned, as public buckets allow, without looking for credentials. */
@@ -66,6 +67,5 @@ export function s3ReadError(error: unknown, uri: string, what = 'catalogue'): un
   }
   if (code === 'ECONNREFUSED') return new UserError(`cannot reach S3 for ${uri} (connection refused)`);
   if (code === 'ENOTFOUND') return new UserError(`cannot reach S3 for ${uri} (host not found)`);
-  const message = error instanceof Error ? error.message : String(error);
-  return new UserError(`cannot read ${uri}: ${message.split('\n')[0]}`);
+  return new UserError(`cannot read ${uri}: ${firstLine(error)}`);
 }

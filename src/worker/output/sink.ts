@@ -7,6 +7,7 @@ import { s3Client } from '../../io/s3-client.js';
 import { uploadObject } from '../../io/s3-upload.js';
 import { s3LocationOf } from '../../io/s3-uri.js';
 import { UserError } from '../../shared/errors.js';
+import { firstLine } from '../../shared/first-line.js';
 
 /**
  * Where a task's outputs go: a local folder or S3. Every write is atomic — a reader sees the
@@ -50,8 +51,7 @@ export async function checkOutputLocation(location: string, options: SinkOptions
   try {
     await sinkFor(location, options).probe(location);
   } catch (e) {
-    const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    throw new UserError(`cannot write to the output location ${location}: ${reason}`);
+    throw new UserError(`cannot write to the output location ${location}: ${firstLine(e)}`);
   }
 }
 
@@ -142,7 +142,7 @@ async function createFolders(folder: string): Promise<string[]> {
 /** 'permission denied' of `EACCES: permission denied, mkdir '/x'`. */
 function errnoText(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
-  return /^[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? message.split('\n')[0]!;
+  return /^[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? firstLine(e);
 }
 
 function s3Sink(options: SinkOptions): OutputSink {

@@ -5,6 +5,7 @@ import { fmaskClasses, sclClasses } from '../masking/flags.js';
 import { DEA_LS_BANDS, S2_BANDS, bitmaskGeomedianPlugin, enumGeomedianPlugin } from './geomedian-plugin.js';
 import type { PluginFactory, StatsPlugin } from './plugin.js';
 import { pqBitmaskPlugin, pqPlugin } from './pq-plugin.js';
+import { firstLine } from '../../shared/first-line.js';
 
 const S2_AUX = { smad: 'SMAD', emad: 'EMAD', bcmad: 'BCMAD', count: 'COUNT' };
 
@@ -93,7 +94,7 @@ export async function pluginFactory(name: string): Promise<PluginFactory> {
   try {
     module = (await import(url)) as { default?: unknown };
   } catch (e) {
-    throw new UserError(`cannot load plugin module ${name}: ${String((e as Error).message).split('\n')[0]}`);
+    throw new UserError(`cannot load plugin module ${name}: ${firstLine(e)}`);
   }
   if (typeof module.default !== 'function') {
     throw new UserError(`plugin module ${name} must export a default function (config) => plugin`);
