@@ -21,7 +21,7 @@ import { loadPlugin } from './plugins/registry.js';
 import type { ObservationChunk, OutputBand, StatsPlugin } from './plugins/plugin.js';
 import { TileOutputs, type FinishedCog } from './output/tile-outputs.js';
 import { newSampleArray, sampleTypeOf, type Raster, type SampleArray } from './raster.js';
-import { footprintInCrs, footprintTouches, tileChunks } from './chunk-coverage.js';
+import { chunksCovered, footprintInCrs, footprintTouches, tileChunks } from './chunk-coverage.js';
 
 const DEFAULT_CHUNK = 512;
 const DEFAULT_BLOCKSIZE = 512;
@@ -221,19 +221,21 @@ async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBo
   const footprints = new Map(task.datasets.map((d) => [d, footprintInCrs(d.footprint, tile.crs)]));
   const halo = plugin.halo ?? 0;
   const chunks = tileChunks(tile.width, tile.height, chunkSize);
+  const windows = chunks.map((c) => ({ col: c.col - halo, row: c.row - halo, width: c.width + 2 * halo, height: c.height + 2 * halo }));
+  const covered = chunksCovered(tile, [...footprints.values()], windows);
   for (const [i, c] of chunks.entries()) {
     // Reads served from the task's caches resolve without a turn of the event loop: give it one
     // per chunk, so that a cancel or the host's end (IPC) is heard within a chunk.
     await new Promise<void>((resolve) => setImmediate(resolve));
     control.signal?.throwIfAborted();
     control.onProgress?.({ stage: 'computing', done: i, total: chunks.length });
-    const window = { col: c.col - halo, row: c.row - halo, width: c.width + 2 * halo, height: c.height + 2 * halo };
-    const reaches = (d: TaskDatasetRef) => footprintTouches(tile, footprints.get(d) ?? null, window);
     // No dataset has data here: the chunk's outputs stay nodata.
-    if (!task.datasets.some(reaches)) {
+    if (!covered[i]) {
       outputs.put(c, null);
       continue;
     }
+    const window = windows[i]!;
+    const reaches = (d: TaskDatasetRef) => footprintTouches(tile, footprints.get(d) ?? null, window);
     const padded = subGeobox(tile, window.col, window.row, window.width, window.height);
     const observations = await loadObservations(task, plugin, days, padded, reaches, control.signal);
     outputs.put(c, plugin.reduce(observations), padded.width, halo);
