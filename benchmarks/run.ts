@@ -171,6 +171,50 @@ function readFloor(python: string, files: string[]): number {
   return Number(r.stdout.trim());
 }
 
+/**
+ * Seconds for GDAL to write the run's output bands again as COGs with the settings the run used
+ * (odc-stats' defaults: DEFLATE level 9, 800 px blocks, a predictor, average overviews), one
+ * thread, timed inside Python: the cost of the outputs alone, which the read floor leaves out.
+ */
+function writeFloor(python: string, outputs: string[]): number {
+  const script = [
+    'import sys, time, tempfile, os',
+    'from osgeo import gdal',
+    'gdal.UseExceptions()',
+    'files = sys.stdin.read().split("\\n")',
+    'out = tempfile.mkdtemp()',
+    'arrays = []',
+    'for f in files:',
+    '    ds = gdal.Open(f)',
+    '    mem = gdal.GetDriverByName("MEM").CreateCopy("", ds)',
+    '    kind = ds.GetRasterBand(1).DataType',
+    '    arrays.append((mem, 3 if kind in (gdal.GDT_Float32, gdal.GDT_Float64) else 2, os.path.basename(f)))',
+    '    ds = None',
+    't = time.perf_counter()',
+    'for mem, predictor, name in arrays:',
+    '    gdal.Translate(os.path.join(out, name), mem, format="COG", creationOptions=["COMPRESS=DEFLATE", "LEVEL=9", "BLOCKSIZE=800", f"PREDICTOR={predictor}", "OVERVIEW_RESAMPLING=AVERAGE", "NUM_THREADS=1"])',
+    'print(time.perf_counter() - t)',
+    'import shutil; shutil.rmtree(out)',
+  ].join('\n');
+  const r = spawnSync(python, ['-c', script], { input: outputs.join('\n'), encoding: 'utf8', env: { ...process.env, GDAL_NUM_THREADS: '1', GDAL_CACHEMAX: '512' } });
+  if (r.status !== 0) throw new Error(`GDAL write floor failed: ${r.stderr}`);
+  return Number(r.stdout.trim());
+}
+
+/** The band COGs a case's run wrote (not the RGBA quicklook). */
+function outputBands(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.name.endsWith('.tif') && !entry.name.endsWith('_rgba.tif')) found.push(p);
+    }
+  };
+  walk(dir);
+  return found.sort();
+}
+
 interface Case {
   id: number;
   title: string;
@@ -189,6 +233,7 @@ interface Row {
   plan: Measured;
   run: Measured;
   floor: number | undefined;
+  writeFloor: number | undefined;
 }
 
 async function runCase(c: Case, python: string | undefined): Promise<Row> {
@@ -208,7 +253,8 @@ async function runCase(c: Case, python: string | undefined): Promise<Row> {
   if (run.code !== 0) throw new Error(`run failed (${run.code}): ${run.stderr.slice(-2000)}`);
   process.stderr.write(`case ${c.id}: ${run.seconds.toFixed(1)} s, peak ${(run.peakBytes / GiB).toFixed(2)} GiB; read floor…\n`);
   const floor = python ? readFloor(python, sceneFiles(c.catalog, c.floorBands)) : undefined;
-  return { c, plan, run, floor };
+  const written = python ? writeFloor(python, outputBands(path.join(dir, 'out'))) : undefined;
+  return { c, plan, run, floor, writeFloor: written };
 }
 
 function workLine(plan: Measured): string {
@@ -217,17 +263,19 @@ function workLine(plan: Measured): string {
 
 function table(rows: Row[]): string {
   const lines = [
-    '| case | run wall | peak memory (tree) | read floor (GDAL, 1 thread) | × floor | target |',
-    '|---|---:|---:|---:|---:|---|',
+    '| case | run wall | peak memory (tree) | read floor (GDAL, 1 thread) | × floor | write floor (GDAL, 1 thread) | × (read + write floor) | target |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
   ];
-  for (const { c, run, floor } of rows) {
+  for (const { c, run, floor, writeFloor: written } of rows) {
     const ratio = floor === undefined ? 'n/a' : `${(run.seconds / floor).toFixed(1)}×`;
     const targets = [
       c.targets.floor !== undefined && `≤ ${c.targets.floor}× floor${floor === undefined ? '' : run.seconds / floor <= c.targets.floor ? ' ✓' : ' ✗'}`,
       c.targets.memory !== undefined && `≤ ${c.targets.memory} GiB${run.peakBytes / GiB <= c.targets.memory ? ' ✓' : ' ✗'}`,
     ].filter(Boolean);
     const floorText = floor === undefined ? 'skipped' : `${floor.toFixed(2)} s`;
-    lines.push(`| ${c.id}. ${c.title} | ${run.seconds.toFixed(1)} s | ${(run.peakBytes / GiB).toFixed(2)} GiB | ${floorText} | ${ratio} | ${targets.join(', ')} |`);
+    const writeText = written === undefined ? 'skipped' : `${written.toFixed(2)} s`;
+    const both = floor === undefined || written === undefined ? 'n/a' : `${(run.seconds / (floor + written)).toFixed(1)}×`;
+    lines.push(`| ${c.id}. ${c.title} | ${run.seconds.toFixed(1)} s | ${(run.peakBytes / GiB).toFixed(2)} GiB | ${floorText} | ${ratio} | ${writeText} | ${both} | ${targets.join(', ')} |`);
   }
   return lines.join('\n');
 }

@@ -44,6 +44,10 @@ export interface WorkerTask {
   resolution?: number;
   /** Side of the square blocks a tile is computed in; bounds memory. */
   chunkSize?: number;
+  /** Bytes of decoded input blocks the task keeps for reads to come (its share of memory_limit); a default without. */
+  blockCacheBytes?: number;
+  /** Threads the task's chunks are reduced on at once; one (the default) reduces on the task's own thread. */
+  reduceThreads?: number;
 }
 
 export interface TaskProgress {

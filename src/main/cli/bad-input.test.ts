@@ -90,6 +90,7 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['a config file that does not exist', ['run', 'plan.db', '--config', 'nope.yaml', '--location', 'out'], /^odc-stats: error: --config file not found: nope\.yaml$/],
   ['a plugin_config key the plugin does not know', [...run, '--plugin-config', 'filter: {}'], /^odc-stats: error: unknown key 'filter' in plugin_config of pq/],
   ['--threads that is not a number', [...run, '--threads', 'two'], /^odc-stats: error: invalid --threads 'two'/],
+  ['--threads-per-task that is not a number', [...run, '--threads-per-task', 'all'], /^odc-stats: error: invalid --threads-per-task 'all'/],
   ['a negative --max-processing-time', [...run, '--max-processing-time', '-1'], /^odc-stats: error: invalid --max-processing-time '-1': must be at least 0$/],
   ['an empty --location', ['run', 'plan.db', '--plugin', 'pq', '--location', ''], /^odc-stats: error: invalid --location '': must not be empty$/],
   ['a memory limit in no unit of bytes', [...run, '--memory-limit', '12XB'], /^odc-stats: error: invalid --memory-limit '12XB'/],

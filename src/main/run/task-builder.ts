@@ -27,7 +27,10 @@ export async function prepareRun(config: RunConfig): Promise<RunSetup> {
 /** The message a task process gets for one task of a cache. */
 export function workerTaskFor(cache: TaskCache, meta: TaskCacheMeta, row: TaskRow, setup: RunSetup): WorkerTask {
   const { config } = setup;
-  const memory = config.memory_limit ? config.memory_limit / Math.max(1, taskProcessCount(config.threads)) : undefined;
+  const reduceThreads = reduceThreadCount(config.threads_per_task, config.threads);
+  // A task holds the chunk it loads and, with reduce threads, one more per thread being reduced.
+  const chunksAlive = reduceThreads > 1 ? reduceThreads + 1 : 1;
+  const taskMemory = config.memory_limit ? config.memory_limit / Math.max(1, taskProcessCount(config.threads)) : undefined;
   return {
     id: { period: row.period, x: row.x, y: row.y },
     period: { label: row.period, start: Date.parse(row.periodStart), end: Date.parse(row.periodEnd) },
@@ -43,7 +46,12 @@ export function workerTaskFor(cache: TaskCache, meta: TaskCacheMeta, row: TaskRo
     ...(config.s3_acl && { s3Acl: config.s3_acl }),
     ...(config.s3_public && !config.s3_acl && { s3Acl: 'public-read' }),
     ...(config.resolution !== undefined && { resolution: config.resolution }),
-    ...(memory !== undefined && { chunkSize: chunkSizeFor(memory, setup.plugin.inputs.length, row.days) }),
+    reduceThreads,
+    ...(taskMemory !== undefined && {
+      // A quarter for decoded blocks; of the rest, a share for each chunk alive.
+      blockCacheBytes: Math.floor(taskMemory / 4),
+      chunkSize: chunkSizeFor((taskMemory * 3) / 4 / chunksAlive, setup.plugin.inputs.length, row.days),
+    }),
   };
 }
 
@@ -51,6 +59,15 @@ export function workerTaskFor(cache: TaskCache, meta: TaskCacheMeta, row: TaskRo
 export function taskProcessCount(threads: number | undefined, tasks = Infinity): number {
   const wanted = threads === undefined || threads <= 0 ? os.availableParallelism() : threads;
   return Math.max(1, Math.min(wanted, tasks));
+}
+
+/**
+ * Threads each task reduces on: `threadsPerTask` where given (positive), else the CPUs shared
+ * out among the task processes `threads` makes, at least one.
+ */
+function reduceThreadCount(threadsPerTask: number | undefined, threads: number | undefined): number {
+  if (threadsPerTask !== undefined && threadsPerTask > 0) return threadsPerTask;
+  return Math.max(1, Math.floor(os.availableParallelism() / taskProcessCount(threads)));
 }
 
 function datasetRefs(cache: TaskCache, row: TaskRow): TaskDatasetRef[] {

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { execArgvFor } from '../../io/source-entry.js';
 import type { TaskProcessMessage } from '../../shared/task-messages.js';
 import type { TaskProcessChannel } from './task-process-channel.js';
 
@@ -10,9 +10,8 @@ import type { TaskProcessChannel } from './task-process-channel.js';
  * runs the compiled entry.
  */
 export function spawnNodeTaskProcess(entry: URL = defaultEntry()): TaskProcessChannel {
-  const fromSource = entry.pathname.endsWith('.ts');
   const child = fork(fileURLToPath(entry), [], {
-    execArgv: fromSource ? ['--import', tsxLoader()] : [],
+    execArgv: execArgvFor(entry),
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -27,11 +26,6 @@ export function spawnNodeTaskProcess(entry: URL = defaultEntry()): TaskProcessCh
       child.kill('SIGKILL');
     },
   };
-}
-
-/** tsx by its path, so that a task process started in any folder finds it. */
-function tsxLoader(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 }
 
 function defaultEntry(): URL {

@@ -128,6 +128,25 @@ describe('GDAL decodes what encodeCog wrote', () => {
     });
   }
 
+  it('sparse tiles (all nodata, or all 0 without nodata): written as offset and byte count 0, read by GDAL as that value', async () => {
+    for (const nodata of [-999, null]) {
+      const band = raster('int16', 200, 150, 'EPSG:32737', utm, nodata);
+      // The left half, whole 64 px tiles and beyond, is the fill; one pixel of the last is not.
+      for (let y = 0; y < 150; y++) band.data.fill(nodata ?? 0, y * 200, y * 200 + 128);
+      band.data[149 * 200 + 127] = 5;
+      const bytes = encodeCog(band, { blocksize: 64 });
+      const layout = checkCogLayout(bytes);
+      expect(layout.errors).toEqual([]);
+      // 4 × 3 tiles: the first two of each row of tiles, but for the one holding the 5.
+      expect(layout.images[0]!.tileByteCounts.map((n) => n === 0)).toEqual([true, true, false, false, true, true, false, false, true, false, false, false]);
+      expect(layout.images[0]!.tileOffsets.filter((o, i) => layout.images[0]!.tileByteCounts[i] === 0 && o !== 0)).toEqual([]);
+      const filePath = path.join(folder, `sparse-${nodata}.tif`);
+      writeFileSync(filePath, bytes);
+      const copy = await gdal.translate(filePath, ['-of', 'GTiff', '-co', 'COMPRESS=NONE'], `sparse-plain-${nodata}`);
+      expect(await samplesOf(copy)).toEqual(Array.from(band.data));
+    }
+  });
+
   // Integer 'average' is left out on purpose: GDAL builds each level from the previous, rounded
   // one, so from factor 8 on it can differ by 1 from our average of the full-resolution pixels.
   it('overviews match the ones GDAL builds itself (nearest, float average, mode)', async () => {

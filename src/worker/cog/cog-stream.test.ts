@@ -36,12 +36,12 @@ function pattern(type: SampleType, width: number, height: number, nodata: number
 }
 
 /** Feeds `data` to the stream in pieces of the given row counts, cycling through them. */
-function feed(stream: CogStream, data: SampleArray, rowSamples: number, pieces: number[]): void {
+async function feed(stream: CogStream, data: SampleArray, rowSamples: number, pieces: number[]): Promise<void> {
   let row = 0;
   const rows = data.length / rowSamples;
   for (let i = 0; row < rows; i++) {
     const take = Math.min(pieces[i % pieces.length]!, rows - row);
-    stream.writeRows(data.subarray(row * rowSamples, (row + take) * rowSamples));
+    await stream.writeRows(data.subarray(row * rowSamples, (row + take) * rowSamples));
     row += take;
   }
 }
@@ -67,8 +67,8 @@ describe('CogStream', () => {
       const data = pattern(c.type, c.width, c.height, c.nodata);
       const expected = encodeCog({ geobox: geobox(c.width, c.height), data, nodata: c.nodata }, c.options);
       const stream = CogStream.band(geobox(c.width, c.height), c.type, c.nodata, c.options, scratch());
-      feed(stream, data, c.width, c.pieces);
-      const body = stream.finish();
+      await feed(stream, data, c.width, c.pieces);
+      const body = await stream.finish();
       const bytes = await bytesOf(body);
       body.close();
       expect(checkCogLayout(bytes).errors).toEqual([]);
@@ -77,25 +77,42 @@ describe('CogStream', () => {
     });
   }
 
+  it('sparse tiles (all nodata) left out as encodeCog leaves them out, whatever order the tiles are compressed in', async () => {
+    const [w, h] = [300, 260];
+    const data = new Float32Array(w * h).fill(Number.NaN);
+    // Data in one corner only: most tiles of every level are NaN alone.
+    for (let y = 200; y < 260; y++) for (let x = 250; x < 300; x++) data[y * w + x] = x + y;
+    const expected = encodeCog({ geobox: geobox(w, h), data, nodata: Number.NaN }, { blocksize: 32, overviewResampling: 'average' });
+    const stream = CogStream.band(geobox(w, h), 'float32', Number.NaN, { blocksize: 32, overviewResampling: 'average' }, scratch());
+    await feed(stream, data, w, [37]);
+    const body = await stream.finish();
+    const bytes = await bytesOf(body);
+    body.close();
+    const layout = checkCogLayout(bytes);
+    expect(layout.errors).toEqual([]);
+    expect(layout.images[0]!.tileByteCounts.filter((n) => n === 0).length).toBeGreaterThan(60);
+    expect(Buffer.compare(Buffer.from(bytes), Buffer.from(expected))).toBe(0);
+  });
+
   it('RGBA with average overviews: the bytes encodeRgbaCog writes', async () => {
     const [w, h] = [200, 150];
     const bands = [0, 1, 2].map((k) => ({ geobox: geobox(w, h), data: pattern('uint16', w, h, 0).map((v) => v + k), nodata: 0 }));
     const rgba = renderRgb(bands as [never, never, never], { min: 0, max: 120 });
     const expected = encodeRgbaCog(rgba, geobox(w, h), { blocksize: 32 });
     const stream = CogStream.rgba(geobox(w, h), { blocksize: 32 }, scratch());
-    feed(stream, rgba, w * 4, [40, 9]);
-    const body = stream.finish();
+    await feed(stream, rgba, w * 4, [40, 9]);
+    const body = await stream.finish();
     const bytes = await bytesOf(body);
     body.close();
     expect(Buffer.compare(Buffer.from(bytes), Buffer.from(expected))).toBe(0);
   });
 
-  it('keeps the smallest level at least as large as asked, or the full resolution', () => {
+  it('keeps the smallest level at least as large as asked, or the full resolution', async () => {
     // 1000 × 600 in tiles of 64: overviews 500, 250, 125, 63 wide.
     const data = pattern('uint16', 1000, 600, 0);
     const stream = CogStream.band(geobox(1000, 600), 'uint16', 0, { blocksize: 64 }, { ...scratch(), keepLevelOfSize: 200 });
     expect(stream.keptLevel()).toBeUndefined();
-    feed(stream, data, 1000, [64]);
+    await feed(stream, data, 1000, [64]);
     const kept = stream.keptLevel()!;
     expect([kept.geobox.width, kept.geobox.height]).toEqual([250, 150]);
     expect(kept.geobox.affine).toEqual([120, 0, 500_000, 0, -120, 7_000_000]);
@@ -104,17 +121,17 @@ describe('CogStream', () => {
     stream.discard();
 
     const small = CogStream.band(geobox(100, 50), 'uint16', 0, { blocksize: 64 }, { ...scratch(), keepLevelOfSize: 200 });
-    small.writeRows(pattern('uint16', 100, 50, 0));
+    await small.writeRows(pattern('uint16', 100, 50, 0));
     expect(small.keptLevel()!.geobox.width).toBe(100);
     small.discard();
   });
 
-  it('refuses rows that are not whole, or too many, and a finish before the last row', () => {
+  it('refuses rows that are not whole, or too many, and a finish before the last row', async () => {
     const stream = CogStream.band(geobox(10, 10), 'uint8', null, { blocksize: 16 }, scratch());
-    expect(() => stream.writeRows(new Uint8Array(15))).toThrow(/whole rows/);
-    stream.writeRows(new Uint8Array(50));
-    expect(() => stream.finish()).toThrow(/5 rows of 10/);
-    expect(() => stream.writeRows(new Uint8Array(60))).toThrow(/whole rows/);
+    await expect(stream.writeRows(new Uint8Array(15))).rejects.toThrow(/whole rows/);
+    await stream.writeRows(new Uint8Array(50));
+    await expect(stream.finish()).rejects.toThrow(/5 rows of 10/);
+    await expect(stream.writeRows(new Uint8Array(60))).rejects.toThrow(/whole rows/);
     stream.discard();
   });
 });

@@ -25,7 +25,8 @@ import {
   type ResolvedOptions,
 } from './cog-writer.js';
 import { overviewSourceRows, resampleOverview, resampleWithAlpha, type RowPart } from './overviews.js';
-import { encodeTiles, tileCounts, type TileEncoding } from './tiles.js';
+import { CompressionSlots } from './compression-slots.js';
+import { compressTileInPool, predictedTile, tileCounts, type PixelGrid, type TileEncoding } from './tiles.js';
 
 const BLOCK_LEADER_BYTES = 4;
 const BLOCK_TRAILER_BYTES = 4;
@@ -47,8 +48,11 @@ interface StreamLevel {
   /** Rows computed since the last row of tiles was encoded, `tileSize` rows at most. */
   pending: SampleArray;
   pendingFrom: number;
-  /** The level's encoded tiles, row-major: where in the scratch file, how long, its last 4 bytes. */
-  tiles: Array<{ at: number; length: number; tail: Uint8Array }>;
+  /**
+   * The level's encoded tiles, row-major: where in the scratch file, how long, its last 4 bytes;
+   * undefined while a tile is being compressed (they land in the scratch file as they finish).
+   */
+  tiles: Array<{ at: number; length: number; tail: Uint8Array } | undefined>;
   /** The whole level, kept when asked for (`keepLevel`). */
   kept: SampleArray | null;
 }
@@ -70,19 +74,27 @@ export interface CogStreamOptions {
    * pixels (the full resolution when it is no larger).
    */
   keepLevelOfSize?: number;
+  /** The bound on tiles compressed at once, shared with the task's other streams; by default one of its own. */
+  slots?: CompressionSlots;
 }
+
+/** Tiles a stream compresses at once when it shares no slots: libuv's default thread pool size. */
+const OWN_SLOTS = 4;
 
 export class CogStream {
   private readonly levels: StreamLevel[];
   private readonly encoding: TileEncoding;
   private readonly fd: number;
   private scratchSize = 0;
-  /** Full-resolution rows from `bufferFrom` on, that overviews still need. */
+  /** Full-resolution rows from `bufferFrom` on, that overviews still need (at its start; the rest is room to grow). */
   private buffer: SampleArray;
   private bufferFrom = 0;
   private rowsIn = 0;
   private discarded = false;
   private readonly keptIndex: number;
+  private readonly slots: CompressionSlots;
+  private readonly compressing = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
 
   private constructor(
     private readonly image: ImageDescription,
@@ -117,6 +129,7 @@ export class CogStream {
       };
     });
     this.buffer = newSampleArray(image.type, 0);
+    this.slots = options.slots ?? new CompressionSlots(OWN_SLOTS);
     this.fd = openSync(options.scratchPath, 'w+');
   }
 
@@ -134,21 +147,29 @@ export class CogStream {
     return new CogStream(rgbaImage(geobox), resolved, (base, width, height, part) => resampleWithAlpha(base, width, height, resampling, part), stream);
   }
 
-  /** The next `data.length / (width × samples per pixel)` rows of the image, full width. */
-  writeRows(data: SampleArray): void {
+  /**
+   * The next `data.length / (width × samples per pixel)` rows of the image, full width. Resolves
+   * once their tiles are on their way (compressed in the background, a bounded number at once);
+   * the next call must wait for it.
+   */
+  async writeRows(data: SampleArray): Promise<void> {
+    if (this.failure) throw this.failure.error;
     const { width, height } = this.image.geobox;
     const rowSamples = width * this.image.samplesPerPixel;
     const rows = data.length / rowSamples;
     if (!Number.isInteger(rows) || this.rowsIn + rows > height) {
       throw new Error(`COG stream: ${data.length} samples are not whole rows of the ${height - this.rowsIn} left`);
     }
-    const kept = this.buffer.subarray(0, (this.rowsIn - this.bufferFrom) * rowSamples);
-    const joined = newSampleArray(this.image.type, kept.length + data.length);
-    joined.set(kept);
-    joined.set(data, kept.length);
-    this.buffer = joined;
+    const held = (this.rowsIn - this.bufferFrom) * rowSamples;
+    if (this.buffer.length < held + data.length) {
+      // Grown by doubling, so that a stream of thin pieces is not copied whole for each.
+      const grown = newSampleArray(this.image.type, Math.max(held + data.length, 2 * this.buffer.length));
+      grown.set(this.buffer.subarray(0, held));
+      this.buffer = grown;
+    }
+    this.buffer.set(data, held);
     this.rowsIn += rows;
-    this.levels.forEach((level, index) => this.advance(level, index));
+    for (const [index, level] of this.levels.entries()) await this.advance(level, index);
     // Drop the rows no level needs any more.
     let needed = this.rowsIn;
     for (const level of this.levels) {
@@ -156,13 +177,13 @@ export class CogStream {
       needed = Math.min(needed, level.first ? level.first[level.next]! : level.next);
     }
     if (needed > this.bufferFrom) {
-      this.buffer = this.buffer.slice((needed - this.bufferFrom) * rowSamples);
+      this.buffer.copyWithin(0, (needed - this.bufferFrom) * rowSamples, (this.rowsIn - this.bufferFrom) * rowSamples);
       this.bufferFrom = needed;
     }
   }
 
   /** Computes the level's rows that the rows in now allow, and encodes each full row of tiles. */
-  private advance(level: StreamLevel, index: number): void {
+  private async advance(level: StreamLevel, index: number): Promise<void> {
     const tileSize = this.resolved.tileSize;
     const spp = this.image.samplesPerPixel;
     const fullHeight = this.image.geobox.height;
@@ -173,7 +194,7 @@ export class CogStream {
         const end = Math.min(level.height, level.next + tileSize);
         if (this.rowsIn < end) return;
         const rows = this.buffer.subarray((level.next - this.bufferFrom) * rowSamples, (end - this.bufferFrom) * rowSamples);
-        for (const tile of encodeTiles({ width: level.width, height: end - level.next, samplesPerPixel: spp, data: rows }, this.encoding)) this.appendTile(level, tile);
+        await this.encodeRowOfTiles(level, { width: level.width, height: end - level.next, samplesPerPixel: spp, data: rows });
         level.kept?.set(rows, level.next * rowSamples);
         level.next = end;
       }
@@ -184,7 +205,8 @@ export class CogStream {
       const tileRowEnd = Math.min(level.height, (Math.floor(level.next / tileSize) + 1) * tileSize);
       while (to < tileRowEnd && (level.last ? level.last[to]! : to) < this.rowsIn) to++;
       if (to === level.next) return;
-      const base = { width: this.image.geobox.width, height: this.rowsIn - this.bufferFrom, samplesPerPixel: spp, data: this.buffer };
+      const held = this.rowsIn - this.bufferFrom;
+      const base = { width: this.image.geobox.width, height: held, samplesPerPixel: spp, data: this.buffer.subarray(0, held * this.image.geobox.width * spp) };
       const rows = this.overview(base, level.width, level.height, { fullHeight, baseRow: this.bufferFrom, from: level.next, to });
       const rowSamples = level.width * spp;
       level.pending.set(rows, (level.next - level.pendingFrom) * rowSamples);
@@ -192,15 +214,46 @@ export class CogStream {
       level.next = to;
       if (to === tileRowEnd) {
         const grid = { width: level.width, height: to - level.pendingFrom, samplesPerPixel: spp, data: level.pending.subarray(0, (to - level.pendingFrom) * rowSamples) };
-        for (const tile of encodeTiles(grid, this.encoding)) this.appendTile(level, tile);
+        await this.encodeRowOfTiles(level, grid);
         level.pendingFrom = to;
       }
     }
   }
 
-  private appendTile(level: StreamLevel, tile: Uint8Array): void {
+  /**
+   * Starts compressing a row of tiles of the level, each in its turn once a slot is free; each
+   * lands in the scratch file when done. The tiles are cut (copied) from `grid` before this
+   * resolves, so its rows may change afterwards.
+   */
+  private async encodeRowOfTiles(level: StreamLevel, grid: PixelGrid): Promise<void> {
+    const { across } = tileCounts(grid.width, grid.height, this.resolved.tileSize);
+    for (let column = 0; column < across; column++) {
+      await this.slots.take();
+      if (this.discarded) {
+        this.slots.release();
+        return;
+      }
+      const index = level.tiles.length;
+      level.tiles.push(undefined);
+      const done = compressTileInPool(predictedTile(grid, column, 0, this.encoding), this.encoding)
+        .then(
+          (tile) => this.landTile(level, index, tile),
+          (error: unknown) => {
+            this.failure ??= { error };
+          },
+        )
+        .finally(() => {
+          this.slots.release();
+          this.compressing.delete(done);
+        });
+      this.compressing.add(done);
+    }
+  }
+
+  private landTile(level: StreamLevel, index: number, tile: Uint8Array): void {
+    if (this.discarded) return;
     writeSync(this.fd, tile, 0, tile.length, this.scratchSize);
-    level.tiles.push({ at: this.scratchSize, length: tile.length, tail: tile.slice(tile.length - BLOCK_TRAILER_BYTES) });
+    level.tiles[index] = { at: this.scratchSize, length: tile.length, tail: tile.slice(tile.length - BLOCK_TRAILER_BYTES) };
     this.scratchSize += tile.length;
   }
 
@@ -220,24 +273,28 @@ export class CogStream {
    * The file, once every row is in. Its bytes are read from the scratch file: `close` the body
    * (or `discard` the stream) when done with it.
    */
-  finish(): CogBody & { close(): void } {
+  async finish(): Promise<CogBody & { close(): void }> {
     if (this.rowsIn !== this.image.geobox.height) {
       throw new Error(`COG stream: ${this.rowsIn} rows of ${this.image.geobox.height} written`);
     }
+    while (this.compressing.size > 0) await Promise.all(this.compressing);
+    if (this.failure) throw this.failure.error;
     this.buffer = newSampleArray(this.image.type, 0);
     for (const level of this.levels) {
       const { across, down } = tileCounts(level.width, level.height, this.resolved.tileSize);
-      if (level.tiles.length !== across * down) throw new Error(`COG stream: a level has ${level.tiles.length} tiles of ${across * down}`);
+      if (level.tiles.length !== across * down || level.tiles.includes(undefined)) throw new Error(`COG stream: a level has ${level.tiles.length} tiles of ${across * down}`);
     }
     const { head, tileOffsets, fileLength } = layOutCog(
       this.image,
       this.resolved,
-      this.levels.map((l) => ({ width: l.width, height: l.height, tileLengths: l.tiles.map((t) => t.length) })),
+      this.levels.map((l) => ({ width: l.width, height: l.height, tileLengths: l.tiles.map((t) => t!.length) })),
     );
     const segments: Segment[] = [{ start: 0, length: head.length, bytes: head }];
     let offset = head.length;
     for (let l = this.levels.length - 1; l >= 0; l--) {
-      this.levels[l]!.tiles.forEach((tile, index) => {
+      this.levels[l]!.tiles.forEach((landed, index) => {
+        const tile = landed!;
+        if (tile.length === 0) return;
         const leader = new Uint8Array(BLOCK_LEADER_BYTES);
         new DataView(leader.buffer).setUint32(0, tile.length, true);
         segments.push({ start: offset, length: BLOCK_LEADER_BYTES, bytes: leader });

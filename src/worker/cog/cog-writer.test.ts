@@ -271,7 +271,8 @@ describe('encodeCog layout and options', () => {
   });
 
   it('compress none stores every tile raw: size is header and IFDs plus tiles and framing', () => {
-    const bytes = encodeCog(band(new Float32Array(40 * 40), 40, 40), { blocksize: 16, compress: 'NONE' });
+    // Values, not all 0: a tile of the fill alone would be sparse (not stored).
+    const bytes = encodeCog(band(Float32Array.from({ length: 40 * 40 }, (_, i) => i + 1), 40, 40), { blocksize: 16, compress: 'NONE' });
     const check = checkCogLayout(bytes);
     expect(check.images.map((image) => image.width)).toEqual([40, 20, 10]);
     const tileCount = check.images.reduce((sum, image) => sum + image.tileOffsets.length, 0);

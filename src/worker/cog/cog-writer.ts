@@ -314,6 +314,7 @@ function encodeTiledCog(image: TiledImage, resolved: ResolvedOptions): Uint8Arra
   file.set(head);
   tiles.forEach((level, l) => {
     level.tiles.forEach((tile, index) => {
+      if (tile.length === 0) return;
       const dataOffset = tileOffsets[l]![index]!;
       view.setUint32(dataOffset - BLOCK_LEADER_BYTES, tile.length, true);
       file.set(tile, dataOffset);
@@ -402,6 +403,8 @@ function layOutFile(levels: Level[], levelTiles: readonly LevelTiles[]): { ifdOf
     const level = levels[l]!;
     const lengths = levelTiles[l]!.tileLengths;
     for (let index = 0; index < lengths.length; index++) {
+      // A sparse tile (no bytes) has offset and byte count 0, and no leader or trailer.
+      if (lengths[index] === 0) continue;
       offset += BLOCK_LEADER_BYTES;
       level.tileOffsets[index] = offset;
       level.tileByteCounts[index] = lengths[index]!;

@@ -5,7 +5,7 @@
  * `tileSize × tileSize × samplesPerPixel` samples, and the predictors work per sample, each
  * sample differenced with the same sample of the previous pixel, as the TIFF specification says.
  */
-import { deflateSync } from 'node:zlib';
+import { deflate, deflateSync } from 'node:zlib';
 import { newSampleArray, sampleTypeOf, type SampleArray } from '../raster.js';
 
 /** One resolution level: `width × height` pixels, row-major, each `samplesPerPixel` samples in a row. */
@@ -99,38 +99,64 @@ function floatingPointPredicted(tile: SampleArray, rowSamples: number, stride: n
   return output;
 }
 
-/** One tile's bytes as stored in the file. Takes ownership of `tile` (it may be modified). */
-function encodeTile(tile: SampleArray, encoding: TileEncoding): Uint8Array {
+/** One tile's samples after the predictor, as bytes. Takes ownership of `tile` (it may be modified). */
+function predictedBytes(tile: SampleArray, encoding: TileEncoding): Uint8Array {
   const stride = encoding.samplesPerPixel;
   const rowSamples = encoding.tileSize * stride;
-  let bytes: Uint8Array;
   switch (encoding.predictor) {
     case 1:
-      bytes = littleEndianBytes(tile);
-      break;
+      return littleEndianBytes(tile);
     case 2:
       applyHorizontalDifferencing(tile, rowSamples, stride);
-      bytes = littleEndianBytes(tile);
-      break;
+      return littleEndianBytes(tile);
     case 3:
-      bytes = floatingPointPredicted(tile, rowSamples, stride);
-      break;
+      return floatingPointPredicted(tile, rowSamples, stride);
   }
-  if (encoding.compression === 'none') return bytes;
-  return deflateSync(bytes, { level: encoding.zlevel });
 }
 
-/** Every tile of the level, row-major (left to right, then top to bottom), encoded. */
-export function encodeTiles(grid: PixelGrid, encoding: TileEncoding): Uint8Array[] {
+/**
+ * The tile at (column, row) of the level's tile grid, predicted but not yet compressed; empty
+ * for a sparse tile, one whose every sample is the fill (nodata, or 0 without): it is not
+ * written, and GDAL reads such a tile (offset and byte count 0) as the fill, as it writes them
+ * with SPARSE_OK.
+ */
+export function predictedTile(grid: PixelGrid, column: number, row: number, encoding: TileEncoding): Uint8Array {
   if (grid.samplesPerPixel !== encoding.samplesPerPixel) {
     throw new Error(`grid has ${grid.samplesPerPixel} samples per pixel, the encoding ${encoding.samplesPerPixel}`);
   }
+  const tile = extractTile(grid, column, row, encoding.tileSize, encoding.fill);
+  return allFill(tile, encoding.fill) ? new Uint8Array(0) : predictedBytes(tile, encoding);
+}
+
+function allFill(tile: SampleArray, fill: number): boolean {
+  if (Number.isNaN(fill)) {
+    for (let i = 0; i < tile.length; i++) if (!Number.isNaN(tile[i]!)) return false;
+    return true;
+  }
+  for (let i = 0; i < tile.length; i++) if (tile[i] !== fill) return false;
+  return true;
+}
+
+/** Every tile of the level, row-major (left to right, then top to bottom), as stored in the file. */
+export function encodeTiles(grid: PixelGrid, encoding: TileEncoding): Uint8Array[] {
   const { across, down } = tileCounts(grid.width, grid.height, encoding.tileSize);
   const tiles: Uint8Array[] = [];
   for (let row = 0; row < down; row++) {
     for (let column = 0; column < across; column++) {
-      tiles.push(encodeTile(extractTile(grid, column, row, encoding.tileSize, encoding.fill), encoding));
+      const bytes = predictedTile(grid, column, row, encoding);
+      tiles.push(encoding.compression === 'none' || bytes.length === 0 ? bytes : deflateSync(bytes, { level: encoding.zlevel }));
     }
   }
   return tiles;
+}
+
+/**
+ * A predicted tile (`predictedTile`) compressed as `encodeTiles` compresses it — the same bytes —
+ * on libuv's thread pool (node:zlib's asynchronous deflate), while this thread goes on.
+ */
+export function compressTileInPool(bytes: Uint8Array, encoding: TileEncoding): Promise<Uint8Array> {
+  if (encoding.compression === 'none' || bytes.length === 0) return Promise.resolve(bytes);
+  return new Promise<Uint8Array>((resolve, reject) => {
+    deflate(bytes, { level: encoding.zlevel }, (error, compressed) => (error ? reject(error) : resolve(compressed)));
+  });
 }

@@ -35,7 +35,13 @@ export class BlockCache<T> {
   private lastUse = 0;
   private idleTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly budget: number) {}
+  constructor(private budget: number) {}
+
+  /** Bounds the cache by `budget` bytes from now on (evicting at once what no longer fits). */
+  resize(budget: number): void {
+    this.budget = budget;
+    this.evict();
+  }
 
   /**
    * The block under `key`, from the cache or else from `produce` (whose value then takes

@@ -1,7 +1,7 @@
 /**
  * Decoding one TIFF block (tile or strip) of one sample plane into a typed array of its sample
- * type: decompression (DEFLATE by node:zlib, LZW by ./lzw.ts, or none), then the predictor
- * undone and the byte order made the host's, each a loop over typed arrays.
+ * type: decompression (DEFLATE by node:zlib on libuv's thread pool, LZW by ./lzw.ts, or none),
+ * then the predictor undone and the byte order made the host's, each a loop over typed arrays.
  *
  * Predictors (TIFF 6.0 section 14; Adobe Photoshop TIFF Technical Note 3):
  * - 2, horizontal differencing: each sample of a row is stored as its difference from the one
@@ -14,7 +14,7 @@
  * As in libtiff, a predictor applies to LZW and DEFLATE data only, never to uncompressed blocks.
  */
 import { endianness } from 'node:os';
-import { inflateSync } from 'node:zlib';
+import { inflate } from 'node:zlib';
 import type { SampleArray, SampleType } from '../raster.js';
 import { lzwDecompress } from './lzw.js';
 
@@ -57,10 +57,10 @@ export function decodable(format: BlockFormat): boolean {
  * The samples of a block `width` × `rows` from its stored bytes. Throws where the data is
  * corrupt or decodes to fewer bytes than the block holds.
  */
-export function decodeBlock(stored: Uint8Array, format: BlockFormat, width: number, rows: number): SampleArray {
+export async function decodeBlock(stored: Uint8Array, format: BlockFormat, width: number, rows: number): Promise<SampleArray> {
   const size = BYTES[format.sampleType];
   const length = width * rows;
-  const raw = decompress(stored, format.compression, length * size);
+  const raw = await decompress(stored, format.compression, length * size);
   const predictor = format.compression === 1 ? 1 : format.predictor;
   if (predictor === 3) return typed(format.sampleType, undoFloatingPoint(raw, width, rows, size, format.littleEndian), length);
   if (size > 1 && format.littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(raw, size, length);
@@ -69,7 +69,7 @@ export function decodeBlock(stored: Uint8Array, format: BlockFormat, width: numb
 }
 
 /** The block's bytes decompressed into memory of its own, aligned for any sample type. */
-function decompress(stored: Uint8Array, compression: number, bytes: number): Uint8Array {
+async function decompress(stored: Uint8Array, compression: number, bytes: number): Promise<Uint8Array> {
   let raw: Uint8Array;
   let written: number;
   switch (compression) {
@@ -83,8 +83,7 @@ function decompress(stored: Uint8Array, compression: number, bytes: number): Uin
       break;
     case 8:
     case 32946:
-      // A chunk a little larger than the block: one output buffer, no concatenation.
-      raw = inflateSync(stored, { chunkSize: Math.max(64, bytes + 64) });
+      raw = await inflateInPool(stored, Math.max(64, bytes + 64));
       written = raw.length;
       // (A Buffer's slice() would share its memory: copy into a Uint8Array of its own.)
       if (raw.byteOffset % 8 !== 0) raw = new Uint8Array(raw);
@@ -94,6 +93,15 @@ function decompress(stored: Uint8Array, compression: number, bytes: number): Uin
   }
   if (written < bytes) throw new Error(`a block decoded to ${written} bytes, not the ${bytes} its pixels take`);
   return raw.subarray(0, bytes);
+}
+
+/**
+ * DEFLATE data inflated on libuv's thread pool, so that a task's blocks are inflated on every
+ * core while its thread goes on; `chunkSize` a little larger than the block gives one output
+ * buffer, no concatenation.
+ */
+function inflateInPool(stored: Uint8Array, chunkSize: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => inflate(stored, { chunkSize }, (error, raw) => (error ? reject(error) : resolve(raw))));
 }
 
 /** Reverses the byte order of each `size`-byte sample in place. */

@@ -35,10 +35,15 @@ export interface Sweep {
  * read again: the next window overlaps this one by its halo and resampling margin.
  */
 const AHEAD_MARGIN = 64;
-/** Decoded blocks kept per process: about 1000 uint16 blocks of 512². */
-const BLOCK_CACHE_BYTES = 512 * 2 ** 20;
+/** Decoded blocks kept per process unless a task says otherwise: about 500 uint16 blocks of 512². */
+const DEFAULT_BLOCK_CACHE_BYTES = 256 * 2 ** 20;
 
-const blocks = new BlockCache<SampleArray>(BLOCK_CACHE_BYTES);
+const blocks = new BlockCache<SampleArray>(DEFAULT_BLOCK_CACHE_BYTES);
+
+/** Bounds the decoded blocks kept by `bytes` (a task's share of memory_limit), or the default. */
+export function setDecodedBlockBudget(bytes: number | undefined): void {
+  blocks.resize(bytes ?? DEFAULT_BLOCK_CACHE_BYTES);
+}
 
 /** Forgets every decoded block; for the end of a task. */
 export function clearDecodedBlocks(): void {
@@ -159,7 +164,7 @@ async function decodedBlock(cog: OpenCog, level: CogLevel, layout: BlockLayout, 
   }
   const [bytes] = await level.image.source.fetch([stored]);
   if (!bytes || bytes.byteLength < stored.length) throw new Error(`a block at byte ${stored.offset} ends past the end of the file`);
-  return decodeBlock(new Uint8Array(bytes), layout.format, layout.blockWidth, rows);
+  return await decodeBlock(new Uint8Array(bytes), layout.format, layout.blockWidth, rows);
 }
 
 /** Whether the block reaches past the window's far edges (or close to them) along the sweep. */

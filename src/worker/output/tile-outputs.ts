@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { GeoBox } from '../../shared/geobox.js';
 import type { PixelWindow } from '../chunk-coverage.js';
 import { CogStream, type CogBody } from '../cog/cog-stream.js';
+import { CompressionSlots } from '../cog/compression-slots.js';
 import type { CogOptions } from '../cog/cog-writer.js';
 import type { OutputBand, StatsPlugin } from '../plugins/plugin.js';
 import { quicklookBands, QUICKLOOK_SOURCE_SIZE, renderPreview, renderRgbaRows, rgbaStretch } from '../quicklook/task-quicklooks.js';
@@ -18,6 +19,12 @@ import { newSampleArray, type Raster, type SampleArray } from '../raster.js';
 
 /** Rows of the RGBA quicklook rendered at once. */
 const RGBA_STRIPE_ROWS = 512;
+
+/**
+ * Tiles compressed at once: twice the threads of libuv's pool (UV_THREADPOOL_SIZE, 4 by
+ * default), so that the pool is kept busy while this thread cuts the next tiles.
+ */
+const COMPRESSIONS_AT_ONCE = 2 * (Number(process.env.UV_THREADPOOL_SIZE) || 4);
 
 interface Stripe {
   bands: Record<string, SampleArray>;
@@ -36,6 +43,7 @@ export class TileOutputs {
   private readonly chunksPerStripe: number;
   /** Raw full-resolution rows of the true-colour bands, by band name (file descriptor). */
   private readonly raw = new Map<string, number>();
+  private readonly slots = new CompressionSlots(COMPRESSIONS_AT_ONCE);
 
   constructor(
     private readonly plugin: StatsPlugin,
@@ -50,6 +58,7 @@ export class TileOutputs {
     for (const band of plugin.measurements) {
       const stream = CogStream.band(tile, band.dtype, band.nodata, bandOptions(band), {
         scratchPath: path.join(scratchDir, `${band.name}.tiles`),
+        slots: this.slots,
         ...(kept.has(band.name) && { keepLevelOfSize: QUICKLOOK_SOURCE_SIZE }),
       });
       this.streams.set(band.name, stream);
@@ -61,9 +70,11 @@ export class TileOutputs {
 
   /**
    * A chunk's outputs: `result` holds the plugin's bands over the chunk grown by `halo` pixels
-   * on every side (`sourceWidth` wide); null for a chunk left nodata.
+   * on every side (`sourceWidth` wide); null for a chunk left nodata. Chunks may come in any
+   * order; the next must wait until this resolves (the stripes it completes are on their way
+   * into the COGs).
    */
-  put(c: PixelWindow, result: Record<string, SampleArray> | null, sourceWidth = c.width, halo = 0): void {
+  async put(c: PixelWindow, result: Record<string, SampleArray> | null, sourceWidth = c.width, halo = 0): Promise<void> {
     const index = Math.floor(c.row / this.chunkSize);
     const stripe = this.stripeAt(index);
     if (result) {
@@ -79,7 +90,7 @@ export class TileOutputs {
     }
     stripe.chunksLeft--;
     while (this.stripes.get(this.nextStripe)?.chunksLeft === 0) {
-      this.flush(this.stripes.get(this.nextStripe)!);
+      await this.flush(this.stripes.get(this.nextStripe)!);
       this.stripes.delete(this.nextStripe);
       this.nextStripe++;
     }
@@ -101,8 +112,8 @@ export class TileOutputs {
     return stripe;
   }
 
-  private flush(stripe: Stripe): void {
-    for (const [name, stream] of this.streams) stream.writeRows(stripe.bands[name]!);
+  private async flush(stripe: Stripe): Promise<void> {
+    for (const [name, stream] of this.streams) await stream.writeRows(stripe.bands[name]!);
     for (const [name, fd] of this.raw) {
       const data = stripe.bands[name]!;
       writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
@@ -110,9 +121,11 @@ export class TileOutputs {
   }
 
   /** Every band's COG, once every chunk is in, by band name. */
-  finishBands(): Map<string, FinishedCog> {
+  async finishBands(): Promise<Map<string, FinishedCog>> {
     if (this.nextStripe !== this.stripeCount) throw new Error(`tile outputs: ${this.nextStripe} stripes of ${this.stripeCount} written`);
-    return new Map([...this.streams].map(([name, stream]) => [name, stream.finish()]));
+    const finished = new Map<string, FinishedCog>();
+    for (const [name, stream] of this.streams) finished.set(name, await stream.finish());
+    return finished;
   }
 
   /** The low-resolution copies of the quicklook bands, by band name. */
@@ -128,12 +141,12 @@ export class TileOutputs {
   }
 
   /** The full-resolution RGBA COG of a true-colour plugin, rendered stripe by stripe from the raw rows. */
-  rgbaCog(): FinishedCog | undefined {
+  async rgbaCog(): Promise<FinishedCog | undefined> {
     const spec = this.plugin.quicklook;
     if (spec?.kind !== 'rgb') return undefined;
     const stretch = rgbaStretch(this.plugin, this.lowRes());
     if (!stretch) return undefined;
-    const stream = CogStream.rgba(this.tile, { overviewResampling: 'average' }, { scratchPath: path.join(this.scratchDir, 'rgba.tiles') });
+    const stream = CogStream.rgba(this.tile, { overviewResampling: 'average' }, { scratchPath: path.join(this.scratchDir, 'rgba.tiles'), slots: this.slots });
     try {
       const { width, height } = this.tile;
       for (let row = 0; row < height; row += RGBA_STRIPE_ROWS) {
@@ -146,9 +159,9 @@ export class TileOutputs {
           readFully(this.raw.get(name)!, new Uint8Array(data.buffer), row * width * data.BYTES_PER_ELEMENT);
           bands[name] = { geobox, data, nodata: band.nodata };
         }
-        stream.writeRows(renderRgbaRows(this.plugin, bands, stretch));
+        await stream.writeRows(renderRgbaRows(this.plugin, bands, stretch));
       }
-      return stream.finish();
+      return await stream.finish();
     } catch (e) {
       stream.discard();
       throw e;

@@ -70,14 +70,15 @@ export async function writeTinyCache(dir: string, columns: number, rows: number)
  * chunk), `slow_tiles` ({"X/Y": ms}) and `fail_tiles` (["X/Y"]); `reduce_log` (a file that gets
  * a line "X/Y" as each chunk's reduction starts, to tell a test the task is under way);
  * `slow_writes` and `stalled_writes` ({"X/Y": ms}): each output file of the tile waits, or
- * blocks the process, that long before it is renamed into place. Its delays block the worker
- * process's thread, as a heavy computation does, but for `slow_writes`, which waits.
+ * blocks the task process's thread, that long before it is renamed into place. Its other
+ * delays block the thread that reduces, as a heavy computation does.
  */
 export function writeTestPlugin(dir: string): string {
   const file = path.join(dir, 'test-plugin.mjs');
   writeFileSync(
     file,
     `import { appendFileSync, promises as fs } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 
 const block = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 let writesHeldBack = false;
@@ -95,6 +96,10 @@ function holdBackWrites(slow, stalled) {
 }
 
 export default function testPlugin(config) {
+  // Writes are renamed on a process's main thread, never on a reduce thread. A host's own files
+  // (task caches, heartbeats) are not named by tile, so only a task process's writes wait.
+  if (isMainThread && !writesHeldBack) holdBackWrites(config.slow_writes ?? {}, config.stalled_writes ?? {});
+  writesHeldBack = true;
   return {
     name: 'test-observed',
     inputs: [{ name: 'SCL', resampling: 'nearest' }],
@@ -103,9 +108,6 @@ export default function testPlugin(config) {
       { name: 'days', dtype: 'uint8', nodata: 0 },
     ],
     reduce(chunk) {
-      // Here, not in the factory: only a worker process reduces, and only its writes are held back.
-      if (!writesHeldBack) holdBackWrites(config.slow_writes ?? {}, config.stalled_writes ?? {});
-      writesHeldBack = true;
       const [, , west, , yStep, north] = chunk.geobox.affine;
       const tile = Math.floor(west / ${TILE_METRES}) + '/' + Math.floor((north + yStep * chunk.geobox.height) / ${TILE_METRES});
       if (config.reduce_log) appendFileSync(config.reduce_log, tile + '\\n');

@@ -226,7 +226,8 @@ export function checkCogLayout(bytes: Uint8Array): CogCheck {
     const larger = images[index]!;
     const smaller = images[index + 1]!;
     // reduce, not Math.min(...spread): a large image has more tiles than a call takes arguments.
-    const largerFirst = larger.tileOffsets.reduce((first, offset) => Math.min(first, offset), Infinity);
+    // Sparse tiles (byte count 0, offset 0) hold no data and are left out.
+    const largerFirst = larger.tileOffsets.reduce((first, offset, i) => ((larger.tileByteCounts[i] ?? 0) > 0 ? Math.min(first, offset) : first), Infinity);
     const smallerLastEnd = smaller.tileOffsets.reduce(
       (last, offset, i) => Math.max(last, offset + (smaller.tileByteCounts[i] ?? 0)),
       -Infinity,
