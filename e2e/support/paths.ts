@@ -11,7 +11,7 @@ export const SAMPLE_CACHE = path.join(ROOT, 'node_modules', '.cache', 'odc-stats
 /** A hash of the sample's sources, so that a changed sample is written again. */
 function sampleVersion(): string {
   const hash = createHash('sha1');
-  for (const file of ['sample-catalog.ts', 'sample-scene.ts']) hash.update(readFileSync(path.join(ROOT, 'src', 'main', 'sample', file)));
+  for (const file of ['sample-catalog.ts', 'sample-scene.ts', 'sample-stac.ts']) hash.update(readFileSync(path.join(ROOT, 'src', 'main', 'sample', file)));
   return hash.digest('hex').slice(0, 10);
 }
 /** Screenshots of each step, in the test output. */

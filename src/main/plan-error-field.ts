@@ -11,6 +11,7 @@ import { isUserError, UserError } from '../shared/errors.js';
 import { makeBinner, parseFrequency } from '../shared/frequency.js';
 import { polygonalFromGeoJSON } from '../shared/geometry.js';
 import { parseGrid } from '../shared/grid.js';
+import { parseInputProducts } from '../shared/input-products.js';
 import { NoDatasetsError } from './planner/save-tasks.js';
 
 /** The first field of the request the planner would refuse, with its message; undefined when all pass. */
@@ -21,7 +22,7 @@ export function planRequestProblem(request: PlanTasksRequest): ApiError | undefi
     [
       'collections',
       () => {
-        if (request.inputProducts.length === 0) throw new UserError('no collections: give the collections (input products) to plan, e.g. s2_l2a');
+        if (parseInputProducts(request.inputProducts).length === 0) throw new UserError('no collections: give the collections (input products) to plan, e.g. s2_l2a');
       },
     ],
     ['grid', () => parseGrid(request.grid)],

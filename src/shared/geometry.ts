@@ -103,7 +103,7 @@ function ringSignedArea(ring: Ring): number {
   return twice / 2;
 }
 
-function ringBBox(ring: Ring): BBox {
+export function ringBBox(ring: Ring): BBox {
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;

@@ -4,8 +4,15 @@
  */
 export interface PluginPreset {
   plugin: string;
+  /** Tells apart presets of one plugin (`reduce`); a plugin's only preset goes by the plugin's name. */
+  id?: string;
   title: string;
   yaml: string;
+}
+
+/** What the app's preset list selects a preset by. */
+export function presetKey(preset: PluginPreset): string {
+  return preset.id ?? preset.plugin;
 }
 
 const product = (name: string, shortName: string) =>
@@ -83,8 +90,42 @@ export const PLUGIN_PRESETS: readonly PluginPreset[] = [
     title: 'Generic geomedian (fmask)',
     yaml: ['plugin: gm-generic', 'plugin_config:', '  bands: [red, green, blue]', '  mask_band: fmask', product('gm_generic', 'gm'), ''].join('\n'),
   },
+  {
+    plugin: 'reduce',
+    id: 'reduce/median-ndvi',
+    title: 'Median NDVI of clear observations (prototype)',
+    yaml: [
+      'plugin: reduce',
+      'plugin_config:',
+      '  expressions:',
+      "    ndvi: '(B08 - B04) / (B08 + B04)'",
+      '  reducers: [median, count]',
+      '  mask_band: SCL',
+      '  cloud_filters: [[opening, 2], [dilation, 5]]',
+      product('s2_ndvi_median', 'ndvi_median'),
+      '',
+    ].join('\n'),
+  },
+  {
+    plugin: 'reduce',
+    id: 'reduce/percentiles',
+    title: '10th, 50th and 90th percentile of a band (prototype)',
+    yaml: [
+      'plugin: reduce',
+      'plugin_config:',
+      '  bands: [B08]',
+      '  percentiles: [10, 50, 90]',
+      '  mask_band: SCL',
+      '  cloud_filters: [[opening, 2], [dilation, 5]]',
+      '  output_dtype: uint16',
+      '  output_nodata: 0',
+      product('s2_b08_percentiles', 'b08_pc'),
+      '',
+    ].join('\n'),
+  },
 ];
 
-export function presetFor(plugin: string): PluginPreset | undefined {
-  return PLUGIN_PRESETS.find((p) => p.plugin === plugin);
+/** The preset of a key (presetKey): a plugin's name, or the id of one of several presets of a plugin. */
+export function presetFor(key: string): PluginPreset | undefined {
+  return PLUGIN_PRESETS.find((p) => presetKey(p) === key);
 }

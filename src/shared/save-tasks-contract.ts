@@ -5,7 +5,9 @@ import type { WorkEstimate } from './work-estimate.js';
  * request (`PlanTasksRequest` in api.ts) is derived from it, so the two cannot drift apart.
  */
 export interface SaveTasksOptions {
+  /** The catalogue of the input products that are collections; may be empty when every product is a location. */
   catalog: string;
+  /** The parts of the union, each a product or fused products (`a+b`); see input-products.ts. */
   inputProducts: string[];
   grid: string;
   frequency?: string;
@@ -36,6 +38,8 @@ export interface SkippedItems {
   duplicates: number;
   /** Items with no raster asset to read: their tasks would fail. */
   noAssets: number;
+  /** Items of fused products (`a+b`) without a dataset of every other product on their region and day. */
+  unpaired: number;
 }
 
 export interface PlanCounts {

@@ -224,6 +224,8 @@ describe('runTask', () => {
     const cases = [
       { plugin: 'pq', config: { filters: { clear_1: [['dilation', 1]], clear_2: [['opening', 1], ['dilation', 2]] } } },
       { plugin: 'gm-s2', config: { bands: ['B02', 'B03', 'B04'], cloud_filters: [] } },
+      // A halo: reflectance is read without it (plugin inputs' `halo: false`), the mask with it.
+      { plugin: 'gm-s2', config: { bands: ['B02', 'B03', 'B04'], cloud_filters: [['opening', 1], ['dilation', 2]] } },
     ];
     for (const { plugin: name, config } of cases) {
       const plugin = await loadPlugin(name, config);
@@ -240,19 +242,36 @@ describe('runTask', () => {
         }
       }
       const whole = plugin.reduce({ geobox: tile, days, bands, nodata });
-      for (const chunkSize of [48, 64]) {
-        const location = path.join(dir, `out-eq-${name}-${chunkSize}`);
-        await runTask({ ...task(datasets, name, config, location), chunkSize });
+      // Reduce threads end chunks in any order; the files must not change.
+      for (const [chunkSize, reduceThreads] of [
+        [48, 1],
+        [64, 1],
+        [32, 3],
+      ] as const) {
+        const location = path.join(dir, `out-eq-${name}-${JSON.stringify(config).length}-${chunkSize}-${reduceThreads}`);
+        await runTask({ ...task(datasets, name, config, location), chunkSize, reduceThreads });
         for (const band of plugin.measurements) {
           // The run config's defaults (zlevel 9, average overviews) but where the band asks for nearest or mode.
           const resampling = band.overviewResampling === 'mode' || band.overviewResampling === 'nearest' ? band.overviewResampling : 'average';
           const expected = encodeCog({ geobox: tile, data: whole[band.name]!, nodata: band.nodata }, { blocksize: 64, zlevel: 9, overviewResampling: resampling });
           const written = readFileSync(`${path.join(location, 'x250', 'y9900', '2021--P1Y', 'test_pq_x250y9900_2021--P1Y')}_${band.name}.tif`);
           expect(checkCogLayout(written).errors).toEqual([]);
-          expect(Buffer.compare(written, Buffer.from(expected)), `${name} ${band.name}, chunks of ${chunkSize}`).toBe(0);
+          expect(Buffer.compare(written, Buffer.from(expected)), `${name} ${band.name}, chunks of ${chunkSize}, ${reduceThreads} threads`).toBe(0);
         }
       }
     }
+  });
+
+  it('fails with the reduce thread\'s error, and leaves nothing, when a plugin fails on a thread', async () => {
+    const module = path.join(dir, 'failing-plugin.mjs');
+    writeFileSync(
+      module,
+      "export default () => ({ name: 'failing', inputs: [{ name: 'SCL', resampling: 'nearest' }], measurements: [{ name: 'x', dtype: 'uint8', nodata: 0 }], reduce() { throw new Error('no reduction today'); } });",
+    );
+    const datasets = [dataset('f-0', '2021-01-05', { SCL: Uint8Array.from({ length: SIZE * SIZE }, () => 4) })];
+    const location = path.join(dir, 'out-failing');
+    await expect(runTask({ ...task(datasets, module, {}, location), chunkSize: 32, reduceThreads: 2 })).rejects.toThrow('no reduction today');
+    expect(existsSync(location)).toBe(false);
   });
 
   it('fails with the file named when a dataset is missing', async () => {

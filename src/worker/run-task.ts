@@ -13,15 +13,18 @@ import type { TaskDatasetRef, TaskOutcome, TaskProgress, WorkerTask } from '../s
 import type { CogOptions as CogWriterOptions } from './cog/cog-writer.js';
 import { firstLine } from '../shared/first-line.js';
 import { closeCachedCogs, loadBand } from './load/load-band.js';
+import { setDecodedBlockBudget } from './load/read-window.js';
+import { openCachedCog } from './load/cog-cache.js';
 import { fuseSameDay } from './load/fuse.js';
 import { renderStacItem } from './output/stac-item.js';
 import { sinkFor, type OutputSink } from './output/sink.js';
 import { removeUnfinishedOutputs } from './output/unfinished-outputs.js';
 import { loadPlugin } from './plugins/registry.js';
-import type { ObservationChunk, OutputBand, StatsPlugin } from './plugins/plugin.js';
+import type { InputType, ObservationChunk, OutputBand, StatsPlugin } from './plugins/plugin.js';
 import { TileOutputs, type FinishedCog } from './output/tile-outputs.js';
 import { newSampleArray, sampleTypeOf, type Raster, type SampleArray } from './raster.js';
 import { chunksCovered, footprintInCrs, footprintTouches, tileChunks } from './chunk-coverage.js';
+import { reducerFor } from './reduce-threads.js';
 
 const DEFAULT_CHUNK = 512;
 const DEFAULT_BLOCKSIZE = 512;
@@ -49,7 +52,8 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
   if (!task.overwrite && (await sink.exists(itemPath))) {
     return { status: 'skipped', stacItem: itemPath, outputs: [], seconds: seconds() };
   }
-  const plugin = await loadPlugin(task.plugin, task.pluginConfig);
+  setDecodedBlockBudget(task.blockCacheBytes);
+  const plugin = await withInputTypes(await loadPlugin(task.plugin, task.pluginConfig), task);
   const grid = atResolution(parseGrid(task.grid), task.resolution);
   const tile = tileGeobox(grid, task.id);
   const bandOptions = (band: OutputBand) => writerOptions(cogOptionsForBand(task.cogOptions, band.name), band.overviewResampling);
@@ -70,6 +74,27 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
     outputs.discard();
     await fs.rm(scratchDir, { recursive: true, force: true });
     await closeCachedCogs();
+  }
+}
+
+/**
+ * The plugin settled for the types of its inputs, read from the headers of the first dataset
+ * that has each band, when its outputs keep them (gm-generic); any other plugin as it is.
+ */
+async function withInputTypes(plugin: StatsPlugin, task: WorkerTask): Promise<StatsPlugin> {
+  if (!plugin.withInputTypes) return plugin;
+  const types: Record<string, InputType> = {};
+  try {
+    for (const input of plugin.inputs) {
+      const href = task.datasets.find((d) => d.assets[input.name])?.assets[input.name];
+      if (href === undefined) continue;
+      const cog = await openCachedCog(href, { unsigned: task.unsigned });
+      types[input.name] = { dtype: cog.sampleType, nodata: cog.nodata };
+    }
+    return plugin.withInputTypes(types);
+  } catch (e) {
+    await closeCachedCogs();
+    throw e;
   }
 }
 
@@ -124,7 +149,7 @@ async function writeOutputs(
   control.onProgress?.({ stage: 'writing', done: 0, total: 1 });
   if (task.overwrite) await sink.remove(itemPath);
   const written: OutputFile[] = [];
-  for (const file of imageFiles(task, plugin, outputs)) {
+  for await (const file of imageFiles(task, plugin, outputs)) {
     await write(file);
     written.push(file);
   }
@@ -139,8 +164,8 @@ async function writeOutputs(
 }
 
 /** One COG per band, then the quicklook COG and the preview where the plugin has them, each made when its turn comes. */
-function* imageFiles(task: WorkerTask, plugin: StatsPlugin, outputs: TileOutputs): Generator<OutputFile> {
-  const cogs = outputs.finishBands();
+async function* imageFiles(task: WorkerTask, plugin: StatsPlugin, outputs: TileOutputs): AsyncGenerator<OutputFile> {
+  const cogs = await outputs.finishBands();
   for (const band of plugin.measurements) {
     yield {
       name: bandFileName(task.product, task.id, band.name),
@@ -149,7 +174,7 @@ function* imageFiles(task: WorkerTask, plugin: StatsPlugin, outputs: TileOutputs
       contentType: COG_TYPE,
     };
   }
-  const rgba = outputs.rgbaCog();
+  const rgba = await outputs.rgbaCog();
   if (rgba) {
     const name = quicklookFileName(task.product, task.id);
     yield { name, uri: quicklookPath(task.location, task.product, task.id), body: rgba, contentType: COG_TYPE };
@@ -215,7 +240,11 @@ function atResolution(grid: GridSpec, resolution: number | undefined): GridSpec 
   return { ...grid, resolution, tileShape };
 }
 
-/** The plugin's output bands over the whole tile, computed chunk by chunk, each chunk handed to `outputs` as it finishes. */
+/**
+ * The plugin's output bands over the whole tile, computed chunk by chunk, each chunk handed to
+ * `outputs` as it finishes. With reduce threads (`task.reduceThreads`), chunks are loaded here
+ * while earlier ones are reduced there, as many at once as there are threads.
+ */
 async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBox, chunkSize: number, outputs: TileOutputs, control: RunTaskControl): Promise<void> {
   const days = groupByDay(task.datasets);
   const footprints = new Map(task.datasets.map((d) => [d, footprintInCrs(d.footprint, tile.crs)]));
@@ -223,24 +252,57 @@ async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBo
   const chunks = tileChunks(tile.width, tile.height, chunkSize);
   const windows = chunks.map((c) => ({ col: c.col - halo, row: c.row - halo, width: c.width + 2 * halo, height: c.height + 2 * halo }));
   const covered = chunksCovered(tile, [...footprints.values()], windows);
-  for (const [i, c] of chunks.entries()) {
-    // Reads served from the task's caches resolve without a turn of the event loop: give it one
-    // per chunk, so that a cancel or the host's end (IPC) is heard within a chunk.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    control.signal?.throwIfAborted();
-    control.onProgress?.({ stage: 'computing', done: i, total: chunks.length });
-    // No dataset has data here: the chunk's outputs stay nodata.
-    if (!covered[i]) {
-      outputs.put(c, null);
-      continue;
+  const reducer = await reducerFor(plugin, { plugin: task.plugin, pluginConfig: task.pluginConfig }, task.reduceThreads ?? 1);
+  const reducing = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  // Outputs take one chunk at a time, in whatever order the reductions end.
+  let outputsFree = Promise.resolve();
+  const put = (...args: Parameters<TileOutputs['put']>) => (outputsFree = outputsFree.then(() => outputs.put(...args)));
+  let done = 0;
+  const progress = () => control.onProgress?.({ stage: 'computing', done, total: chunks.length });
+  try {
+    for (const [i, c] of chunks.entries()) {
+      // Reads served from the task's caches resolve without a turn of the event loop: give it one
+      // per chunk, so that a cancel or the host's end (IPC) is heard within a chunk.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      control.signal?.throwIfAborted();
+      if (failure) break;
+      progress();
+      // No dataset has data here: the chunk's outputs stay nodata.
+      if (!covered[i]) {
+        await put(c, null);
+        done++;
+        continue;
+      }
+      const window = windows[i]!;
+      const reaches = (d: TaskDatasetRef) => footprintTouches(tile, footprints.get(d) ?? null, window);
+      const padded = subGeobox(tile, window.col, window.row, window.width, window.height);
+      const observations = await loadObservations(task, plugin, days, padded, halo, reaches, control.signal);
+      while (reducing.size >= reducer.capacity) await Promise.race(reducing);
+      if (failure) break;
+      const job: Promise<void> = reducer
+        .reduce(observations)
+        .then((bands) => put(c, bands, padded.width, halo))
+        .then(() => {
+          done++;
+          progress();
+        })
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => reducing.delete(job));
+      reducing.add(job);
     }
-    const window = windows[i]!;
-    const reaches = (d: TaskDatasetRef) => footprintTouches(tile, footprints.get(d) ?? null, window);
-    const padded = subGeobox(tile, window.col, window.row, window.width, window.height);
-    const observations = await loadObservations(task, plugin, days, padded, reaches, control.signal);
-    outputs.put(c, plugin.reduce(observations), padded.width, halo);
+    await Promise.all(reducing);
+    if (failure) throw failure.error;
+    await outputsFree;
+  } catch (e) {
+    // Nothing of the task may go on after it: reductions stop, and no chunk is put after this.
+    await reducer.close();
+    await Promise.allSettled(reducing);
+    throw e;
   }
-  control.onProgress?.({ stage: 'computing', done: chunks.length, total: chunks.length });
+  progress();
 }
 
 /**
@@ -253,19 +315,23 @@ async function loadObservations(
   plugin: StatsPlugin,
   days: Array<[string, TaskDatasetRef[]]>,
   geobox: GeoBox,
+  halo: number,
   reaches: (dataset: TaskDatasetRef) => boolean,
   signal: AbortSignal | undefined,
 ): Promise<ObservationChunk> {
   const bands: Record<string, SampleArray[]> = {};
   const nodata: Record<string, number | null> = {};
+  const inner = subGeobox(geobox, halo, halo, geobox.width - 2 * halo, geobox.height - 2 * halo);
   const load = async (input: StatsPlugin['inputs'][number], datasets: TaskDatasetRef[]): Promise<Raster> => {
+    const withoutHalo = input.halo === false && halo > 0;
     const rasters: Raster[] = [];
     for (const dataset of datasets) {
       const href = dataset.assets[input.name];
       if (!href) throw new UserError(`dataset ${dataset.id} has no asset '${input.name}' that plugin ${plugin.name} reads`);
-      rasters.push(await loadBand(href, geobox, { resampling: input.resampling, unsigned: task.unsigned, ...(signal && { signal }) }));
+      rasters.push(await loadBand(href, withoutHalo ? inner : geobox, { resampling: input.resampling, unsigned: task.unsigned, ...(signal && { signal }) }));
     }
-    return rasters.length === 1 ? rasters[0]! : fuseSameDay(rasters);
+    const fused = rasters.length === 1 ? rasters[0]! : fuseSameDay(rasters);
+    return withoutHalo ? withNodataHalo(fused, geobox, halo) : fused;
   };
   const loads: Array<() => Promise<void>> = [];
   const unread: Array<{ input: StatsPlugin['inputs'][number]; day: number }> = [];
@@ -303,6 +369,15 @@ async function loadObservations(
   }
   await runLimited(rest, LOADS_AT_ONCE);
   return { geobox, days: days.map(([day]) => day), bands, nodata };
+}
+
+/** The raster, of the chunk's inner pixels, placed in the padded chunk `geobox` with a halo of nodata (0 without one). */
+function withNodataHalo(raster: Raster, geobox: GeoBox, halo: number): Raster {
+  const data = newSampleArray(sampleTypeOf(raster.data), geobox.width * geobox.height);
+  if (raster.nodata !== null && raster.nodata !== 0) data.fill(raster.nodata);
+  const width = raster.geobox.width;
+  for (let r = 0; r < raster.geobox.height; r++) data.set(raster.data.subarray(r * width, (r + 1) * width), (r + halo) * geobox.width + halo);
+  return { geobox, data, nodata: raster.nodata };
 }
 
 /**

@@ -11,7 +11,7 @@ import { startStacApiServer } from '../test-support/stac-api-server.js';
 import { worldCollection } from '../test-support/stac-items.js';
 import { serveDirectory } from '../test-support/static-server.js';
 import type { Catalog, CatalogQuery } from './catalog.js';
-import { openCatalog } from './open-catalog.js';
+import { openCatalog, openPrefix } from './open-catalog.js';
 
 let dir: string;
 
@@ -183,6 +183,38 @@ describe('static catalogues on disk', () => {
     expect(one.assets.red?.href).toBe(path.join(folder, 'one_B04.tif'));
   });
 
+  it('takes the collection of an item that names none from its odc:product, as odc-stac does', async () => {
+    // odc-stats' own outputs name their product in odc:product and have no collection.
+    const folder = path.join(dir, 'outputs');
+    const output = stacItem('summary', undefined);
+    output.properties['odc:product'] = 'ga_ls_wo_summary';
+    await writeJson(path.join(folder, 'x01/y02/2021--P1Y/summary.stac-item.json'), output);
+    await writeJson(path.join(folder, 'x01/y02/2021--P1Y/bare.stac-item.json'), stacItem('bare', undefined));
+    const [read] = await items(await openCatalog(folder), { collections: ['ga_ls_wo_summary'] });
+    expect(read).toMatchObject({ id: 'summary', collection: 'ga_ls_wo_summary' });
+    expect(read?.assets.red?.href).toBe(path.join(folder, 'x01/y02/2021--P1Y/summary_B04.tif'));
+  });
+
+  it('reads every *.stac-item.json under a prefix product, whatever its collection', async () => {
+    const folder = path.join(dir, 'prefix');
+    await writeJson(path.join(folder, 'x01/y02/2021--P1Y/a.stac-item.json'), stacItem('a', 'gm'));
+    await writeJson(path.join(folder, 'x01/y03/2021--P1Y/b.stac-item.json'), stacItem('b', undefined));
+    await writeJson(path.join(folder, 'x01/y03/2021--P1Y/other.json'), stacItem('other', 'gm'));
+    const prefix = await openPrefix(`${folder}/`);
+    expect(await ids(prefix, { collections: ['anything'] })).toEqual(['a', 'b']);
+    expect(await ids(await openPrefix(`file://${folder}`), { collections: [], bbox: [9, 39, 12, 42] })).toEqual([]);
+  });
+
+  it('refuses in one line a prefix product that is no folder, holds no items, or lies behind HTTP', async () => {
+    const empty = path.join(dir, 'empty-prefix');
+    await mkdir(empty, { recursive: true });
+    await expect(openPrefix(empty)).rejects.toThrow(`no STAC items (*.stac-item.json) under input product ${empty}`);
+    await expect(openPrefix(path.join(dir, 'nowhere/'))).rejects.toThrow(`input product ${path.join(dir, 'nowhere/')} is not a folder`);
+    await expect(openPrefix('https://example.org/out/')).rejects.toThrow(
+      'input product https://example.org/out/: the items under an HTTP location cannot be listed',
+    );
+  });
+
   it('reads the item files matching a glob', async () => {
     // Item a names no collection, and no collection links to it here.
     const catalog = await openCatalog(`${tree}/*/items/*.json`);
@@ -284,6 +316,16 @@ describe('static catalogues on S3', () => {
     // Item a names no collection, and no collection links to it here.
     const catalog = await openCatalog('s3://stac/cat/**/[a-c].json');
     expect(await ids(catalog, { collections: ['s2', 'ls'] })).toEqual(['b', 'c']);
+  });
+
+  it('reads the items under a prefix product', async () => {
+    const s3 = s3Client();
+    for (const [key, id] of [['out/x01/y02/2021--P1Y/p.stac-item.json', 'p'], ['out/x01/y03/2021--P1Y/q.stac-item.json', 'q'], ['outside/r.stac-item.json', 'r']]) {
+      await s3.send(new PutObjectCommand({ Bucket: 'stac', Key: key, Body: JSON.stringify(stacItem(id!, 'gm')) }));
+    }
+    const prefix = await openPrefix('s3://stac/out/');
+    expect(await ids(prefix, { collections: [] })).toEqual(['p', 'q']);
+    expect((await itemById(prefix, { collections: [] }, 'q')).assets.red?.href).toBe('s3://stac/out/x01/y03/2021--P1Y/q_B04.tif');
   });
 });
 

@@ -33,6 +33,24 @@ export async function openCatalog(uri: string, options: { unsigned?: boolean; si
   return openDocument(uri, location, readOptions);
 }
 
+/**
+ * The items under a location named as a product in `input_products` (a local folder, `file://`
+ * or `s3://` prefix): every `*.stac-item.json` below it, whatever its collection, as odc-stats
+ * reads the outputs of its own runs (`SaveTasks.create_dss_by_stac`).
+ */
+export async function openPrefix(uri: string, options: { unsigned?: boolean; signal?: AbortSignal } = {}): Promise<Catalog> {
+  const readOptions: ReadOptions = { unsigned: options.unsigned, signal: options.signal };
+  const isS3 = /^s3:\/\//i.test(uri);
+  if (/^https?:\/\//i.test(uri)) {
+    throw new UserError(`input product ${uri}: the items under an HTTP location cannot be listed; give an s3:// prefix or a local folder, or its catalogue as --catalog`);
+  }
+  const folder = isS3 ? uri : localPath(uri);
+  if (!isS3 && !(await stat(folder).catch(() => undefined))?.isDirectory()) throw new UserError(`input product ${uri} is not a folder`);
+  const files = await listFiles(folder, '**/*.stac-item.json', readOptions);
+  if (files.length === 0) throw new UserError(`no STAC items (*.stac-item.json) under input product ${uri}`);
+  return new StaticCatalog(uri, { type: 'files', uris: files, anyCollection: true }, readOptions);
+}
+
 async function openDocument(uri: string, location: string, options: ReadOptions): Promise<Catalog> {
   const content = await readDocument(location, options);
   if (content === 'lines') return new StaticCatalog(uri, { type: 'lines', uri: location }, options);

@@ -15,8 +15,11 @@ import {
 export type StaticSource =
   /** A catalog, collection, item or item collection, already read, and what it links to. */
   | { type: 'document'; uri: string; document: JsonObject }
-  /** Item (or item collection) files, such as a folder's or a glob's; other JSON is skipped. */
-  | { type: 'files'; uris: string[] }
+  /**
+   * Item (or item collection) files, such as a folder's or a glob's; other JSON is skipped.
+   * `anyCollection`: every item is yielded whatever its collection (the items under a prefix product).
+   */
+  | { type: 'files'; uris: string[]; anyCollection?: boolean }
   /** One item a line. */
   | { type: 'lines'; uri: string };
 
@@ -48,7 +51,7 @@ export class StaticCatalog implements Catalog {
   ) {}
 
   async *items(query: CatalogQuery, signal?: AbortSignal): AsyncIterable<StacItem> {
-    const matches = queryMatcher(query);
+    const matches = queryMatcher(query, this.source.type === 'files' && this.source.anyCollection === true);
     const options = { ...this.readOptions, signal };
     for await (const item of this.unfilteredItems(query, options)) {
       if (matches(item)) yield item;
@@ -207,10 +210,14 @@ function documentItems({ uri, json, collectionId }: StacDocument): StacItem[] {
 /**
  * The item, changed in place: asset hrefs and the self link made absolute against the document
  * it was read from, which becomes the self link of an item that is a document of its own and
- * has none; the collection filled in from the collection it lies in.
+ * has none; the collection filled in from the collection it lies in or, failing that, from its
+ * `odc:product`, as odc-stac names the product of such an item (odc-stats' own outputs name no
+ * collection).
  */
 function absoluteItem(item: StacItem, documentUri: string, collectionId?: string, ownDocument = false): StacItem {
-  if (item.collection === undefined && collectionId !== undefined) item.collection = collectionId;
+  const product = item.properties['odc:product'];
+  const fallback = collectionId ?? (typeof product === 'string' && product !== '' ? product : undefined);
+  if (item.collection === undefined && fallback !== undefined) item.collection = fallback;
   for (const asset of Object.values(item.assets)) asset.href = resolveHref(documentUri, asset.href);
   const self = item.links?.find((link) => link.rel === 'self');
   if (self) self.href = resolveHref(documentUri, self.href);
@@ -242,11 +249,11 @@ async function* mapConcurrently<T, R>(inputs: T[], transform: (input: T) => Prom
 }
 
 // The query, checked loosely: an item whose place or time is unknown is kept.
-function queryMatcher(query: CatalogQuery): (item: StacItem) => boolean {
+function queryMatcher(query: CatalogQuery, anyCollection: boolean): (item: StacItem) => boolean {
   const collections = new Set(query.collections);
   const { bbox, datetime } = query;
   return (item) => {
-    if (item.collection === undefined || !collections.has(item.collection)) return false;
+    if (!anyCollection && (item.collection === undefined || !collections.has(item.collection))) return false;
     if (bbox) {
       const itemBox = itemBbox(item);
       if (itemBox && !boxesIntersect(itemBox, bbox)) return false;

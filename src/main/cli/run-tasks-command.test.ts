@@ -35,7 +35,7 @@ describe('odc-stats run', () => {
     const out = path.join(dir, 'out');
     const r = await runCli(['run', cache, '--plugin', 'pq', '--location', out, '--dryrun']);
     expect(r.code, r.stderr).toBe(0);
-    expect(linesOf(r.stdout)).toEqual([`2021--P1Y/10/20 days: 2 datasets: 2 output: ${out}/x10/y20/2021--P1Y/pq_summary_x10y20_2021--P1Y.stac-item.json (new)`]);
+    expect(linesOf(r.stdout)).toEqual([`2021--P1Y/10/20 days: 2 datasets: 2 output: ${out}/x10/y20/2021--P1Y/pc_s2_annual_x10y20_2021--P1Y.stac-item.json (new)`]);
   });
 
   it('exits 1 with the failed task and the file it could not read, and nothing that looks finished', async () => {

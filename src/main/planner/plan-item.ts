@@ -8,7 +8,7 @@ import { polygonalFromGeoJSON, tileCentreLonLat, tileCoversIntersecting, type Ti
 import type { GridSpec, TileIndex } from '../../shared/grid.js';
 import { datasetReads, rasterAsset, type PlanReads, type RasterAsset } from '../../shared/work-estimate.js';
 import { solarDay, solarOffsetHours } from '../../shared/solar.js';
-import { itemTime, type StacItem } from '../../shared/stac.js';
+import { itemTime, type StacAsset, type StacItem } from '../../shared/stac.js';
 import type { TaskCacheWriter } from '../taskcache/task-cache-writer.js';
 import type { ChosenTiles } from './chosen-tiles.js';
 import type { SkippedItems } from '../../shared/save-tasks-contract.js';
@@ -48,7 +48,7 @@ const MS_PER_HOUR = 3_600_000;
 const WHOLE_HISTORY_PLACEHOLDER: Period = { start: 0, end: 0, label: 'all' };
 
 export function emptyTally(): PlanTally {
-  const skipped = { noGeometry: 0, noTime: 0, badGeometry: 0, filtered: 0, outsideSelection: 0, duplicates: 0, noAssets: 0 };
+  const skipped = { noGeometry: 0, noTime: 0, badGeometry: 0, filtered: 0, outsideSelection: 0, duplicates: 0, noAssets: 0, unpaired: 0 };
   const reads = { decodedBytes: 0, fileBytes: 0, bands: 0, sampleBytes: 0 };
   return { itemsRead: 0, links: 0, reads, minSolarTime: Infinity, maxSolarTime: -Infinity, skipped, withoutAssets: [] };
 }
@@ -136,7 +136,7 @@ function addDataset(writer: TaskCacheWriter, item: StacItem, time: number): numb
   });
 }
 
-function matchesFilter(item: StacItem, filter: Record<string, string | number | boolean>): boolean {
+export function matchesFilter(item: StacItem, filter: Record<string, string | number | boolean>): boolean {
   for (const [key, value] of Object.entries(filter)) {
     if (item.properties[key] !== value) return false;
   }
@@ -149,14 +149,17 @@ function countDataset(reads: PlanReads, assets: RasterAsset[]): void {
   reads.sampleBytes = Math.max(reads.sampleBytes, assets.reduce((sum, a) => sum + a.sampleBytes, 0));
 }
 
-/** Raster assets of an item: what a task will read. Thumbnails and metadata do not count. */
+/** Raster assets of an item: what a task will read. */
 function rasterAssets(item: StacItem): RasterAsset[] {
-  const assets: RasterAsset[] = [];
-  for (const asset of Object.values(item.assets ?? {})) {
-    const roles = asset.roles ?? [];
-    if (roles.includes('thumbnail') || roles.includes('overview') || roles.includes('metadata')) continue;
-    const type = asset.type ?? '';
-    if (type.startsWith('image/tiff') || type.startsWith('image/jp2') || /\.(tiff?|jp2)$/i.test(asset.href)) assets.push(rasterAsset(asset, item));
-  }
-  return assets;
+  return Object.values(item.assets ?? {})
+    .filter(isRasterAsset)
+    .map((asset) => rasterAsset(asset, item));
+}
+
+/** Whether a task would read the asset: a GeoTIFF or JPEG 2000 that is not a thumbnail, overview or metadata. */
+export function isRasterAsset(asset: StacAsset): boolean {
+  const roles = asset.roles ?? [];
+  if (roles.includes('thumbnail') || roles.includes('overview') || roles.includes('metadata')) return false;
+  const type = asset.type ?? '';
+  return type.startsWith('image/tiff') || type.startsWith('image/jp2') || /\.(tiff?|jp2)$/i.test(asset.href);
 }

@@ -7,13 +7,20 @@ import type { TileSelection } from '../../shared/tile-selection.js';
 import type { TaskCacheWriter } from '../taskcache/task-cache-writer.js';
 import { estimateWork, type WorkEstimate } from '../../shared/work-estimate.js';
 import { chooseTiles, type ChosenTiles } from './chosen-tiles.js';
-import { emptyTally, planItem, type ItemPlanner, type PlanTally } from './plan-item.js';
+import type { ProductGroup } from '../../shared/input-products.js';
+import { itemTime, type StacItem } from '../../shared/stac.js';
+import { ItemFuser } from './fuse-items.js';
+import { emptyTally, matchesFilter, planItem, type ItemPlanner, type PlanTally } from './plan-item.js';
 import { timeSlicer } from './time-slice.js';
 import type { PlanCounts, SkippedItems } from '../../shared/save-tasks-contract.js';
 
 export interface PlanRequest {
-  catalog: Catalog;
-  collections: string[];
+  /** Where the products that are collections are read from; absent when every product is a location. */
+  catalog?: Catalog;
+  /** The items under each product that is a location, by its name. */
+  locations?: ReadonlyMap<string, Catalog>;
+  /** The union of these groups: each one product, or products fused observation by observation. */
+  products: ProductGroup[];
   grid: GridSpec;
   frequency: string;
   range?: Period;
@@ -70,15 +77,32 @@ export async function planTasks(
     writer,
     tileOffsets: new Map(),
   };
+  // Fused datasets are made of items the filter kept, and keep only the properties their sources share.
+  const fusedPlanner: ItemPlanner = { ...planner, datasetFilter: undefined };
+  const routes = productRoutes(request.products);
   const tally = emptyTally();
-  for await (const item of request.catalog.items(catalogueQuery(request, chosen), options.signal)) {
+  for await (const { item, product } of requestItems(request, catalogueQuery(request, chosen), options.signal)) {
     await checkpoint();
     tally.itemsRead++;
     if (tally.itemsRead % PROGRESS_EVERY === 0) {
       options.onProgress?.({ itemsRead: tally.itemsRead, datasets: writer.datasetCount, tasks: writer.taskCount });
     }
-    planItem(item, planner, tally);
+    const route = routes.get(product);
+    if (!route) continue;
+    if (route.alone) planItem(item, planner, tally);
+    if (route.fusers.length === 0) continue;
+    const time = fusionTime(item, planner.datasetFilter);
+    if (typeof time === 'string') {
+      // An item planned alone as well has been counted already.
+      if (!route.alone) tally.skipped[time]++;
+      continue;
+    }
+    for (const fuser of route.fusers) {
+      const fused = fuser.add(item, product, time);
+      if (fused) planItem(fused, fusedPlanner, tally);
+    }
   }
+  for (const fuser of new Set([...routes.values()].flatMap((r) => r.fusers))) tally.skipped.unpaired += fuser.leftOver;
   const allPeriod = wholeHistory ? relabelWholeHistory(writer, tally) : undefined;
   return {
     counts: planCounts(writer, tally),
@@ -88,10 +112,54 @@ export async function planTasks(
   };
 }
 
+/** How the items of a product are planned: as datasets of their own, and into the fused groups it belongs to. */
+interface ProductRoute {
+  alone: boolean;
+  fusers: ItemFuser[];
+}
+
+function productRoutes(groups: readonly ProductGroup[]): Map<string, ProductRoute> {
+  const routes = new Map<string, ProductRoute>();
+  const routeOf = (name: string) => {
+    let route = routes.get(name);
+    if (!route) routes.set(name, (route = { alone: false, fusers: [] }));
+    return route;
+  };
+  for (const group of groups) {
+    if (group.length === 1) {
+      routeOf(group[0]!.name).alone = true;
+      continue;
+    }
+    const fuser = new ItemFuser(group.map((p) => p.name));
+    for (const product of group) routeOf(product.name).fusers.push(fuser);
+  }
+  return routes;
+}
+
+/** The time of an item to fuse, or why it is left out. */
+function fusionTime(item: StacItem, filter: ItemPlanner['datasetFilter']): number | 'filtered' | 'noTime' {
+  if (filter && !matchesFilter(item, filter)) return 'filtered';
+  return itemTime(item) ?? 'noTime';
+}
+
+/**
+ * The items of every product with the product each belongs to: the catalogue's, of their
+ * collection, then those under each location.
+ */
+async function* requestItems(request: PlanRequest, query: CatalogQuery, signal: AbortSignal | undefined): AsyncIterable<{ item: StacItem; product: string }> {
+  if (request.catalog && query.collections.length > 0) {
+    for await (const item of request.catalog.items(query, signal)) yield { item, product: item.collection ?? '' };
+  }
+  for (const [location, catalog] of request.locations ?? []) {
+    for await (const item of catalog.items(query, signal)) yield { item, product: location };
+  }
+}
+
 /** What the catalogue is asked for: the collections, within the chosen tiles' box and around the range. */
 function catalogueQuery(request: PlanRequest, chosen: ChosenTiles): CatalogQuery {
+  const collections = request.products.flat().filter((p) => p.kind === 'collection').map((p) => p.name);
   return {
-    collections: request.collections,
+    collections: [...new Set(collections)],
     ...(chosen.bbox && { bbox: chosen.bbox }),
     ...(request.range && {
       // Solar time is up to ±14 h away from UTC: widen the search so that no dataset whose
@@ -128,6 +196,9 @@ function planCounts(writer: TaskCacheWriter, tally: PlanTally): PlanCounts {
 
 function planWarnings(skipped: SkippedItems, withoutAssets: string[]): string[] {
   const warnings: string[] = [];
+  if (skipped.unpaired > 0) {
+    warnings.push(`${skipped.unpaired} items of fused products had no dataset of each other product on their region and day and were left out`);
+  }
   if (skipped.noGeometry > 0) warnings.push(`${skipped.noGeometry} items had no geometry and were skipped`);
   if (skipped.noAssets > 0) {
     const more = skipped.noAssets > withoutAssets.length ? ', …' : '';

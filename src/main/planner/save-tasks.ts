@@ -1,6 +1,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { openCatalog } from '../catalog/open-catalog.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { openCatalog, openPrefix } from '../catalog/open-catalog.js';
 import { readRegionFile } from '../io/region-file.js';
 import { commitTemporary, discardTemporary, temporaryPathFor } from '../../io/atomic-file.js';
 import { TaskCache } from '../taskcache/task-cache.js';
@@ -8,6 +9,7 @@ import { TaskCacheWriter } from '../taskcache/task-cache-writer.js';
 import { parseTemporalRange, yearPeriod, type Period } from '../../shared/daterange.js';
 import { UserError } from '../../shared/errors.js';
 import { parseFrequency } from '../../shared/frequency.js';
+import { parseInputProducts, productGroupText, type ProductGroup } from '../../shared/input-products.js';
 import { parseGrid, type GridSpec } from '../../shared/grid.js';
 import { regionFromGeoJSON } from '../../shared/region.js';
 import { clampTileSelection, parseTileSelection } from '../../shared/tile-selection.js';
@@ -21,13 +23,13 @@ export async function saveTasks(options: SaveTasksOptions, control: PlanControl 
   const request = await resolveRequest(options);
   const outputs = outputPaths(options, request.range);
   if (!options.overwrite) await refuseExistingOutputs(outputs);
-  const catalog = await openCatalog(options.catalog, { unsigned: options.awsUnsigned ?? false, signal: control.signal });
+  const sources = await openSources(options, request.products, control.signal);
 
   await fs.mkdir(path.dirname(outputs.db), { recursive: true });
   const dbTmp = temporaryPathFor(outputs.db);
   const temporaries: Array<[string, string]> = [];
   try {
-    const outcome = await writeTaskCache(dbTmp, { catalog, ...request }, options, control);
+    const outcome = await writeTaskCache(dbTmp, { ...sources, ...request }, options, control);
     const periods = Object.keys(outcome.counts.tasksPerPeriod);
     const geojson = await writeTaskListings(dbTmp, outputs, request.grid, periods, temporaries);
     control.signal?.throwIfAborted();
@@ -52,13 +54,32 @@ export async function saveTasks(options: SaveTasksOptions, control: PlanControl 
   }
 }
 
-/** The plan the options ask for, checked and parsed, but for its catalogue. */
-async function resolveRequest(options: SaveTasksOptions): Promise<Omit<PlanRequest, 'catalog'>> {
+/** The catalogue of the collections, and the items under each location product. */
+async function openSources(
+  options: SaveTasksOptions,
+  products: ProductGroup[],
+  signal: AbortSignal | undefined,
+): Promise<Pick<PlanRequest, 'catalog' | 'locations'>> {
+  const readOptions = { unsigned: options.awsUnsigned ?? false, signal };
+  const named = products.flat();
+  const catalog = named.some((p) => p.kind === 'collection') ? await openCatalog(options.catalog, readOptions) : undefined;
+  const locations = new Map<string, Catalog>();
+  for (const { kind, name } of named) {
+    if (kind === 'location' && !locations.has(name)) locations.set(name, await openPrefix(name, readOptions));
+  }
+  return { ...(catalog && { catalog }), locations };
+}
+
+/** The plan the options ask for, checked and parsed, but for its catalogues. */
+async function resolveRequest(options: SaveTasksOptions): Promise<Omit<PlanRequest, 'catalog' | 'locations'>> {
   const grid = parseGrid(options.grid);
   const frequency = parseFrequency(options.frequency ?? 'annual');
   const range = resolveRange(options);
-  if (options.inputProducts.length === 0) throw new UserError('no input products: give --input-products (e.g. s2_l2a)');
-  if (!options.catalog) throw new UserError('no catalogue: give --catalog (a STAC catalogue path or URL, or a STAC API URL)');
+  const products = parseInputProducts(options.inputProducts);
+  if (products.length === 0) throw new UserError('no input products: give --input-products (e.g. s2_l2a)');
+  if (!options.catalog && products.flat().some((p) => p.kind === 'collection')) {
+    throw new UserError('no catalogue: give --catalog (a STAC catalogue path or URL, or a STAC API URL)');
+  }
   const tiles = options.tiles ? clampTileSelection(grid, parseTileSelection(options.tiles)) : undefined;
   const region = options.region
     ? await readRegionFile(options.region, 'region file')
@@ -66,7 +87,7 @@ async function resolveRequest(options: SaveTasksOptions): Promise<Omit<PlanReque
       ? regionFromGeoJSON(options.regionGeoJSON)
       : undefined;
   return {
-    collections: options.inputProducts,
+    products,
     grid,
     frequency,
     ...(range && { range }),
@@ -97,10 +118,10 @@ async function writeTaskCache(
       grid: request.grid.name,
       frequency: request.frequency,
       temporal_range: rangeLabel,
-      input_products: options.inputProducts,
+      input_products: request.products.map(productGroupText),
       catalog: options.catalog,
       query: {
-        collections: options.inputProducts,
+        collections: request.products.map(productGroupText),
         tiles: options.tiles ?? null,
         region: options.region ?? options.regionGeoJSON ?? null,
         dataset_filter: options.datasetFilter ?? null,
@@ -164,7 +185,9 @@ interface OutputPaths {
 
 function outputPaths(options: SaveTasksOptions, range: Period | undefined): OutputPaths {
   const given = options.output && (options.output.endsWith('.db') ? options.output : `${options.output}.db`);
-  const db = path.resolve(given || `${options.inputProducts.join('-')}_${range?.label ?? 'all'}.db`);
+  // Locations hold slashes and colons: the default name keeps letters, digits, _, + and -.
+  const products = options.inputProducts.join('-').replace(/[^\w+-]+/g, '_').replace(/^_+|_+$/g, '');
+  const db = path.resolve(given || `${products}_${range?.label ?? 'all'}.db`);
   const stem = db.slice(0, -'.db'.length);
   return { db, csv: `${stem}.csv`, stem };
 }
@@ -194,5 +217,7 @@ function noDatasetsError(options: SaveTasksOptions, range: Period | undefined, c
     .join(', ');
   const noGeometry = counts.skipped.noGeometry > 0 ? `; ${counts.skipped.noGeometry} items had no geometry` : '';
   const noAssets = counts.skipped.noAssets > 0 ? `; ${counts.skipped.noAssets} items had no raster assets` : '';
-  return new NoDatasetsError(`no datasets found in ${options.catalog} for ${where} (${counts.itemsRead} items read${noGeometry}${noAssets})`);
+  const unpaired = counts.skipped.unpaired > 0 ? `; ${counts.skipped.unpaired} items of fused products had no partner` : '';
+  const source = options.catalog ? `in ${options.catalog} ` : '';
+  return new NoDatasetsError(`no datasets found ${source}for ${where} (${counts.itemsRead} items read${noGeometry}${noAssets}${unpaired})`);
 }

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { transformer } from '../../shared/crs.js';
 import type { StacItem } from '../../shared/stac.js';
-import { encodeCog } from '../../worker/cog/cog-writer.js';
+import { landsatItems, writeLandsatCollection, type LandsatChoice, type LandsatCollection } from './landsat-sample.js';
+import { lonLatFootprint, writeSampleCollection, writeSampleItem, writeSampleRoot, type SampleBandRaster } from './sample-stac.js';
 import {
   REFLECTANCE_BANDS,
   type SampleBand,
@@ -88,12 +88,21 @@ export interface SamplePass {
   partial: boolean;
 }
 
+/** The collections the sample can hold: Sentinel-2 L2A (the default) and the Landsat-like ones (landsat-sample.ts). */
+type SampleCollection = typeof SAMPLE_COLLECTION | LandsatCollection;
+
 /** Which part of the sample to make: fewer dates or tiles make a quicker sample for tests. */
 export interface SampleChoice {
+  /** Sentinel-2's dates. */
   dates?: number;
+  /** Sentinel-2's tiles. */
   tiles?: string[];
-  /** Another layout than the embedded sample's. */
+  /** Another layout than the embedded sample's, for Sentinel-2. */
   layout?: SampleLayout;
+  /** The collections to write; default Sentinel-2 only. */
+  collections?: readonly SampleCollection[];
+  /** Dates, scenes and layout of the Landsat-like collections. */
+  landsat?: LandsatChoice;
 }
 
 export function samplePasses(choice: SampleChoice = {}): SamplePass[] {
@@ -128,10 +137,7 @@ function sampleFootprintUtm(layout: SampleLayout, tile: string, partial: boolean
 }
 
 function sampleItem(pass: SamplePass, layout: SampleLayout): StacItem {
-  const toLonLat = transformer(SAMPLE_CRS, 'EPSG:4326');
-  const ring = sampleFootprintUtm(layout, pass.tile, pass.partial).map(([x, y]) => roundPosition(toLonLat(x, y)));
-  const lons = ring.map((p) => p[0]);
-  const lats = ring.map((p) => p[1]);
+  const { geometry, bbox } = lonLatFootprint(SAMPLE_CRS, sampleFootprintUtm(layout, pass.tile, pass.partial));
   const { west, north } = layout.tiles[pass.tile]!;
   const assets: StacItem['assets'] = {};
   for (const band of [...layout.bands, 'SCL']) {
@@ -150,8 +156,8 @@ function sampleItem(pass: SamplePass, layout: SampleLayout): StacItem {
     stac_extensions: ['https://stac-extensions.github.io/projection/v1.1.0/schema.json'],
     id: pass.id,
     collection: SAMPLE_COLLECTION,
-    geometry: { type: 'Polygon', coordinates: [ring] },
-    bbox: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)],
+    geometry,
+    bbox,
     properties: {
       datetime: pass.time.toISOString(),
       platform: pass.partial ? 'sentinel-2b' : 'sentinel-2a',
@@ -168,10 +174,6 @@ export function sampleItems(choice: SampleChoice = {}): StacItem[] {
   return samplePasses(choice).map((pass) => sampleItem(pass, choice.layout ?? DEFAULT_LAYOUT));
 }
 
-function roundPosition([x, y]: [number, number]): [number, number] {
-  return [Math.round(x * 1e7) / 1e7, Math.round(y * 1e7) / 1e7];
-}
-
 /** UTM coordinates of the centre of pixel (col, row) of a tile. */
 function pixelCentre(layout: SampleLayout, tile: string, col: number, row: number): [number, number] {
   const { west, north } = layout.tiles[tile]!;
@@ -179,7 +181,7 @@ function pixelCentre(layout: SampleLayout, tile: string, col: number, row: numbe
 }
 
 /** The rasters of one pass: the reflectance bands as DN (uint16, nodata 0) and SCL (uint8, nodata 0). */
-function renderPass(pass: SamplePass, ground: TileGround, layout: SampleLayout): Record<string, Uint16Array | Uint8Array> {
+function renderPass(pass: SamplePass, ground: TileGround, layout: SampleLayout): Record<string, SampleBandRaster> {
   const side = layout.pixels;
   const n = side * side;
   const scl = new Uint8Array(n);
@@ -198,9 +200,9 @@ function renderPass(pass: SamplePass, ground: TileGround, layout: SampleLayout):
       });
     }
   }
-  const out: Record<string, Uint16Array | Uint8Array> = {};
-  layout.bands.forEach((band, b) => (out[band] = bands[b]!));
-  out['SCL'] = scl;
+  const out: Record<string, SampleBandRaster> = {};
+  layout.bands.forEach((band, b) => (out[band] = { data: bands[b]!, nodata: 0, overviewResampling: 'average' }));
+  out['SCL'] = { data: scl, nodata: 0, overviewResampling: 'mode' };
   return out;
 }
 
@@ -224,20 +226,33 @@ function tileGround(tile: string, layout: SampleLayout): TileGround {
   return { cover, texture };
 }
 
-/** Writes the catalogue (catalog.json → s2_l2a/collection.json → ID/ID.json + ID/BAND.tif) under `root`. */
+/** Writes the catalogue: catalog.json → one folder per collection (collection.json, ID/ID.json + ID/BAND.tif) under `root`. */
 export async function writeSampleCatalog(
   root: string,
   options: SampleChoice & { onItem?: (done: number, total: number) => void } = {},
 ): Promise<SampleCatalog> {
-  const layout = options.layout ?? DEFAULT_LAYOUT;
-  const passes = samplePasses(options);
+  const collections = options.collections ?? [SAMPLE_COLLECTION];
+  const landsat = collections.filter((c): c is LandsatCollection => c !== SAMPLE_COLLECTION);
+  const passes = collections.includes(SAMPLE_COLLECTION) ? samplePasses(options) : [];
+  const total = passes.length + landsat.reduce((sum, c) => sum + landsatItems(c, options.landsat).length, 0);
+  let done = 0;
+  const onItem = () => options.onItem?.(++done, total);
+  const items = await writeSentinel2Collection(root, passes, options.layout ?? DEFAULT_LAYOUT, onItem);
+  for (const collection of landsat) items.push(...(await writeLandsatCollection(root, collection, options.landsat, onItem)));
+  const description =
+    landsat.length === 0 ? 'Synthetic Sentinel-2 L2A sample for odc-stats desktop' : `Synthetic satellite data for odc-stats desktop: ${collections.join(', ')}`;
+  await writeSampleRoot(root, description, collections);
+  return { root, catalogPath: path.join(root, 'catalog.json'), items };
+}
+
+/** The Sentinel-2 collection's items and COGs under ROOT/s2_l2a. */
+async function writeSentinel2Collection(root: string, passes: SamplePass[], layout: SampleLayout, onItem: () => void): Promise<StacItem[]> {
+  if (passes.length === 0) return [];
   const items = passes.map((pass) => sampleItem(pass, layout));
   const collectionDir = path.join(root, SAMPLE_COLLECTION);
   await fs.mkdir(collectionDir, { recursive: true });
   const grounds = new Map([...new Set(passes.map((p) => p.tile))].map((t) => [t, tileGround(t, layout)]));
   for (const [i, pass] of passes.entries()) {
-    const dir = path.join(collectionDir, pass.id);
-    await fs.mkdir(dir, { recursive: true });
     const { west, north } = layout.tiles[pass.tile]!;
     const geobox = {
       crs: SAMPLE_CRS,
@@ -245,58 +260,9 @@ export async function writeSampleCatalog(
       width: layout.pixels,
       height: layout.pixels,
     };
-    const rasters = renderPass(pass, grounds.get(pass.tile)!, layout);
-    const item = items[i]!;
-    for (const [band, data] of Object.entries(rasters)) {
-      // DEFLATE with the horizontal predictor (the default for integer bands), as Sentinel-2 COGs are made.
-      const cog = encodeCog({ geobox, data, nodata: 0 }, { zlevel: 1, blocksize: layout.blocksize, overviewResampling: band === 'SCL' ? 'mode' : 'average' });
-      await fs.writeFile(path.join(dir, `${band}.tif`), cog);
-      item.assets[band]!['file:size'] = cog.byteLength;
-    }
-    const withLinks = {
-      ...item,
-      links: [
-        { rel: 'collection', href: '../collection.json', type: 'application/json' },
-        { rel: 'parent', href: '../collection.json', type: 'application/json' },
-        { rel: 'root', href: '../../catalog.json', type: 'application/json' },
-      ],
-    };
-    await fs.writeFile(path.join(dir, `${item.id}.json`), JSON.stringify(withLinks, null, 2));
-    options.onItem?.(i + 1, passes.length);
+    await writeSampleItem(collectionDir, items[i]!, geobox, renderPass(pass, grounds.get(pass.tile)!, layout), layout.blocksize);
+    onItem();
   }
-  const boxes = items.map((i) => i.bbox!);
-  const extent = [
-    Math.min(...boxes.map((b) => b[0]!)),
-    Math.min(...boxes.map((b) => b[1]!)),
-    Math.max(...boxes.map((b) => b[2]!)),
-    Math.max(...boxes.map((b) => b[3]!)),
-  ];
-  const times = items.map((i) => i.properties.datetime!).sort();
-  const collection = {
-    type: 'Collection',
-    stac_version: '1.0.0',
-    id: SAMPLE_COLLECTION,
-    description: 'Synthetic Sentinel-2 Level-2A surface reflectance (two tiles, 2021, 120 m)',
-    license: 'CC-BY-4.0',
-    extent: { spatial: { bbox: [extent] }, temporal: { interval: [[times[0], times[times.length - 1]]] } },
-    links: [
-      { rel: 'root', href: '../catalog.json', type: 'application/json' },
-      { rel: 'parent', href: '../catalog.json', type: 'application/json' },
-      ...items.map((i) => ({ rel: 'item', href: `./${i.id}/${i.id}.json`, type: 'application/geo+json' })),
-    ],
-  };
-  const catalog = {
-    type: 'Catalog',
-    stac_version: '1.0.0',
-    id: 'odc-stats-sample',
-    description: 'Synthetic Sentinel-2 L2A sample for odc-stats desktop',
-    links: [
-      { rel: 'root', href: './catalog.json', type: 'application/json' },
-      { rel: 'child', href: `./${SAMPLE_COLLECTION}/collection.json`, type: 'application/json' },
-    ],
-  };
-  await fs.writeFile(path.join(collectionDir, 'collection.json'), JSON.stringify(collection, null, 2));
-  // The root last: a catalogue whose catalog.json exists is complete.
-  await fs.writeFile(path.join(root, 'catalog.json'), JSON.stringify(catalog, null, 2));
-  return { root, catalogPath: path.join(root, 'catalog.json'), items };
+  await writeSampleCollection(root, SAMPLE_COLLECTION, 'Synthetic Sentinel-2 Level-2A surface reflectance (two tiles, 2021, 120 m)', items);
+  return items;
 }

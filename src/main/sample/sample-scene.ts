@@ -45,21 +45,39 @@ function valueNoise(x: number, y: number, scale: number, seed: number): number {
   return lerp(top, bottom, sy);
 }
 
-function fractalNoise(x: number, y: number, scale: number, seed: number): number {
+/** Smooth noise in [0, 1) with features from `scale` down to a ninth of it, metres across. */
+export function fractalNoise(x: number, y: number, scale: number, seed: number): number {
   return 0.6 * valueNoise(x, y, scale, seed) + 0.3 * valueNoise(x, y, scale / 3, seed + 1) + 0.1 * valueNoise(x, y, scale / 9, seed + 2);
 }
 
 const smooth = (t: number) => t * t * (3 - 2 * t);
 const lerp = (a: number, b: number, t: number) => a + (b - a) * t;
 
-export function coverAt(x: number, y: number): Cover {
-  if (fractalNoise(x, y, 20_000, 11) < 0.3) return 'water';
+/** Where water gathers: the lower the wetness, the wetter; below PERMANENT_WATER the cover is water. */
+export function wetnessAt(x: number, y: number): number {
+  return fractalNoise(x, y, 20_000, 11);
+}
+
+export const PERMANENT_WATER = 0.3;
+
+/** The cover of the land where it is not under water. */
+export function landCoverAt(x: number, y: number): Exclude<Cover, 'water'> {
   return fractalNoise(x, y, 8_000, 23) > 0.55 ? 'bare' : 'vegetation';
+}
+
+export function coverAt(x: number, y: number): Cover {
+  if (wetnessAt(x, y) < PERMANENT_WATER) return 'water';
+  return landCoverAt(x, y);
 }
 
 /** A fixed per-pixel brightness texture, 0.9–1.1. */
 export function textureAt(x: number, y: number): number {
   return 0.9 + 0.2 * valueNoise(x, y, 600, 37);
+}
+
+/** How green vegetation is on a day of the year, 0–1, peaking in mid-April. */
+export function greenness(dayOfYear: number): number {
+  return 0.5 + 0.5 * Math.cos(((dayOfYear - 105) / 365) * 2 * Math.PI);
 }
 
 /**
@@ -69,9 +87,9 @@ export function textureAt(x: number, y: number): number {
 export function surfaceReflectance(band: SampleBand, cover: Cover, texture: number, dayOfYear: number): number {
   let r = SPECTRA[cover][band];
   if (cover === 'vegetation') {
-    const greenness = 0.5 + 0.5 * Math.cos(((dayOfYear - 105) / 365) * 2 * Math.PI);
-    if (band === 'B08' || band === 'B8A' || band === 'B07') r *= 0.75 + 0.5 * greenness;
-    if (band === 'B04') r *= 1.3 - 0.6 * greenness;
+    const green = greenness(dayOfYear);
+    if (band === 'B08' || band === 'B8A' || band === 'B07') r *= 0.75 + 0.5 * green;
+    if (band === 'B04') r *= 1.3 - 0.6 * green;
   }
   return r * texture;
 }

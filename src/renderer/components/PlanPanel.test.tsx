@@ -50,7 +50,7 @@ describe('PlanPanel while planning', () => {
       grid: 'africa-10',
       frequency: 'annual',
       temporalRange: '2021--P1Y',
-      counts: { itemsRead: 3, datasets: 1, tasks: 1, tiles: 1, tasksPerPeriod: { '2021--P1Y': 1 }, skipped: { noGeometry: 0, noTime: 0, badGeometry: 0, filtered: 0, outsideSelection: 0, duplicates: 0, noAssets: 2 } },
+      counts: { itemsRead: 3, datasets: 1, tasks: 1, tiles: 1, tasksPerPeriod: { '2021--P1Y': 1 }, skipped: { noGeometry: 0, noTime: 0, badGeometry: 0, filtered: 0, outsideSelection: 0, duplicates: 0, noAssets: 2, unpaired: 0 } },
       estimate: { pixelObservations: 1, decodedBytes: 1, fileBytes: null, largestTaskBytes: 1 },
       warnings: ['2 items have no raster asset (GeoTIFF or JPEG 2000) to read and were left out of the tasks: a, b'],
     };

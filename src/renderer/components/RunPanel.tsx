@@ -1,7 +1,7 @@
 /** Local runs: the plugin config (YAML editor with presets and a diff), then per-task progress, logs and cancel. */
 import { useState } from 'react';
 import type { ConfigDiagnostic } from '../../shared/api.js';
-import { PLUGIN_PRESETS, presetFor } from '../../shared/plugin-presets.js';
+import { PLUGIN_PRESETS, presetFor, presetKey } from '../../shared/plugin-presets.js';
 import { api } from '../api/api.js';
 import { runStatusText, useRun } from '../stores/run-store.js';
 import { useWorkspace } from '../stores/workspace-store.js';
@@ -23,7 +23,7 @@ export function RunPanel() {
       <div className="row">
         <select id="preset" value={ws.plugin} onChange={(e) => ws.update({ plugin: e.target.value })}>
           {PLUGIN_PRESETS.map((p) => (
-            <option key={p.plugin} value={p.plugin}>
+            <option key={presetKey(p)} value={presetKey(p)}>
               {p.plugin} — {p.title}
             </option>
           ))}

@@ -10,6 +10,11 @@ const INTEGER_RANGES: Partial<Record<SampleType, readonly [number, number]>> = {
   int32: [-2_147_483_648, 2_147_483_647],
 };
 
+/** The least and greatest value of an integer type; undefined for float types. */
+export function integerRange(type: SampleType): readonly [number, number] | undefined {
+  return INTEGER_RANGES[type];
+}
+
 export function isFloatType(type: SampleType): boolean {
   return type === 'float32' || type === 'float64';
 }

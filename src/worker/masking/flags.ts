@@ -48,6 +48,21 @@ export const FMASK_CLASSES: readonly EnumClass[] = Object.freeze([
 /** The value of DEA Collection 3 `oa_nbart_contiguity` (uint8, nodata 255) where every band has data. */
 export const CONTIGUOUS = 1;
 
+/**
+ * DEA Water Observations `water` (uint8, nodata 1), as `ga_ls_wo_3`'s flags_definition names
+ * its bits: one flag a bit. 0 is clear and dry, `water_observed` alone (128) clear and wet.
+ */
+export const WO_FLAGS = Object.freeze({
+  nodata: 1 << 0,
+  noncontiguous: 1 << 1,
+  low_solar_angle: 1 << 2,
+  terrain_shadow: 1 << 3,
+  high_slope: 1 << 4,
+  cloud_shadow: 1 << 5,
+  cloud: 1 << 6,
+  water_observed: 1 << 7,
+});
+
 /** Case, surrounding space and the choice of space, `_` or `-` between words do not matter. */
 function spacedName(name: string): string {
   return name.trim().toLowerCase().replace(/[\s_-]+/g, ' ');

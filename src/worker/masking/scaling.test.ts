@@ -60,6 +60,12 @@ describe('dnFromReflectance', () => {
     expect([...dnFromReflectance(Float32Array.of(-0.0001, -0.00004, 0), 0, scale, offset, 'uint16')]).toEqual([0, 1, 1]);
   });
 
+  it('rounds and clamps to the other integer types, and leaves floats unrounded', () => {
+    expect(dnFromReflectance(Float64Array.of(2.5, 300, -3, Number.NaN), 255, 1, 0, 'uint8')).toEqual(Uint8Array.of(3, 255, 0, 255));
+    expect(dnFromReflectance(Float64Array.of(-200.5, 70_000), -128, 1, 0, 'int8')).toEqual(Int8Array.of(-128, 127));
+    expect(dnFromReflectance(Float64Array.of(0.75, Number.NaN), Number.NaN, 0.5, 0, 'float32')).toEqual(Float32Array.of(1.5, Number.NaN));
+  });
+
   it('refuses a nodata the type cannot hold', () => {
     expect(() => dnFromReflectance(new Float32Array(1), -1, scale, offset, 'uint16')).toThrow(RangeError);
     expect(() => dnFromReflectance(new Float32Array(1), Number.NaN, scale, offset, 'int16')).toThrow(RangeError);

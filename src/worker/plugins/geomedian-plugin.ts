@@ -1,40 +1,32 @@
 import { z } from 'zod';
 import { geomedian, mads } from '../kernels/geomedian.js';
-import { cloudMask, cloudMaskReach, isPerClassFilters, parseCloudFilters, type CloudMaskPart } from '../masking/cloud-filters.js';
-import { bitMask, CONTIGUOUS, enumMask, qaPixelBitsOfFlagsSetting } from '../masking/flags.js';
-import { filtersReach, maskCleanup, parseMaskFilters, type MaskFilter } from '../masking/morphology.js';
+import { qaPixelBitsOfFlagsSetting } from '../masking/flags.js';
+import { parseMaskFilters, type MaskFilter } from '../masking/morphology.js';
 import { dnFromReflectance, GEOMEDIAN_SCALING, reflectanceFromDn, USGS_C2_SR_SCALING } from '../masking/scaling.js';
-import type { SampleArray } from '../raster.js';
-import type { ObservationChunk, OutputBand, StatsPlugin } from './plugin.js';
+import { isFloatType, isRepresentable } from '../load/sample-cast.js';
+import { newSampleArray, sampleTypeOf, type SampleArray, type SampleType } from '../raster.js';
+import { UserError } from '../../shared/errors.js';
+import type { InputType, ObservationChunk, OutputBand, StatsPlugin } from './plugin.js';
 import { BASE_PLUGIN_KEYS, checkBasePluginKeys, eitherKey, missingPluginKey, parsePluginConfig, refusedKey } from './plugin-config.js';
 import type { Resampling } from '../load/load-band.js';
+import { enumCloudParts, observationMaskReach, usableObservations, type ObservationMask } from './observation-mask.js';
 
 /**
  * How a geomedian plugin masks and scales its inputs. The plugin names of odc-stats
  * (`gm-generic`, `gm-s2`, `gm-ls`, `gm-ls-bitmask`) are presets of this; see docs/plugins.md.
  */
-interface GeomedianSettings {
+interface GeomedianSettings extends ObservationMask {
   name: string;
   bands: string[];
-  maskBand: string;
-  /** Reads the mask band: which pixels are missing (no data) and which are cloud, before cleaning. */
-  maskKind: 'enum' | 'qa-pixel';
-  nodataClasses: number[];
-  /** For `enum` masks: the cloud classes, each part cleaned with its own filters, OR-ed. */
-  cloudParts: CloudMaskPart[];
-  /** For `qa-pixel` masks: bits whose set value marks a pixel missing / cloudy. */
-  nodataBits: number[];
-  cloudBits: number[];
-  contiguityBand?: string;
-  /** For `qa-pixel` masks: the filters of the cloud bits' mask. */
-  cloudFilters: MaskFilter[];
   /** DN → reflectance: DN × scale + offset; the output bands go back the same way. */
   scale: number;
   offset: number;
   /** A DN at or below this is missing (USGS C2 reflectance ≤ 0), besides the band's nodata. */
   minValidDn?: number;
-  outputDtype: 'uint16' | 'int16';
+  outputDtype: SampleType;
   outputNodata: number;
+  /** Whether the outputs take the type and nodata of the input bands instead (gm-generic, as odc-algo's geomedian). */
+  keepInputType?: boolean;
   /** Output DN = reflectance / outputScale − outputOffset / outputScale; by default the input's. */
   outputScale?: number;
   outputOffset?: number;
@@ -47,8 +39,11 @@ interface GeomedianSettings {
   maxIters: number;
 }
 
+/** Pixels whose reflectance stack is made and reduced at once: 31 MiB for 10 bands × 24 dates. */
+const PIXELS_PER_BATCH = 32_768;
+
 function makeGeomedianPlugin(s: GeomedianSettings): StatsPlugin {
-  const halo = s.maskKind === 'enum' ? cloudMaskReach(s.cloudParts) : filtersReach(s.cloudFilters);
+  const halo = observationMaskReach(s);
   const outScale = s.outputScale ?? s.scale;
   const outOffset = s.outputOffset ?? s.offset;
   const measurements: OutputBand[] = [
@@ -58,76 +53,104 @@ function makeGeomedianPlugin(s: GeomedianSettings): StatsPlugin {
     { name: s.auxNames.bcmad, dtype: 'float32', nodata: Number.NaN, overviewResampling: 'average' },
     { name: s.auxNames.count, dtype: 'uint16', nodata: 0, overviewResampling: 'nearest' },
   ];
-  return {
+  const plugin: StatsPlugin = {
     name: s.name,
     halo,
     inputs: [
-      ...s.bands.map((name) => ({ name, resampling: s.resampling })),
+      ...s.bands.map((name) => ({ name, resampling: s.resampling, halo: false })),
       { name: s.maskBand, resampling: 'nearest' as const },
       ...(s.contiguityBand ? [{ name: s.contiguityBand, resampling: 'nearest' as const }] : []),
     ],
     measurements,
     ...(s.rgbBands && { quicklook: { kind: 'rgb' as const, bands: s.rgbBands } }),
     reduce(chunk: ObservationChunk): Record<string, SampleArray> {
+      // A reduce thread's plugin is not settled: it finds the type in the chunk, as the task did in the files.
+      const { outputDtype, outputNodata } = s.keepInputType ? outputTypeOf(s, chunkInputTypes(chunk, s.bands)) : s;
       const pixels = chunk.geobox.width * chunk.geobox.height;
-      const shape = { bands: s.bands.length, times: chunk.days.length, pixels };
-      const stack = reflectanceStack(chunk, s);
-      const { median, count } = geomedian(stack, shape, { eps: s.eps, maxIters: s.maxIters });
-      const { smad, emad, bcmad } = mads(stack, shape, median);
+      const usable = chunk.days.map((_, t) => usableObservations(chunk, t, s));
       const out: Record<string, SampleArray> = {};
-      s.bands.forEach((name, b) => {
-        out[name] = dnFromReflectance(median.subarray(b * pixels, (b + 1) * pixels), s.outputNodata, outScale, outOffset, s.outputDtype);
-      });
-      const emadDn = new Float32Array(pixels);
-      for (let p = 0; p < pixels; p++) emadDn[p] = emad[p]! / outScale;
-      out[s.auxNames.smad] = smad;
-      out[s.auxNames.emad] = s.emadDtype === 'float32' ? emadDn : dnFromReflectance(emadDn, 0, 1, 0, s.emadDtype);
-      out[s.auxNames.bcmad] = bcmad;
-      out[s.auxNames.count] = count;
+      for (const name of s.bands) out[name] = newSampleArray(outputDtype, pixels);
+      const smadOut = new Float32Array(pixels);
+      const emadOut = s.emadDtype === 'float32' ? new Float32Array(pixels) : newSampleArray(s.emadDtype, pixels);
+      const bcmadOut = new Float32Array(pixels);
+      const countOut = new Uint16Array(pixels);
+      // Pixels are independent: the reflectance stack is made and reduced a batch of pixels at a time, bounding its memory.
+      for (let from = 0; from < pixels; from += PIXELS_PER_BATCH) {
+        const to = Math.min(pixels, from + PIXELS_PER_BATCH);
+        const n = to - from;
+        const shape = { bands: s.bands.length, times: chunk.days.length, pixels: n };
+        const stack = reflectanceStack(chunk, s, usable, from, to);
+        const { median, count } = geomedian(stack, shape, { eps: s.eps, maxIters: s.maxIters });
+        const { smad, emad, bcmad } = mads(stack, shape, median);
+        s.bands.forEach((name, b) => {
+          out[name]!.set(dnFromReflectance(median.subarray(b * n, (b + 1) * n), outputNodata, outScale, outOffset, outputDtype), from);
+        });
+        const emadDn = new Float32Array(n);
+        for (let p = 0; p < n; p++) emadDn[p] = emad[p]! / outScale;
+        emadOut.set(s.emadDtype === 'float32' ? emadDn : dnFromReflectance(emadDn, 0, 1, 0, s.emadDtype), from);
+        smadOut.set(smad, from);
+        bcmadOut.set(bcmad, from);
+        countOut.set(count, from);
+      }
+      out[s.auxNames.smad] = smadOut;
+      out[s.auxNames.emad] = emadOut;
+      out[s.auxNames.bcmad] = bcmadOut;
+      out[s.auxNames.count] = countOut;
       return out;
     },
   };
+  if (s.keepInputType) return { ...plugin, withInputTypes: (types) => makeGeomedianPlugin({ ...s, ...outputTypeOf(s, types) }) };
+  return plugin;
+}
+
+function chunkInputTypes(chunk: ObservationChunk, bands: readonly string[]): Record<string, InputType> {
+  const types: Record<string, InputType> = {};
+  for (const band of bands) {
+    const first = chunk.bands[band]?.[0];
+    if (first) types[band] = { dtype: sampleTypeOf(first), nodata: chunk.nodata[band] ?? null };
+  }
+  return types;
 }
 
 /**
- * The chunk's reflectance, `[band][time][pixel]`: NaN where an observation is not usable, its
- * DN is nodata or NaN, or at most `minValidDn`.
+ * The output type of a plugin that keeps its inputs': the bands' type and nodata, which they
+ * must share (0, or NaN for floats, where they have no nodata); the preset's while unknown.
  */
-function reflectanceStack(chunk: ObservationChunk, s: GeomedianSettings): Float32Array {
-  const pixels = chunk.geobox.width * chunk.geobox.height;
+function outputTypeOf(s: GeomedianSettings, types: Readonly<Record<string, InputType>>): Pick<GeomedianSettings, 'outputDtype' | 'outputNodata'> {
+  const first = types[s.bands[0]!];
+  if (!first) return s;
+  const describe = (t: InputType) => `${t.dtype} with nodata ${t.nodata ?? 'none'}`;
+  for (const band of s.bands) {
+    const type = types[band];
+    if (type && (type.dtype !== first.dtype || !Object.is(type.nodata, first.nodata))) {
+      throw new UserError(`${s.name} writes its bands in their own type, which they must share: ${s.bands[0]} is ${describe(first)}, ${band} ${describe(type)}`);
+    }
+  }
+  const nodata = first.nodata !== null && isRepresentable(first.dtype, first.nodata) ? first.nodata : isFloatType(first.dtype) ? Number.NaN : 0;
+  return { outputDtype: first.dtype, outputNodata: nodata };
+}
+
+/**
+ * The reflectance of the chunk's pixels [from, to), `[band][time][pixel]`: NaN where an
+ * observation is not usable (`usable`, per time over the whole chunk), its DN is nodata or NaN,
+ * or at most `minValidDn`.
+ */
+function reflectanceStack(chunk: ObservationChunk, s: GeomedianSettings, usable: Uint8Array[], from: number, to: number): Float32Array {
+  const n = to - from;
   const times = chunk.days.length;
-  const stack = new Float32Array(s.bands.length * times * pixels);
+  const stack = new Float32Array(s.bands.length * times * n);
   for (let t = 0; t < times; t++) {
-    const usable = usableObservations(chunk, t, s);
+    const usableAt = usable[t]!;
     s.bands.forEach((name, b) => {
-      const dn = chunk.bands[name]![t]!;
-      const base = (b * times + t) * pixels;
-      const reflectance = reflectanceFromDn(dn, chunk.nodata[name] ?? null, s.scale, s.offset, stack.subarray(base, base + pixels));
-      for (let p = 0; p < pixels; p++) {
-        if (!usable[p] || (s.minValidDn !== undefined && dn[p]! <= s.minValidDn)) reflectance[p] = Number.NaN;
+      const dn = chunk.bands[name]![t]!.subarray(from, to);
+      const base = (b * times + t) * n;
+      const reflectance = reflectanceFromDn(dn, chunk.nodata[name] ?? null, s.scale, s.offset, stack.subarray(base, base + n));
+      for (let p = 0; p < n; p++) {
+        if (!usableAt[from + p] || (s.minValidDn !== undefined && dn[p]! <= s.minValidDn)) reflectance[p] = Number.NaN;
       }
     });
   }
   return stack;
-}
-
-/** 1 where observation t of the chunk may be used: not missing, not cloud (after cleaning). */
-function usableObservations(chunk: ObservationChunk, t: number, s: GeomedianSettings): Uint8Array {
-  const { width, height } = chunk.geobox;
-  const mask = chunk.bands[s.maskBand]![t]!;
-  const missing = s.maskKind === 'enum' ? enumMask(mask, s.nodataClasses) : bitMask(mask, s.nodataBits);
-  let cloud: Uint8Array;
-  if (s.maskKind === 'enum') cloud = cloudMask(mask, width, height, s.cloudParts);
-  else {
-    cloud = bitMask(mask, s.cloudBits);
-    if (s.cloudFilters.length > 0) cloud = maskCleanup(cloud, width, height, s.cloudFilters);
-  }
-  const contiguity = s.contiguityBand ? chunk.bands[s.contiguityBand]![t]! : undefined;
-  const usable = new Uint8Array(width * height);
-  for (let p = 0; p < usable.length; p++) {
-    usable[p] = missing[p] || cloud[p] || (contiguity !== undefined && contiguity[p] !== CONTIGUOUS) ? 0 : 1;
-  }
-  return usable;
 }
 
 const classList = z.array(z.union([z.string(), z.number().int()]));
@@ -189,30 +212,26 @@ interface EnumPreset {
   cloudClasses: Array<string | number>;
   contiguityBand?: string;
   cloudFilters: MaskFilter[];
+  /** The output type; with `keepInputType`, only until the inputs' type is known. */
   outputDtype: 'uint16' | 'int16';
   outputNodata: number;
+  keepInputType?: boolean;
   auxNames: GeomedianSettings['auxNames'];
   rgbBands?: [string, string, string];
 }
 
 export const S2_BANDS = ['B02', 'B03', 'B04', 'B05', 'B06', 'B07', 'B08', 'B8A', 'B11', 'B12'];
-export const DEA_LS_BANDS = ['nbart_red', 'nbart_green', 'nbart_blue', 'nbart_nir', 'nbart_swir_1', 'nbart_swir_2'];
 
-/**
- * The cloud mask's parts of an enum geomedian's config: `cloud_filters` (or its older name
- * `filters`) as a list for the union of the cloud classes or as a mapping of class to filters
- * (then the mapping names the cloud classes, and `cloud_classes` is refused); without either,
- * the preset's classes and filters.
- */
-function enumCloudParts(preset: EnumPreset, c: z.infer<typeof enumConfigSchema>): CloudMaskPart[] {
-  const filters = eitherKey(preset.name, c, 'cloud_filters', 'filters');
-  if (filters && isPerClassFilters(filters.value) && c.cloud_classes !== undefined) {
-    throw refusedKey(preset.name, 'cloud_classes', `cannot be given with ${filters.key} as a mapping: the mapping's keys are the cloud classes`);
-  }
-  const cloudClasses = c.cloud_classes ?? preset.cloudClasses;
-  if (!filters) return [{ classes: preset.classNames(cloudClasses), filters: preset.cloudFilters }];
-  return parseCloudFilters(filters.value, `plugin_config.${filters.key}`, preset.classNames, cloudClasses);
-}
+/** gm-s2's masking of the SCL band (odc-stats `StatsGMS2`), which other plugins reading SCL default to. */
+export const S2_SCL_MASKING = {
+  nodataClasses: ['no data'],
+  cloudClasses: ['cloud shadows', 'cloud medium probability', 'cloud high probability', 'thin cirrus'],
+  cloudFilters: [
+    ['opening', 2],
+    ['dilation', 5],
+  ] as MaskFilter[],
+};
+export const DEA_LS_BANDS = ['nbart_red', 'nbart_green', 'nbart_blue', 'nbart_nir', 'nbart_swir_1', 'nbart_swir_2'];
 
 /** Refuses an enum geomedian's odc-stats keys this program cannot honour. */
 function checkEnumKeys(preset: EnumPreset, c: z.infer<typeof enumConfigSchema>, bands: readonly string[]): void {
@@ -238,7 +257,7 @@ export function enumGeomedianPlugin(preset: EnumPreset, config: Record<string, u
     maskBand: c.mask_band ?? preset.maskBand,
     maskKind: 'enum',
     nodataClasses: preset.classNames(c.nodata_classes ?? preset.nodataClasses),
-    cloudParts: enumCloudParts(preset, c),
+    cloudParts: enumCloudParts(preset.name, c, preset.classNames, preset),
     nodataBits: [],
     cloudBits: [],
     ...(contiguityBand && { contiguityBand }),
@@ -247,6 +266,7 @@ export function enumGeomedianPlugin(preset: EnumPreset, config: Record<string, u
     offset: c.offset ?? GEOMEDIAN_SCALING.offset,
     outputDtype: preset.outputDtype,
     outputNodata: preset.outputNodata,
+    ...(preset.keepInputType && { keepInputType: true }),
     auxNames: { ...preset.auxNames, ...c.aux_names },
     emadDtype: 'float32',
     resampling: c.resampling ?? 'bilinear',

@@ -115,9 +115,10 @@ describe('the keys of odc-stats plugins', () => {
     expect((await refusal('pq-ls-bitmask', { pq_band: 'a', mask_band: 'b' })).issues[0]!.path).toEqual(['pq_band']);
   });
 
-  it('refuses an aerosol band, whose counts are not computed here', async () => {
-    const error = await refusal('pq-ls-bitmask', { aerosol_band: 'SR_QA_AEROSOL' });
-    expect(error.message).toMatch(/^plugin_config of pq-ls-bitmask: key 'aerosol_band' is not supported yet/);
+  it('reads an aerosol band beside pq_band (its counts: pq-plugin.test.ts)', async () => {
+    const pq = await loadPlugin('pq-ls-bitmask', { pq_band: 'qa', aerosol_band: 'SR_QA_AEROSOL' });
+    expect(pq.inputs.map((i) => i.name)).toEqual(['qa', 'SR_QA_AEROSOL']);
+    expect(pq.measurements.map((m) => m.name)).toEqual(['total', 'clear', 'clear_aerosol']);
   });
 
   it('reads flags, filters and output_scale of gm-ls-bitmask', async () => {

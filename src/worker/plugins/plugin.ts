@@ -15,6 +15,13 @@ export interface OutputBand {
 interface InputBand {
   name: string;
   resampling: Resampling;
+  /**
+   * Whether the band is read over the chunk's halo too (the default). False for a band that
+   * only the chunk's own pixels need — the reflectance a geomedian reduces, where only the mask
+   * is filtered: its halo is not read (nor its neighbouring blocks decoded) and is left nodata
+   * (0 where the band has no nodata), so the halo's pixels, which are dropped, reduce to nothing.
+   */
+  halo?: boolean;
 }
 
 /**
@@ -47,10 +54,25 @@ export interface StatsPlugin {
    * on the whole tile (the reach of its morphological filters).
    */
   readonly halo?: number;
-  /** The output product's name and version when the run config's `product` does not say. */
-  readonly productDefaults?: { name: string; version: string };
+  /**
+   * The output product's name and version (and short name and family) when the run config's
+   * `product` does not say: odc-stats' NAME, SHORT_NAME, VERSION and PRODUCT_FAMILY.
+   */
+  readonly productDefaults?: { name: string; version: string; shortName?: string; productFamily?: string };
+  /**
+   * For a plugin whose outputs keep the type of its inputs (gm-generic): the plugin with its
+   * measurements settled for the inputs' types, by band name, as the task's files have them. A
+   * task asks for it before it writes anything.
+   */
+  withInputTypes?(types: Readonly<Record<string, InputType>>): StatsPlugin;
   /** Output bands for the chunk, `width × height` each, in the measurements' dtypes. */
   reduce(chunk: ObservationChunk): Record<string, SampleArray>;
+}
+
+/** An input band's sample type and nodata, as its files have them. */
+export interface InputType {
+  dtype: SampleType;
+  nodata: number | null;
 }
 
 /** What a plugin module exports (by default, for external plugins): config in, plugin out. */

@@ -17,25 +17,33 @@ interface PqSettings {
   missing(mask: SampleArray): Uint8Array;
   cloud(mask: SampleArray): Uint8Array;
   filters: Record<string, MaskFilter[]>;
+  /**
+   * pq-ls-bitmask's aerosol counts: `clear_aerosol` (clear and not high aerosol) and one count
+   * per `filters` set, whose steps clean the cloud mask, as odc-stats has them.
+   */
+  aerosol?: { band: string; high(values: SampleArray, nodata: number | null): Uint8Array; filters: Record<string, MaskFilter[]> };
 }
 
 function makePqPlugin(s: PqSettings): StatsPlugin {
   const filterNames = Object.keys(s.filters);
-  const halo = Math.max(0, ...Object.values(s.filters).map(filtersReach));
-  const measurements: OutputBand[] = ['total', 'clear', ...filterNames].map((name) => ({ name, dtype: 'uint16', nodata: 0, overviewResampling: 'nearest' }));
+  const aerosolNames = Object.keys(s.aerosol?.filters ?? {});
+  const halo = Math.max(0, ...[...Object.values(s.filters), ...Object.values(s.aerosol?.filters ?? {})].map(filtersReach));
+  const names = ['total', 'clear', ...filterNames, ...(s.aerosol ? ['clear_aerosol', ...aerosolNames] : [])];
+  const measurements: OutputBand[] = names.map((name) => ({ name, dtype: 'uint16', nodata: 0, overviewResampling: 'nearest' }));
   return {
     name: s.name,
     halo,
-    inputs: [{ name: s.maskBand, resampling: 'nearest' }],
+    inputs: [{ name: s.maskBand, resampling: 'nearest' }, ...(s.aerosol ? [{ name: s.aerosol.band, resampling: 'nearest' as const }] : [])],
     measurements,
     quicklook: { kind: 'ramp', band: 'clear', ramp: 'viridis' },
     reduce(chunk: ObservationChunk): Record<string, SampleArray> {
       const { width, height } = chunk.geobox;
       const pixels = width * height;
-      const total = new Uint16Array(pixels);
-      const clear = new Uint16Array(pixels);
-      const filtered = filterNames.map(() => new Uint16Array(pixels));
-      for (const mask of chunk.bands[s.maskBand]!) {
+      const counts = names.map(() => new Uint16Array(pixels));
+      const [total, clear] = counts as [Uint16Array, Uint16Array];
+      const filtered = counts.slice(2, 2 + filterNames.length);
+      const [clearAerosol, ...aerosolFiltered] = counts.slice(2 + filterNames.length);
+      chunk.bands[s.maskBand]!.forEach((mask, t) => {
         const missing = s.missing(mask);
         const cloud = s.cloud(mask);
         const cleaned = filterNames.map((n) => maskCleanup(cloud, width, height, s.filters[n]!));
@@ -45,10 +53,16 @@ function makePqPlugin(s: PqSettings): StatsPlugin {
           if (!cloud[p]) clear[p]!++;
           for (let f = 0; f < cleaned.length; f++) if (!cleaned[f]![p]) filtered[f]![p]!++;
         }
-      }
-      const out: Record<string, SampleArray> = { total, clear };
-      filterNames.forEach((n, f) => (out[n] = filtered[f]!));
-      return out;
+        if (!s.aerosol) return;
+        const high = s.aerosol.high(chunk.bands[s.aerosol.band]![t]!, chunk.nodata[s.aerosol.band] ?? null);
+        const aerosolCleaned = aerosolNames.map((n) => maskCleanup(cloud, width, height, s.aerosol!.filters[n]!));
+        for (let p = 0; p < pixels; p++) {
+          if (missing[p] || high[p]) continue;
+          if (!cloud[p]) clearAerosol![p]!++;
+          for (let f = 0; f < aerosolCleaned.length; f++) if (!aerosolCleaned[f]![p]) aerosolFiltered[f]![p]!++;
+        }
+      });
+      return Object.fromEntries(names.map((n, i) => [n, counts[i]!]));
     },
   };
 }
@@ -144,11 +158,10 @@ export function pqBitmaskPlugin(config: Record<string, unknown>): StatsPlugin {
   const name = 'pq-ls-bitmask';
   const c = parsePluginConfig(name, pqBitmaskSchema, config);
   checkBasePluginKeys(name, c);
-  if (c.aerosol_band !== undefined && c.aerosol_band !== null) {
-    throw refusedKey(name, 'aerosol_band', 'is not supported yet: odc-stats adds clear_aerosol counts for it, which this program does not compute');
-  }
-  // Without an aerosol band odc-stats has no use for aerosol_filters either: checked, and without effect.
-  if (c.aerosol_filters) parseFilterSets(c.aerosol_filters, 'plugin_config.aerosol_filters');
+  const filters = c.filters ? parseFilterSets(c.filters, 'plugin_config.filters') : {};
+  // aerosol_filters are checked always, and used only with SR_QA_AEROSOL, as in odc-stats.
+  const aerosolFilters = c.aerosol_filters ? parseFilterSets(c.aerosol_filters, 'plugin_config.aerosol_filters') : {};
+  const aerosol = c.aerosol_band ? aerosolSettings(c.aerosol_band, filters, aerosolFilters) : undefined;
   const nodataBits = c.nodata_flags === undefined ? [0] : qaPixelBitsOfFlagsSetting(c.nodata_flags, 'plugin_config.nodata_flags');
   const flags = eitherKey(name, c, 'cloud_flags', 'flags');
   const cloudBits = flags === undefined ? [3, 2] : qaPixelBitsOfFlagsSetting(flags.value, `plugin_config.${flags.key}`);
@@ -158,6 +171,39 @@ export function pqBitmaskPlugin(config: Record<string, unknown>): StatsPlugin {
     maskBand: typeof maskBand?.value === 'string' ? maskBand.value : 'QA_PIXEL',
     missing: (mask) => bitMask(mask, nodataBits),
     cloud: (mask) => bitMask(mask, cloudBits),
-    filters: c.filters ? parseFilterSets(c.filters, 'plugin_config.filters') : {},
+    filters,
+    ...(aerosol && { aerosol }),
   });
+}
+
+/** SR_QA_AEROSOL bits 6–7: the aerosol level, 3 high. */
+const HIGH_AEROSOL_LEVEL = 0b1100_0000;
+/** SR_ATMOS_OPACITY: opacity × 1000, int16, nodata −9999; above 0.3 is hazy. */
+const OPACITY_FILL = -9999;
+const HAZY_OPACITY_DN = 300;
+
+/**
+ * The aerosol counts of pq-ls-bitmask's `aerosol_band`: high aerosol is SR_QA_AEROSOL's level 3
+ * or an SR_ATMOS_OPACITY above 0.3 (odc-stats reads no other band); `aerosol_filters` count only
+ * with SR_QA_AEROSOL.
+ */
+function aerosolSettings(band: string, filters: Record<string, MaskFilter[]>, aerosolFilters: Record<string, MaskFilter[]>): NonNullable<PqSettings['aerosol']> {
+  const name = 'pq-ls-bitmask';
+  const used = band === 'SR_QA_AEROSOL' ? aerosolFilters : {};
+  for (const output of ['clear_aerosol', ...Object.keys(used)]) {
+    if (Object.hasOwn(filters, output)) throw refusedKey(name, 'filters', `names '${output}', which is an aerosol count of aerosol_band ${band}`);
+  }
+  if (band === 'SR_QA_AEROSOL') {
+    return { band, high: (values) => matches(values, (v) => (v & HIGH_AEROSOL_LEVEL) === HIGH_AEROSOL_LEVEL), filters: used };
+  }
+  if (band === 'SR_ATMOS_OPACITY') {
+    return { band, high: (values, nodata) => matches(values, (v) => v !== OPACITY_FILL && v !== nodata && v > HAZY_OPACITY_DN), filters: used };
+  }
+  throw refusedKey(name, 'aerosol_band', `must be SR_QA_AEROSOL or SR_ATMOS_OPACITY, the bands odc-stats reads aerosol from, not '${band}'`);
+}
+
+function matches(values: SampleArray, test: (v: number) => boolean): Uint8Array {
+  const out = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = test(values[i]!) ? 1 : 0;
+  return out;
 }

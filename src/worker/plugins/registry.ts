@@ -2,9 +2,17 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../../shared/errors.js';
 import { fmaskClasses, sclClasses } from '../masking/flags.js';
-import { DEA_LS_BANDS, S2_BANDS, bitmaskGeomedianPlugin, enumGeomedianPlugin } from './geomedian-plugin.js';
+import { DEA_LS_BANDS, S2_BANDS, S2_SCL_MASKING, bitmaskGeomedianPlugin, enumGeomedianPlugin } from './geomedian-plugin.js';
 import type { PluginFactory, StatsPlugin } from './plugin.js';
 import { pqBitmaskPlugin, pqPlugin } from './pq-plugin.js';
+import { reducePlugin } from './reduce-plugin.js';
+import { fcPercentilesPlugin } from './fc-percentiles-plugin.js';
+import { tcwPercentilesPlugin } from './tcw-percentiles-plugin.js';
+import { wofsFullHistoryPlugin, wofsSummaryPlugin } from './wofs-plugin.js';
+import { mangrovesPlugin } from './mangroves-plugin.js';
+import { vegCountPlugin } from './lc-veg-count-plugin.js';
+import { demInStatsPlugin, vegClassL1Plugin } from './lc-veg-class-plugin.js';
+import { lccsLevel3Plugin } from './lc-level3-plugin.js';
 import { firstLine } from '../../shared/first-line.js';
 
 const S2_AUX = { smad: 'SMAD', emad: 'EMAD', bcmad: 'BCMAD', count: 'COUNT' };
@@ -22,6 +30,7 @@ const BUILT_IN_PLUGINS: Record<string, PluginFactory> = {
         cloudFilters: [],
         outputDtype: 'uint16',
         outputNodata: 0,
+        keepInputType: true,
         auxNames: { smad: 'smad', emad: 'emad', bcmad: 'bcmad', count: 'count' },
       },
       config,
@@ -33,12 +42,7 @@ const BUILT_IN_PLUGINS: Record<string, PluginFactory> = {
         bands: S2_BANDS,
         maskBand: 'SCL',
         classNames: sclClasses,
-        nodataClasses: ['no data'],
-        cloudClasses: ['cloud shadows', 'cloud medium probability', 'cloud high probability', 'thin cirrus'],
-        cloudFilters: [
-          ['opening', 2],
-          ['dilation', 5],
-        ],
+        ...S2_SCL_MASKING,
         outputDtype: 'uint16',
         outputNodata: 0,
         auxNames: S2_AUX,
@@ -67,28 +71,103 @@ const BUILT_IN_PLUGINS: Record<string, PluginFactory> = {
   'gm-ls-bitmask': bitmaskGeomedianPlugin,
   pq: pqPlugin,
   'pq-ls-bitmask': pqBitmaskPlugin,
+  reduce: reducePlugin,
+  'fc-percentiles': fcPercentilesPlugin,
+  'tcw-percentiles': tcwPercentilesPlugin,
+  'wofs-summary': wofsSummaryPlugin,
+  'wofs-summary-fh': wofsFullHistoryPlugin,
+  mangroves: mangrovesPlugin,
+  veg_count: vegCountPlugin,
+  veg_class_l1: vegClassL1Plugin,
+  dem_in_stats: demInStatsPlugin,
+  lccs_level3: lccsLevel3Plugin,
 };
 
-/** Output product names of the built-in plugins, for runs whose config names none (version 0.0.0, as odc-stats). */
-const BUILT_IN_PRODUCTS: Record<string, string> = {
-  'gm-generic': 'gm_generic',
-  'gm-s2': 'gm_s2_annual',
-  'gm-ls': 'gm_ls_annual',
-  'gm-ls-bitmask': 'gm_ls_bitmask',
-  pq: 'pq_summary',
-  'pq-ls-bitmask': 'pq_ls_bitmask',
+type ProductDefaults = NonNullable<StatsPlugin['productDefaults']>;
+
+/**
+ * The output product of each odc-stats plugin when a config names none: its class's NAME,
+ * VERSION and PRODUCT_FAMILY (SHORT_NAME is NAME throughout; a class without a family has the
+ * base class's `statistics`), by the plugin's registered name. A plugin's own productDefaults
+ * override these.
+ */
+const BUILT_IN_PRODUCTS: Record<string, ProductDefaults> = {
+  'gm-generic': { name: 'gm', version: '0.0.0', productFamily: 'geomedian' },
+  'gm-s2': { name: 'gm_s2_annual', version: '0.0.0', productFamily: 'geomedian' },
+  'gm-ls': { name: 'gm_ls_annual', version: '3.0.1', productFamily: 'geomedian' },
+  'gm-ls-bitmask': { name: 'gm_ls_bitmask', version: '0.0.1', productFamily: 'statistics' },
+  pq: { name: 'pc_s2_annual', version: '0.0.1', productFamily: 'pixel_quality_statistics' },
+  'pq-ls-bitmask': { name: 'pc_ls_bitmask', version: '0.0.1', productFamily: 'pixel_quality_statistics' },
+  'wofs-summary': { name: 'ga_ls_wo_summary', version: '1.6.1', productFamily: 'wo_summary' },
+  'wofs-summary-fh': { name: 'ga_ls_wo_fq_myear_3', version: '1.6.0', productFamily: 'wo_summary' },
+  'fc-percentiles': { name: 'ga_fc_percentiles', version: '0.0.3', productFamily: 'fc_percentiles' },
+  'tcw-percentiles': { name: 'ga_tc_percentiles', version: '1.0.1', productFamily: 'tci' },
+  mangroves: { name: 'mangroves', version: '0.0.2', productFamily: 'mangroves' },
+  veg_count: { name: 'ga_ls_lccs_fc_wo_a0', version: '0.0.1', productFamily: 'lccs' },
+  veg_class_l1: { name: 'ga_ls_lccs_veg_class_a1', version: '0.0.1', productFamily: 'lccs' },
+  dem_in_stats: { name: 'ga_ls_lccs_(ni)dem', version: '0.0.1', productFamily: 'lccs' },
+  lccs_level3: { name: 'ga_ls_lccs_level3', version: '0.0.1', productFamily: 'lccs' },
+  urban_class: { name: 'ga_ls_urban', version: '0.0.1', productFamily: 'lccs' },
+  cultivated_class: { name: 'ga_ls_cultivated', version: '0.0.1', productFamily: 'lccs' },
+  woody_cover: { name: 'ga_ls_woody_cover', version: '0.0.1', productFamily: 'lccs' },
+  // Ours, not odc-stats'.
+  reduce: { name: 'reduce', version: '0.0.0' },
 };
 
 /**
- * The factory of the plugin named by a config: a built-in name, or the path (or file:// URL) of
- * an ES module whose default export is a PluginFactory — how external plugins are loaded.
+ * odc-stats' plugin classes by the Python path a config may name them with (odc-stats finds
+ * such a name with `pydoc.locate`), as the registered name of the same plugin.
+ */
+const ODC_STATS_CLASSES: Record<string, string> = {
+  'odc.stats.plugins.gm.StatsGM': 'gm-generic',
+  'odc.stats.plugins.gm.StatsGMS2': 'gm-s2',
+  'odc.stats.plugins.gm.StatsGMLS': 'gm-ls',
+  'odc.stats.plugins.gm_ls_bitmask.StatsGMLSBitmask': 'gm-ls-bitmask',
+  'odc.stats.plugins.pq.StatsPQ': 'pq',
+  'odc.stats.plugins.pq_bitmask.StatsPQLSBitmask': 'pq-ls-bitmask',
+  'odc.stats.plugins.wofs.StatsWofs': 'wofs-summary',
+  'odc.stats.plugins.wofs.StatsWofsFullHistory': 'wofs-summary-fh',
+  'odc.stats.plugins.fc_percentiles.StatsFCP': 'fc-percentiles',
+  'odc.stats.plugins.tcw_percentiles.StatsTCWPC': 'tcw-percentiles',
+  'odc.stats.plugins.mangroves.Mangroves': 'mangroves',
+  'odc.stats.plugins.lc_fc_wo_a0.StatsVegCount': 'veg_count',
+  'odc.stats.plugins.lc_veg_class_a1.StatsVegClassL1': 'veg_class_l1',
+  'odc.stats.plugins.lc_veg_class_a1.StatsDem': 'dem_in_stats',
+  'odc.stats.plugins.lc_level3.StatsLccsLevel3': 'lccs_level3',
+  'odc.stats.plugins.lc_tf_urban.StatsUrbanClass': 'urban_class',
+  'odc.stats.plugins.lc_treelite_cultivated.StatsCultivatedClass': 'cultivated_class',
+  'odc.stats.plugins.lc_treelite_woody.StatsWoodyCover': 'woody_cover',
+};
+
+/** A plugin with its product defaults: the table's, overridden by its own. */
+function withProductDefaults(plugin: StatsPlugin, name: string): StatsPlugin {
+  const table = BUILT_IN_PRODUCTS[name];
+  const own = plugin.productDefaults;
+  const productDefaults = table && own ? { ...table, ...own } : (own ?? table);
+  return productDefaults ? { ...plugin, productDefaults } : plugin;
+}
+
+/** Why a name that is no built-in plugin nor a module path is refused. */
+function unknownPlugin(name: string): UserError {
+  const builtIn = `built in: ${Object.keys(BUILT_IN_PLUGINS).join(', ')}; or the path of a plugin module`;
+  const odcName = ODC_STATS_CLASSES[name];
+  if (odcName) return new UserError(`unknown plugin '${name}' (odc-stats' ${odcName}, which is not built in yet; ${builtIn})`);
+  if (/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(name)) {
+    return new UserError(`unknown plugin '${name}' (a Python class: this program runs its own plugins and JavaScript plugin modules; ${builtIn})`);
+  }
+  return new UserError(`unknown plugin '${name}' (${builtIn})`);
+}
+
+/**
+ * The factory of the plugin named by a config: a built-in name (odc-stats' registered name or
+ * Python class path), or the path (or file:// URL) of an ES module whose default export is a
+ * PluginFactory — how external plugins are loaded.
  */
 export async function pluginFactory(name: string): Promise<PluginFactory> {
-  const builtIn = BUILT_IN_PLUGINS[name];
-  if (builtIn) return (config) => ({ ...builtIn(config), productDefaults: { name: BUILT_IN_PRODUCTS[name]!, version: '0.0.0' } });
-  if (!/[/\\]|\.m?[jt]s$/.test(name)) {
-    throw new UserError(`unknown plugin '${name}' (built in: ${Object.keys(BUILT_IN_PLUGINS).join(', ')}; or the path of a plugin module)`);
-  }
+  const builtInName = ODC_STATS_CLASSES[name] ?? name;
+  const builtIn = BUILT_IN_PLUGINS[builtInName];
+  if (builtIn) return (config) => withProductDefaults(builtIn(config), builtInName);
+  if (!/[/\\]|\.m?[jt]s$/.test(name)) throw unknownPlugin(name);
   const url = name.startsWith('file://') ? name : pathToFileURL(path.resolve(name)).href;
   let module: { default?: unknown };
   try {
