@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parsePlanConfig, splitProducts } from './plan-config.js';
+import { readPlanConfig, splitProducts } from './plan-config.js';
+
+const parsePlanConfig = (text: string, source: string) => readPlanConfig(text, source).config;
 
 describe('plan config', () => {
   it('reads save-tasks keys and ignores run keys', () => {
@@ -19,8 +21,28 @@ describe('plan config', () => {
     expect(cfg).toEqual({ grid: 'africa-10', frequency: 'annual', input_products: 's2_l2a', temporal_range: '2021--P1Y' });
   });
 
-  it('names a misspelt key', () => {
-    expect(() => parsePlanConfig('gird: au-30\n', 'cfg.yaml')).toThrow(/unknown key 'gird' in config cfg.yaml/);
+  it('warns of a key it does not know, naming the nearest, and refuses it when strict', () => {
+    const { config, warnings } = readPlanConfig('gird: au-30\ngrid: au-30\n', 'cfg.yaml');
+    expect(config).toEqual({ grid: 'au-30' });
+    expect(warnings).toEqual([{ path: ['gird'], message: "did you mean 'grid'?", severity: 'warning', unknownKey: true }]);
+    expect(() => readPlanConfig('gird: au-30\n', 'cfg.yaml', true)).toThrow("unknown key 'gird' in config cfg.yaml (did you mean 'grid'?)");
+  });
+
+  it('reads dataset_filter as a mapping or as the JSON text of one, as odc-stats', () => {
+    expect(parsePlanConfig('dataset_filter: >-\n  {"dataset_maturity": "final"}\n', 'c.yaml')).toEqual({ dataset_filter: { dataset_maturity: 'final' } });
+    expect(parsePlanConfig('dataset_filter: {dataset_maturity: final}\n', 'c.yaml')).toEqual({ dataset_filter: { dataset_maturity: 'final' } });
+    expect(() => parsePlanConfig("dataset_filter: 'maturity=final'\n", 'c.yaml')).toThrow(
+      `config c.yaml: key 'dataset_filter' must be a JSON object such as '{"dataset_maturity": "final"}', got "maturity=final"`,
+    );
+    expect(() => parsePlanConfig('dataset_filter: \'{"a": [1]}\'\n', 'c.yaml')).toThrow(
+      `config c.yaml: key 'dataset_filter' must be a mapping or a JSON object such as '{"dataset_maturity": "final"}', of strings, numbers or booleans`,
+    );
+  });
+
+  it('refuses ignore_time and optional_products, which it cannot plan with yet, and accepts them left empty', () => {
+    expect(() => parsePlanConfig('ignore_time: [s3://b/dem/]\n', 'c.yaml')).toThrow("config c.yaml: key 'ignore_time' is not supported yet: ");
+    expect(() => parsePlanConfig('optional_products: [s3://b/m/]\n', 'c.yaml')).toThrow("config c.yaml: key 'optional_products' is not supported yet: ");
+    expect(parsePlanConfig('ignore_time:\noptional_products:\n', 'c.yaml')).toEqual({});
   });
 
   it('names a key of the wrong type', () => {
@@ -38,8 +60,9 @@ describe('plan config', () => {
     }
   });
 
-  it('splits products written with + or commas, or as a list', () => {
-    expect(splitProducts('ga_ls5t_ard_3+ga_ls7e_ard_3')).toEqual(['ga_ls5t_ard_3', 'ga_ls7e_ard_3']);
+  it('splits a union written with - or commas, or as a list, and keeps fused products (+) together', () => {
+    expect(splitProducts('ga_ls5t_ard_3-ga_ls7e_ard_3')).toEqual(['ga_ls5t_ard_3', 'ga_ls7e_ard_3']);
+    expect(splitProducts('ga_ls_fc_3+ga_ls_wo_3')).toEqual(['ga_ls_fc_3+ga_ls_wo_3']);
     expect(splitProducts('a, b')).toEqual(['a', 'b']);
     expect(splitProducts(['s2a', 's2b'])).toEqual(['s2a', 's2b']);
   });

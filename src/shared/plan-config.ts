@@ -1,13 +1,33 @@
 import { z } from 'zod';
-import { ConfigError, checkConfig, unknownKeyIssues } from './config-issue.js';
+import { ConfigError, checkConfig, strictIssues, unknownKeyIssues, type ConfigIssue } from './config-issue.js';
+import { parseInputProducts, productGroupText } from './input-products.js';
 import { readYamlMapping } from './yaml-mapping.js';
 
 /**
  * The `save-tasks` keys of an odc-stats YAML config. One file usually holds the keys of
- * both `save-tasks` and `run`; each command ignores the other's keys but rejects names that
- * belong to neither, so that a misspelt key never goes unnoticed.
+ * both `save-tasks` and `run`; each command ignores the other's keys, and warns of names that
+ * belong to neither (odc-stats ignores them), so that a misspelt key never goes unnoticed.
  */
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const filterMapping = z.record(z.string(), scalar);
+const FILTER_EXAMPLE = 'a JSON object such as \'{"dataset_maturity": "final"}\'';
+
+/** `dataset_filter`: a mapping, or the JSON text of one, as odc-stats reads it (`json.loads`). */
+const datasetFilter = z.unknown().transform((value, ctx) => {
+  let mapping = value;
+  if (typeof value === 'string') {
+    try {
+      mapping = JSON.parse(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be ${FILTER_EXAMPLE}, got ${JSON.stringify(value.trim())}` });
+      return z.NEVER;
+    }
+  }
+  const parsed = filterMapping.safeParse(mapping);
+  if (parsed.success) return parsed.data;
+  ctx.addIssue({ code: 'custom', message: `must be a mapping or ${FILTER_EXAMPLE}, of strings, numbers or booleans` });
+  return z.NEVER;
+});
 
 export const planConfigSchema = z
   .object({
@@ -19,7 +39,7 @@ export const planConfigSchema = z
     catalog: z.string(),
     tiles: z.string(),
     region: z.string(),
-    dataset_filter: z.record(z.string(), scalar),
+    dataset_filter: datasetFilter,
     overwrite: z.boolean(),
     aws_unsigned: z.boolean(),
   })
@@ -35,6 +55,7 @@ export const RUN_CONFIG_KEYS = [
   'cog_opts',
   'output_location',
   'threads',
+  'threads_per_task',
   'memory_limit',
   'max_processing_time',
   'job_queue_max_lease',
@@ -56,20 +77,38 @@ export const RUN_CONFIG_KEYS = [
 export const PLAN_KEYS_WITHOUT_EFFECT = ['complevel', 'gqa', 'usgs_collection_category', 'env', 'predicate'] as const;
 
 const PLAN_KEYS = Object.keys(planConfigSchema.shape);
-const ACCEPTED_KEYS: ReadonlySet<string> = new Set([...PLAN_KEYS, ...RUN_CONFIG_KEYS, ...PLAN_KEYS_WITHOUT_EFFECT]);
+const ACCEPTED_KEYS: ReadonlySet<string> = new Set([...PLAN_KEYS, ...RUN_CONFIG_KEYS, ...PLAN_KEYS_WITHOUT_EFFECT, 'ignore_time', 'optional_products']);
 
-/** Parses and validates the YAML text of a config file; `source` names it in error messages. */
-export function parsePlanConfig(yamlText: string, source: string): PlanConfig {
+/**
+ * odc-stats save-tasks keys that change the plan, which this program cannot make yet: refused
+ * when set, rather than ignored.
+ */
+const PLAN_KEYS_NOT_YET: Record<string, string> = {
+  ignore_time: 'is not supported yet: odc-stats fuses the datasets of these products with the others whatever their time',
+  optional_products: 'is not supported yet: odc-stats keeps a fused group that lacks these products',
+};
+
+/**
+ * The save-tasks keys of a config's YAML text, with a warning for each key neither command reads
+ * (odc-stats ignores them); `source` names it in messages. `strict`: warnings are errors.
+ */
+export function readPlanConfig(yamlText: string, source: string, strict = false): { config: PlanConfig; warnings: ConfigIssue[] } {
   const doc = readYamlMapping(yamlText, source);
   const planKeys = Object.fromEntries(Object.entries(doc).filter(([key]) => PLAN_KEYS.includes(key)));
-  const unknownKeys = unknownKeyIssues(doc, ACCEPTED_KEYS, `save-tasks keys: ${PLAN_KEYS.join(', ')}`);
-  const { config, issues } = checkConfig(planConfigSchema, planKeys, unknownKeys);
-  if (!config) throw new ConfigError(issues, `config ${source}`);
-  return config;
+  const issues = unknownKeyIssues(doc, ACCEPTED_KEYS, `save-tasks keys: ${PLAN_KEYS.join(', ')}`, [], 'warning');
+  for (const [key, message] of Object.entries(PLAN_KEYS_NOT_YET)) {
+    if (doc[key] !== undefined && doc[key] !== null) issues.push({ path: [key], message, severity: 'error' });
+  }
+  const checked = checkConfig(planConfigSchema, planKeys, strict ? strictIssues(issues) : issues);
+  if (!checked.config) throw new ConfigError(checked.issues, `config ${source}`);
+  return { config: checked.config, warnings: checked.issues };
 }
 
-/** `input_products` as odc-stats writes it (`a+b`, or a list), also accepting commas. */
+/**
+ * `input_products` as odc-stats writes it (`a-b` a union, `a+b` fused, prefixes; see
+ * input-products.ts), or a list, also accepting commas: one entry per part of the union, a
+ * fused group written `a+b`.
+ */
 export function splitProducts(value: string | string[]): string[] {
-  const list = Array.isArray(value) ? value : value.split(/[+,]/);
-  return list.map((s) => s.trim()).filter((s) => s.length > 0);
+  return parseInputProducts(value).map(productGroupText);
 }

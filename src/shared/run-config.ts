@@ -162,6 +162,11 @@ const runSchema = z.object({
   cog_opts: cogOptionsSchema.optional(),
   /** Worker threads; absent, 0 or negative: one per CPU, as in odc-stats. */
   threads: z.number().int().optional(),
+  /**
+   * Threads one task's chunks are reduced on (this program's, not odc-stats'); absent, 0 or
+   * negative: the CPUs shared out among the task processes (all of them for one task).
+   */
+  threads_per_task: z.number().int().optional(),
   /** Bytes; 0 means no limit. Absent: the machine's memory less 1 GiB, as in odc-stats. */
   memory_limit: memoryLimit.optional(),
   overwrite: z.boolean().default(false),
@@ -231,23 +236,23 @@ export function checkRunConfig(mapping: Record<string, unknown>): ConfigCheck<Ru
  */
 function runKeyIssues(runKeys: Record<string, unknown>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const filters = runKeys.dataset_filters;
-  if ((typeof filters === 'string' && filters.trim() !== '' && filters.trim() !== '{}') || (isMapping(filters) && Object.keys(filters).length > 0)) {
-    issues.push({
-      path: ['dataset_filters'],
-      message: "is not supported yet by run: odc-stats leaves out each task's datasets that do not match; filter them when planning instead (save-tasks' dataset_filter)",
-      severity: 'error',
-    });
-  }
-  if (runKeys.apply_eodatasets3 === true) {
-    issues.push({
-      path: ['apply_eodatasets3'],
-      message:
-        'is ignored: odc-stats then writes eodatasets3 metadata (odc-metadata.yaml, proc-info.yaml) beside the STAC item, from the product keys for it; this program writes the STAC item only',
-      severity: 'warning',
-    });
-  }
+  if (!isEmptyDatasetFilter(runKeys.dataset_filters)) issues.push({ path: ['dataset_filters'], message: DATASET_FILTERS_REFUSED, severity: 'error' });
+  if (runKeys.apply_eodatasets3 === true) issues.push({ path: ['apply_eodatasets3'], message: EODATASETS3_IGNORED, severity: 'warning' });
   return issues;
+}
+
+/** Why `dataset_filters` (and `run --dataset-filters`) is refused when it filters anything. */
+export const DATASET_FILTERS_REFUSED =
+  "is not supported yet by run: odc-stats leaves out each task's datasets that do not match; filter them when planning instead (save-tasks' dataset_filter)";
+
+/** The warning for `apply_eodatasets3: true` (and `run --apply_eodatasets3`). */
+export const EODATASETS3_IGNORED =
+  'is ignored: odc-stats then writes eodatasets3 metadata (odc-metadata.yaml, proc-info.yaml) beside the STAC item, from the product keys for it; this program writes the STAC item only';
+
+/** A `dataset_filters` value that filters nothing: absent, blank, `{}` or an empty mapping. */
+export function isEmptyDatasetFilter(filters: unknown): boolean {
+  if (typeof filters === 'string') return filters.trim() === '' || filters.trim() === '{}';
+  return !isMapping(filters) || Object.keys(filters).length === 0;
 }
 
 /**

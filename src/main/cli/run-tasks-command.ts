@@ -7,6 +7,9 @@ import { ConfigError, formatConfigIssue, strictIssues, type ConfigIssue } from '
 import { readYamlMapping } from '../../shared/yaml-mapping.js';
 import {
   cogOptionsWarnings,
+  DATASET_FILTERS_REFUSED,
+  EODATASETS3_IGNORED,
+  isEmptyDatasetFilter,
   mergeRunConfig,
   parseCogConfig,
   parseRunConfig,
@@ -17,6 +20,8 @@ import {
 import { spawnNodeTaskProcess } from '../run/task-process-node.js';
 import { runTasks, type DryRunLine, type RunSummary } from '../run/run-tasks.js';
 import { runInterruptibly, type CliIo } from './cli-io.js';
+import { readS3Text } from '../fleet/message-config.js';
+import { readText } from '../io/uri.js';
 
 export interface RunFlags {
   config?: string;
@@ -25,10 +30,14 @@ export interface RunFlags {
   cogConfig?: string;
   location?: string;
   threads?: string;
+  threadsPerTask?: string;
   memoryLimit?: string;
   maxProcessingTime?: string;
   heartbeatFilepath?: string;
   resolution?: string;
+  resampling?: string;
+  datasetFilters?: string;
+  apply_eodatasets3?: boolean;
   overwrite?: boolean;
   dryrun?: boolean;
   awsUnsigned?: boolean;
@@ -43,20 +52,25 @@ export function runCommand(io: CliIo): Command {
     .description('Compute tasks of a task cache into COGs and STAC items with a plugin (gm-s2, gm-ls, pq, ...)')
     .argument('<CACHE>', 'task cache: a path or s3:// URI')
     .argument('[TASKS...]', 'tasks: 2021--P1Y/3/4, 2021--P1Y,+3,-4, x+003/y+004/2021--P1Y, an index or a slice (:100, 1::10); none = all')
-    .option('--config <FILE|YAML>', 'run config: a YAML file, or YAML text')
+    .option('--config <FILE|URL|YAML>', 'run config: a YAML file, an s3:// or https:// URL, or YAML text')
     .option('--plugin <NAME>', 'plugin name or the path of a plugin module')
-    .option('--plugin-config <FILE|YAML>', 'plugin_config as a file or YAML text; merged key by key into the config')
-    .option('--cog-config <FILE|YAML>', 'cog_opts as a file or YAML text; replaces the config')
+    .option('--plugin-config <FILE|URL|YAML>', 'plugin_config as a file, URL or YAML text; merged key by key into the config')
+    .option('--cog-config <FILE|URL|YAML>', 'cog_opts as a file, URL or YAML text; replaces the config')
     .option('--location <URI>', 'output location (path, file:// or s3://); {product} and {version} are filled in')
     .option('--threads <N>', 'worker processes (default: one per CPU)')
+    .option('--threads-per-task <N>', 'threads each task reduces its chunks on (default: the CPUs shared out among the worker processes)')
     .option('--memory-limit <SIZE>', 'memory for all workers, e.g. 8Gi')
     .option('--max-processing-time <SECONDS>', 'a task running longer fails')
     .option('--heartbeat-filepath <FILE>', 'file rewritten with the time while tasks run')
-    .option('--resolution <METRES>', 'output pixel size instead of the grid\u2019s')
+    .option('--resolution <METRES>', 'output pixel size instead of the grid\u2019s (odc-stats\u2019 Y,X form too, e.g. -30,30)')
+    .option('--resampling <NAME>', 'input resampling (plugin_config.resampling), e.g. average')
+    .option('--dataset-filters <JSON>', 'as the dataset_filters key (not supported yet when not empty)')
+    .option('--apply_eodatasets3', 'as the apply_eodatasets3 key: a warning, only the STAC item is written')
     .option('--overwrite', 'recompute tasks that are finished already')
     .option('--dryrun', 'list what would run, and do nothing')
     .option('--aws-unsigned', 'read and write S3 without credentials')
     .option('--public', 'mark S3 outputs public-read (s3_acl: public-read)')
+    .option('--no-public', 'leave the config\u2019s s3_acl as it is (the default)')
     .option('--json', 'print the summary as JSON')
     .option('--strict', 'refuse a config with keys odc-stats would ignore (by default: a warning each)')
     .action(async (cache: string, selectors: string[], flags: RunFlags) => {
@@ -86,10 +100,13 @@ export function runCommand(io: CliIo): Command {
 }
 
 /**
- * A `--config`-like value: the file it names, or YAML text given inline. A value that is no file
+ * A `--config`-like value: the object an s3:// or http(s):// URL names (as odc-stats reads a value
+ * with a scheme and a host), the file it names, or YAML text given inline. A value that is no file
  * and reads as a single word or path is taken for a file that is missing.
  */
-async function readFileOrText(value: string, option: string): Promise<{ text: string; source: string }> {
+async function readFileOrText(value: string, option: string, unsigned: boolean): Promise<{ text: string; source: string }> {
+  if (/^s3:\/\//i.test(value)) return { text: await readS3Text(value, unsigned), source: value };
+  if (/^https?:\/\/[^/]/i.test(value)) return { text: await readText(value), source: value };
   if (existsSync(value)) {
     const stat = await fs.stat(value);
     if (stat.isDirectory()) throw new UserError(`${option} ${value} is a folder, not a YAML file`);
@@ -112,6 +129,7 @@ function isBareScalar(value: string): boolean {
 const OPTION_OF_KEY: Record<string, string> = {
   output_location: '--location',
   threads: '--threads',
+  threads_per_task: '--threads-per-task',
   memory_limit: '--memory-limit',
   max_processing_time: '--max-processing-time',
   heartbeat_filepath: '--heartbeat-filepath',
@@ -126,7 +144,8 @@ const OPTION_OF_KEY: Record<string, string> = {
  * warning: …`); with `flags.strict` the first is an error instead.
  */
 export async function resolveRunConfig(flags: RunFlags & { maxReceive?: string }, warn?: (line: string) => void): Promise<RunConfig> {
-  const base = flags.config !== undefined ? await readFileOrText(flags.config, '--config') : { text: '', source: '(defaults)' };
+  const unsigned = flags.awsUnsigned ?? false;
+  const base = flags.config !== undefined ? await readFileOrText(flags.config, '--config', unsigned) : { text: '', source: '(defaults)' };
   const strict = flags.strict ?? false;
   const { config, warnings } = readRunConfig(base.text, base.source, strict);
   const report = (issues: ConfigIssue[], where: string) => {
@@ -134,15 +153,18 @@ export async function resolveRunConfig(flags: RunFlags & { maxReceive?: string }
     for (const issue of issues) warn?.(`odc-stats: warning: ${formatConfigIssue(issue, where)}`);
   };
   report(warnings, `config ${base.source}`);
+  if (flags.apply_eodatasets3) report([{ path: [], message: EODATASETS3_IGNORED, severity: 'warning' }], '--apply_eodatasets3');
+  if (flags.datasetFilters !== undefined && !isEmptyDatasetFilter(flags.datasetFilters)) throw new UserError(`--dataset-filters ${DATASET_FILTERS_REFUSED}`);
   const overrides = parseRunSettings(
     {
       plugin: flags.plugin,
       output_location: flags.location,
       threads: numberIfNumeric(flags.threads),
+      threads_per_task: numberIfNumeric(flags.threadsPerTask),
       memory_limit: flags.memoryLimit,
       max_processing_time: numberIfNumeric(flags.maxProcessingTime),
       heartbeat_filepath: flags.heartbeatFilepath,
-      resolution: numberIfNumeric(flags.resolution),
+      resolution: resolutionOption(flags.resolution),
       max_receive: numberIfNumeric(flags.maxReceive),
       ...(flags.overwrite && { overwrite: true }),
       ...(flags.public && { s3_acl: 'public-read' }),
@@ -151,15 +173,30 @@ export async function resolveRunConfig(flags: RunFlags & { maxReceive?: string }
     (key) => OPTION_OF_KEY[key] ?? key,
   );
   if (flags.pluginConfig !== undefined) {
-    const { text, source } = await readFileOrText(flags.pluginConfig, '--plugin-config');
+    const { text, source } = await readFileOrText(flags.pluginConfig, '--plugin-config', unsigned);
     overrides.plugin_config = parseRunConfig(`plugin_config:\n${indent(text)}`, `--plugin-config ${source}`).plugin_config;
   }
+  // As odc-stats, after --plugin-config, which it overrides.
+  if (flags.resampling !== undefined && flags.resampling !== '') overrides.plugin_config = { ...overrides.plugin_config, resampling: flags.resampling };
   if (flags.cogConfig !== undefined) {
-    const { text, source } = await readFileOrText(flags.cogConfig, '--cog-config');
+    const { text, source } = await readFileOrText(flags.cogConfig, '--cog-config', unsigned);
     overrides.cog_opts = parseCogConfig(text, source);
     report(cogOptionsWarnings(readYamlMapping(text, source), []), `--cog-config ${source}`);
   }
   return mergeRunConfig(config, overrides);
+}
+
+/**
+ * `--resolution`: a size, or odc-stats' `Y,X` pair (`-30,30`, as datacube writes a resolution),
+ * read when its pixels are square; other text is left for the schema to refuse.
+ */
+function resolutionOption(text: string | undefined): string | number | undefined {
+  const parts = text?.split(',');
+  if (text === undefined || parts?.length !== 2) return numberIfNumeric(text);
+  const [y, x] = parts.map((part) => numberIfNumeric(part));
+  if (typeof y !== 'number' || typeof x !== 'number') return text;
+  if (Math.abs(y) !== Math.abs(x)) throw new UserError(`invalid --resolution '${text}': pixels that are not square are not supported`);
+  return Math.abs(x);
 }
 
 /** An option's text as the number it spells, so the schema checks it as the YAML's number; other text stays text and is refused there. */

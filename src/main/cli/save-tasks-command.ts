@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 import { UserError } from '../../shared/errors.js';
 import { FREQUENCIES } from '../../shared/frequency.js';
 import { GRID_NAMES } from '../../shared/grid.js';
-import { parsePlanConfig, splitProducts, type PlanConfig } from '../../shared/plan-config.js';
+import { readPlanConfig, splitProducts, type PlanConfig } from '../../shared/plan-config.js';
+import { formatConfigIssue } from '../../shared/config-issue.js';
 import type { SaveTasksOptions } from '../../shared/save-tasks-contract.js';
 import type { SaveTasksResult } from '../../shared/save-tasks-contract.js';
 import { describeWorkBytes } from '../../shared/work-estimate.js';
@@ -26,6 +27,8 @@ interface SaveTasksFlags {
   overwrite?: boolean;
   json?: boolean;
   quiet?: boolean;
+  /** Warnings about the config (keys it ignores) are errors. */
+  strict?: boolean;
 }
 
 export function saveTasksCommand(io: CliIo): Command {
@@ -34,7 +37,7 @@ export function saveTasksCommand(io: CliIo): Command {
     .argument('[OUTPUT]', 'task cache to write (default: {input_products}_{range label or all}.db)')
     .option('--config <FILE>', 'YAML config with odc-stats keys (grid, frequency, input_products, ...); options override it')
     .option('--catalog <URI>', 'static STAC (catalog.json, collection.json, folder, glob, .ndjson; path, file://, https://, s3://) or a STAC API URL')
-    .option('--input-products <NAMES>', "collections to plan, joined with '+' or ','")
+    .option('--input-products <NAMES>', "products to plan: collections or s3:// / folder prefixes of STAC items; a-b (or a,b) a union, a+b fused observation by observation")
     .option('--grid <NAME>', `grid name (${GRID_NAMES.join(', ')}) or CRS;RES;SHAPE such as 'epsg:3857;30;5000'`)
     .addOption(new Option('--frequency <NAME>', `time periods: ${FREQUENCIES.join(', ')}, rolling-Nyears`))
     .option('--temporal-range <RANGE>', 'START--PnU, e.g. 2015--P6Y, 2020-05--P1M, 2013-03-21--P10D')
@@ -46,8 +49,9 @@ export function saveTasksCommand(io: CliIo): Command {
     .option('--overwrite', 'replace existing outputs')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'print nothing but errors')
+    .option('--strict', 'refuse a config with keys odc-stats would ignore (by default: a warning each)')
     .action(async (output: string | undefined, flags: SaveTasksFlags) => {
-      const options = await resolveOptions(output, flags);
+      const options = await resolveOptions(output, flags, (line) => io.err(line));
       const result = await runInterruptibly(io, (signal) =>
         saveTasks(options, {
           signal,
@@ -62,7 +66,7 @@ export function saveTasksCommand(io: CliIo): Command {
     });
 }
 
-async function resolveOptions(output: string | undefined, flags: SaveTasksFlags): Promise<SaveTasksOptions> {
+async function resolveOptions(output: string | undefined, flags: SaveTasksFlags, warn: (line: string) => void): Promise<SaveTasksOptions> {
   let config: PlanConfig = {};
   if (flags.config) {
     let text: string;
@@ -71,7 +75,9 @@ async function resolveOptions(output: string | undefined, flags: SaveTasksFlags)
     } catch {
       throw new UserError(`config file not found: ${flags.config}`);
     }
-    config = parsePlanConfig(text, flags.config);
+    const read = readPlanConfig(text, flags.config, flags.strict ?? false);
+    config = read.config;
+    for (const issue of read.warnings) warn(`odc-stats: warning: ${formatConfigIssue(issue, `config ${flags.config}`)}`);
   }
   const products = flags.inputProducts ?? config.input_products;
   const year = flags.year ?? config.year;
@@ -140,6 +146,7 @@ export function formatSummary(r: SaveTasksResult): string {
     s.outsideSelection && `${s.outsideSelection} outside the selected tiles, region or range`,
     s.duplicates && `${s.duplicates} duplicates`,
     s.noAssets && `${s.noAssets} without raster assets`,
+    s.unpaired && `${s.unpaired} of fused products without a partner`,
   ].filter(Boolean);
   if (skipped.length > 0) lines.push(`Skipped items: ${skipped.join(', ')}`);
   for (const warning of r.warnings) lines.push(`warning: ${warning}`);

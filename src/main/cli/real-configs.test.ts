@@ -1,0 +1,211 @@
+/**
+ * The field's own odc-stats configs (test-support/real-configs, copied verbatim; README there
+ * names each one's source), each run as its operator would try it: `odc-stats run CACHE --config
+ * FILE --location OUT --dryrun`. The outcome of each is written down here, by hand, from what
+ * odc-stats does with it and what this program does not do yet: accepted with these warnings, or
+ * refused in this one line. A change of outcome is a change of what an operator meets: update
+ * the table and docs/compatibility.md together.
+ */
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { formatConfigIssue } from '../../shared/config-issue.js';
+import { readPlanConfig } from '../../shared/plan-config.js';
+import { saveTasks } from '../planner/save-tasks.js';
+import { linesOf, runCli } from '../test-support/spawn-cli.js';
+
+const CONFIGS = fileURLToPath(new URL('./test-support/real-configs/', import.meta.url));
+
+const EODATASETS3 = (file: string) =>
+  `odc-stats: warning: config ${file}: key 'apply_eodatasets3' is ignored: odc-stats then writes eodatasets3 metadata (odc-metadata.yaml, proc-info.yaml) beside the STAC item, from the product keys for it; this program writes the STAC item only`;
+const RGBA = (file: string, key: string) =>
+  `odc-stats: warning: config ${file}: key '${key}' is ignored: odc-stats writes an RGBA preview COG with these settings, which this program does not write yet`;
+const DATASET_FILTERS = (file: string) =>
+  `odc-stats: error: config ${file}: key 'dataset_filters' is not supported yet by run: odc-stats leaves out each task's datasets that do not match; filter them when planning instead (save-tasks' dataset_filter)`;
+const TRANSFORM_CODE = (plugin: string) =>
+  `odc-stats: error: plugin_config of ${plugin}: key 'transform_code' is not supported yet: odc-stats chooses the coordinate operation of the reprojection with it, and this program cannot`;
+const UNKNOWN_PLUGIN = (plugin: string) =>
+  `odc-stats: error: unknown plugin '${plugin}' (built in: gm-generic, gm-s2, gm-ls, gm-ls-bitmask, pq, pq-ls-bitmask, reduce, fc-percentiles, tcw-percentiles, wofs-summary, wofs-summary-fh, mangroves, veg_count, veg_class_l1, dem_in_stats, lccs_level3; or the path of a plugin module)`;
+const INTER_CLASS_OUTPUT = 'x10/y20/2021--P1Y/ga_ls_landcover_inter_class_cyear_3_x10y20_2021--P1Y_final.stac-item.json';
+
+interface Expected {
+  /** stderr, line by line; `file` is the config's path. */
+  stderr: (file: string) => string[];
+  /** Accepted: the STAC item its one task would write, below the output folder. Refused: absent. */
+  output?: string;
+}
+
+const refusedAfterEodatasets3 = (error: string): Expected => ({ stderr: (f) => [EODATASETS3(f), error] });
+
+/** Each config's outcome; a fixture missing here (or an entry without its fixture) fails the test. */
+const EXPECTED: Record<string, Expected> = {
+  // DEA production, dea-config prod/services/odc-stats.
+  // dataset_filters is checked with the run keys, before the warnings of the others are printed.
+  'dea-config/ga_ls_fc_pc_cyear_3.yaml': { stderr: (f) => [DATASET_FILTERS(f)] },
+  'dea-config/ga_ls_fc_pc_fyear_3.yaml': { stderr: (f) => [DATASET_FILTERS(f)] },
+  'dea-config/ga_ls_tc_pc_cyear_3.yaml': { stderr: (f) => [DATASET_FILTERS(f)] },
+  // `dataset-filters` (a hyphen) is a key odc-stats ignores, as here with a warning.
+  'dea-config/ga_ls_tc_pc_fyear_3.yaml': {
+    stderr: (f) => [
+      `odc-stats: warning: unknown key 'dataset-filters' in config ${f} is ignored (did you mean 'dataset_filters'?)`,
+      EODATASETS3(f),
+      TRANSFORM_CODE('tcw-percentiles'),
+    ],
+  },
+  'dea-config/ga_ls8cls9c_gm_cyear_3.yaml': refusedAfterEodatasets3(TRANSFORM_CODE('gm-ls')),
+  'dea-config/ga_ls_wo_fq_apr_oct_3.yaml': refusedAfterEodatasets3(TRANSFORM_CODE('wofs-summary')),
+  'dea-config/ga_ls_wo_fq_nov_mar_3.yaml': refusedAfterEodatasets3(TRANSFORM_CODE('wofs-summary')),
+  'dea-config/ga_ls_wo_fq_cyear_3.yaml': refusedAfterEodatasets3(TRANSFORM_CODE('wofs-summary')),
+  'dea-config/ga_ls_wo_fq_fyear_3.yaml': refusedAfterEodatasets3(TRANSFORM_CODE('wofs-summary')),
+  'dea-config/ga_ls_wo_fq_myear_3.yaml': {
+    stderr: (f) => [EODATASETS3(f)],
+    output: 'x10/y20/2021--P1Y/ga_ls_wo_fq_myear_3_x10y20_2021--P1Y_final.stac-item.json',
+  },
+  // The shapefile is named relative to where the job runs ("needs to be overwritten", the config
+  // says); odc-stats refuses both in its constructor too (FileNotFoundError, ValueError).
+  'dea-config/ga_ls_mangrove_cover_cyear_3.yaml': refusedAfterEodatasets3(
+    "odc-stats: error: plugin_config of mangroves: key 'mangroves_extent' names maximum_extent_of_mangroves_Apr2019.shp, which is not found",
+  ),
+  'dea-config/ga_ls_mangrove_cover_fyear_3.yaml': refusedAfterEodatasets3(
+    "odc-stats: error: plugin_config of mangroves: key 'mangroves_extent' is required (the mangrove extent, a shapefile or GeoJSON file in the output CRS)",
+  ),
+  // Land cover: some of its plugins are built in (veg_count, veg_class_l1, dem_in_stats,
+  // lccs_level3), the others not yet.
+  'dea-config/ga_ls5_landcover_inter_class_cyear_3.yaml': { stderr: (f) => [EODATASETS3(f)], output: INTER_CLASS_OUTPUT },
+  'dea-config/ga_ls7_landcover_inter_class_cyear_3.yaml': { stderr: (f) => [EODATASETS3(f)], output: INTER_CLASS_OUTPUT },
+  'dea-config/ga_ls8ls9_landcover_inter_class_cyear_3.yaml': { stderr: (f) => [EODATASETS3(f)], output: INTER_CLASS_OUTPUT },
+  'dea-config/ga_ls_landcover_vwf_cyear_3.yaml': refusedAfterEodatasets3(TRANSFORM_CODE('veg_count')),
+  'dea-config/ga_ls_landcover_nidem_myear_2.yaml': {
+    stderr: (f) => [EODATASETS3(f)],
+    output: 'x10/y20/2021--P1Y/ga_ls_landcover_nidem_myear_2_x10y20_2021--P1Y_final.stac-item.json',
+  },
+  'dea-config/srtm_landcover_dem.yaml': refusedAfterEodatasets3(TRANSFORM_CODE('dem_in_stats')),
+  'dea-config/ga_ls_landcover_artificial_surface_cyear_3.yaml': refusedAfterEodatasets3(UNKNOWN_PLUGIN('urban_class')),
+  'dea-config/ga_ls_landcover_class_cyear_3.yaml': refusedAfterEodatasets3(UNKNOWN_PLUGIN('lccs_level34')),
+  'dea-config/ga_ls_landcover_cultivated_cyear_3.yaml': refusedAfterEodatasets3(UNKNOWN_PLUGIN('cultivated_class')),
+  'dea-config/ga_ls_landcover_woody_cyear_3.yaml': refusedAfterEodatasets3(UNKNOWN_PLUGIN('woody_cover')),
+
+  // odc-stats' own sample (DE Africa's Sentinel-2 pixel quality).
+  'odc-stats-example-cfg.yaml': {
+    stderr: (f) => [RGBA(f, 'cog_opts.overrides.rgba')],
+    output: 'x010/y020/2021--P1Y/pc_s2_annual_x010y020_2021--P1Y.stac-item.json',
+  },
+  // odc-stats' README sample, from 2021: `filters: [0, 0]` is odc-stats' first geomedian form, a
+  // pair of radii (opening, then dilation; 0 skips), which odc-stats itself no longer reads.
+  'odc-stats-readme-gm-ls.yaml': {
+    stderr: (f) => [
+      RGBA(f, 'cog_opts.overrides.rgba'),
+      'odc-stats: error: plugin_config.filters[0]: expected an [operation, radius] pair such as [["opening", 2], ["dilation", 5]], got 0',
+    ],
+  },
+  // DE Africa's Sentinel-2 geomedian sample: its `overrides:` is empty (null), its `rgba:` a
+  // cog_opts key of its own.
+  'odc-tools-readme-gm-s2-deafrica.yaml': {
+    stderr: (f) => [RGBA(f, 'cog_opts.rgba')],
+    output: 'x010/y020/2021--P1Y/gm_s2_annual_x010y020_2021--P1Y.stac-item.json',
+  },
+};
+
+function fixtures(): string[] {
+  const top = readdirSync(CONFIGS).filter((name) => name.endsWith('.yaml'));
+  const dea = readdirSync(path.join(CONFIGS, 'dea-config')).map((name) => `dea-config/${name}`);
+  return [...dea, ...top].sort();
+}
+
+let dir: string;
+let cache: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'real-configs-'));
+  const item = {
+    type: 'Feature',
+    stac_version: '1.0.0',
+    id: 'one',
+    collection: 'prod',
+    geometry: { type: 'Polygon', coordinates: [[[10.2, 20.2], [10.8, 20.2], [10.8, 20.8], [10.2, 20.8], [10.2, 20.2]]] },
+    properties: { datetime: '2021-03-10T10:00:00Z' },
+    assets: { SCL: { href: './missing/SCL.tif', type: 'image/tiff' } },
+    links: [],
+  };
+  writeFileSync(path.join(dir, 'items.ndjson'), JSON.stringify(item));
+  cache = (await saveTasks({ catalog: path.join(dir, 'items.ndjson'), inputProducts: ['prod'], grid: 'epsg:4326;0.1;10', year: 2021, output: path.join(dir, 'plan.db') })).db;
+});
+
+describe('the field\u2019s odc-stats configs, unchanged, in run --dryrun', () => {
+  it('has an expected outcome for each config held, and a config for each outcome', () => {
+    expect(fixtures()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it.concurrent.each(Object.entries(EXPECTED))('%s', async (name, expected) => {
+    const file = path.join(CONFIGS, name);
+    const out = path.join(dir, name.replaceAll('/', '_'));
+    // Their output locations and inputs are on S3: an endpoint nothing answers at keeps any
+    // attempt to reach it on this machine.
+    const r = await runCli(['run', cache, '--config', file, '--location', out, '--dryrun'], {
+      env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9' },
+      timeoutMs: 120_000,
+    });
+    expect(linesOf(r.stderr)).toEqual(expected.stderr(file));
+    if (expected.output === undefined) {
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+    } else {
+      expect(r.code, r.stderr).toBe(0);
+      expect(linesOf(r.stdout)).toEqual([`2021--P1Y/10/20 days: 1 datasets: 1 output: ${out}/${expected.output} (new)`]);
+    }
+  });
+});
+
+/**
+ * The same configs as `save-tasks --config` reads them: their planning keys, or the one line that
+ * refuses them. Those not named here are read without a word.
+ */
+const IGNORE_TIME = (name: string) =>
+  `config ${name}: key 'ignore_time' is not supported yet: odc-stats fuses the datasets of these products with the others whatever their time`;
+const PLAN_REFUSED: Record<string, string> = {
+  'dea-config/ga_ls5_landcover_inter_class_cyear_3.yaml': IGNORE_TIME('dea-config/ga_ls5_landcover_inter_class_cyear_3.yaml'),
+  'dea-config/ga_ls7_landcover_inter_class_cyear_3.yaml': IGNORE_TIME('dea-config/ga_ls7_landcover_inter_class_cyear_3.yaml'),
+  'dea-config/ga_ls8ls9_landcover_inter_class_cyear_3.yaml': IGNORE_TIME('dea-config/ga_ls8ls9_landcover_inter_class_cyear_3.yaml'),
+};
+const PLAN_WARNINGS: Record<string, string[]> = {
+  'dea-config/ga_ls_tc_pc_fyear_3.yaml': ["unknown key 'dataset-filters' in config dea-config/ga_ls_tc_pc_fyear_3.yaml is ignored (did you mean 'dataset_filters'?)"],
+};
+
+describe('the same configs in save-tasks --config', () => {
+  it.each(fixtures())('%s', (name) => {
+    const text = readFileSync(path.join(CONFIGS, name), 'utf8');
+    const refused = PLAN_REFUSED[name];
+    if (refused !== undefined) {
+      expect(() => readPlanConfig(text, name)).toThrow(refused);
+      return;
+    }
+    const { warnings } = readPlanConfig(text, name);
+    expect(warnings.map((issue) => formatConfigIssue(issue, `config ${name}`))).toEqual(PLAN_WARNINGS[name] ?? []);
+  });
+
+  it('prints its warning as a line of its own, and refuses it with --strict', async () => {
+    const file = path.join(CONFIGS, 'dea-config/ga_ls_tc_pc_fyear_3.yaml');
+    const args = ['save-tasks', '--config', file, '--catalog', path.join(dir, 'items.ndjson'), '--year', '2021', path.join(dir, 'tc.db')];
+    const warned = await runCli(args);
+    expect(warned.code).toBe(1);
+    expect(linesOf(warned.stderr)).toEqual([
+      `odc-stats: warning: unknown key 'dataset-filters' in config ${file} is ignored (did you mean 'dataset_filters'?)`,
+      `odc-stats: error: no datasets found in ${path.join(dir, 'items.ndjson')} for products ga_ls5t_ard_3, ga_ls7e_ard_3, ga_ls8c_ard_3, in 2021--P1Y (0 items read)`,
+    ]);
+    const strict = await runCli([...args, '--strict']);
+    expect([strict.code, linesOf(strict.stderr)]).toEqual([1, [`odc-stats: error: unknown key 'dataset-filters' in config ${file} (did you mean 'dataset_filters'?)`]]);
+  });
+
+  it('reads DEA\u2019s dataset_filter, a JSON string', () => {
+    const name = 'dea-config/ga_ls8cls9c_gm_cyear_3.yaml';
+    expect(readPlanConfig(readFileSync(path.join(CONFIGS, name), 'utf8'), name).config).toEqual({
+      input_products: 'ga_ls8c_ard_3-ga_ls9c_ard_3',
+      frequency: 'annual',
+      grid: 'au_extended_30',
+      aws_unsigned: true,
+      dataset_filter: { dataset_maturity: 'final' },
+    });
+  });
+});
