@@ -41,8 +41,9 @@ export const GM_CONFIG = [
 /** What "New project" starts with, the world in view. */
 const EMPTY_PROJECT: Project = { ...untitledProject(), view: { center: [20, 0], zoom: 2 } };
 
-export function openEmptyProject(session: AppSession): Promise<Page> {
-  return openProject(session, EMPTY_PROJECT);
+/** A new project's defaults, with `changes` (a view, regions…). */
+export function openEmptyProject(session: AppSession, changes: Partial<Project> = {}): Promise<Page> {
+  return openProject(session, { ...EMPTY_PROJECT, ...changes });
 }
 
 /** SAMPLE_REGION planned on the sample, its two tasks in view, with `changes` (picked tiles, run config…) to the project. */

@@ -6,6 +6,7 @@ import { Inspector } from './Inspector.js';
 import { CloudPanel } from './CloudPanel.js';
 import { LayersPanel } from './LayersPanel.js';
 import { MapToolbar, TaskLegend } from './MapOverlays.js';
+import { MapSearch } from './MapSearch.js';
 import { MapView } from './MapView.js';
 import { PlanPanel } from './PlanPanel.js';
 import { ProjectBar } from './ProjectBar.js';
@@ -40,6 +41,7 @@ function Workbench() {
         <main className="map-area">
           <MapView />
           <MapToolbar />
+          <MapSearch />
           <TaskLegend />
           <Inspector />
         </main>

@@ -1,7 +1,8 @@
 /**
- * The map: offline basemap, grid overlay for the view, planned tasks coloured by datasets,
- * picked tiles, regions (drawn or loaded), preview layers, and the map tools. State lives in
- * the stores; the hooks mirror it onto maplibre.
+ * The map: offline basemap with place names, grid overlay for the view, planned tasks coloured
+ * by datasets, picked tiles, regions (drawn or loaded) with their labels, preview layers, the
+ * map tools, the cursor readout and a message line. State lives in the stores; the hooks mirror
+ * it onto maplibre.
  */
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { useRef } from 'react';
@@ -9,16 +10,21 @@ import { useGridOverlay } from '../hooks/useGridOverlay.js';
 import { useInspectMarker } from '../hooks/useInspectMarker.js';
 import { useMaplibreMap } from '../hooks/useMaplibreMap.js';
 import { useMapTools } from '../hooks/useMapTools.js';
+import { usePlaceLabels } from '../hooks/usePlaceLabels.js';
 import { usePreviewLayers } from '../hooks/usePreviewLayers.js';
 import { useRegionLayers } from '../hooks/useRegionLayers.js';
 import { useTaskHover } from '../hooks/useTaskHover.js';
 import { useTaskLayer } from '../hooks/useTaskLayer.js';
+import { useViewRequests } from '../hooks/useViewRequests.js';
 import { useUi } from '../stores/ui-store.js';
+import { CursorReadout } from './CursorReadout.js';
 
 export function MapView() {
   const container = useRef<HTMLDivElement>(null);
   const loaded = useMaplibreMap(container);
   const gridNote = useGridOverlay(loaded);
+  usePlaceLabels(loaded);
+  useViewRequests(loaded.map);
   useTaskLayer(loaded);
   useRegionLayers(loaded);
   usePreviewLayers(loaded);
@@ -26,11 +32,21 @@ export function MapView() {
   const draggedVertex = useMapTools(loaded);
   const hoverPoint = useTaskHover(loaded.map, draggedVertex);
   const hover = useUi((s) => s.hover);
+  const mapMessage = useUi((s) => s.mapMessage);
 
   return (
     <div className="map-wrap">
       <div ref={container} className="map" data-testid="map" tabIndex={0} aria-label="Map. Keys: V pan, R rectangle, P polygon, E edit region vertices, B box pick, I inspect, Escape cancels, Enter ends a polygon" />
       {gridNote && <div className="map-note" role="status">{gridNote}</div>}
+      {mapMessage && (
+        <div className="map-message" role="alert" data-testid="map-message">
+          {mapMessage}
+          <button type="button" aria-label="Dismiss the message" onClick={() => useUi.getState().setMapMessage(null)}>
+            ×
+          </button>
+        </div>
+      )}
+      <CursorReadout map={loaded.map} />
       {hover && hoverPoint && (
         <div className="hover-card" data-testid="hover-card" style={{ left: hoverPoint.x + 14, top: hoverPoint.y + 14 }}>
           <strong>

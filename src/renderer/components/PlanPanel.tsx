@@ -1,10 +1,11 @@
 /** Planning: catalogue, collections, grid, frequency, range, regions; then progress and the summary. */
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { isApiError } from '../../shared/api.js';
 import { FREQUENCIES } from '../../shared/frequency.js';
 import { GRID_NAMES } from '../../shared/grid.js';
 import { api } from '../api/api.js';
 import { regionsFromGeoJSONText } from '../map/geometry-draw.js';
+import { formatArea, regionAreaKm2, regionBounds } from '../map/region-measure.js';
 import { usePlan, type PlanField } from '../stores/plan-store.js';
 import { useUi } from '../stores/ui-store.js';
 import { newRegionId, useWorkspace, type RegionFeature } from '../stores/workspace-store.js';
@@ -26,6 +27,10 @@ export function PlanPanel() {
     usePlan.getState().dismissError(field);
   };
   const periods = plan.tasks ? [...new Set(plan.tasks.tasks.map((t) => t.period))] : [];
+  const measures = useMemo(
+    () => new Map((ws.regions as RegionFeature[]).map((r) => [r.properties.id, { area: regionAreaKm2(r.geometry), bounds: regionBounds(r.geometry) }])),
+    [ws.regions],
+  );
 
   const applySample = async () => {
     setSampleBusy(true);
@@ -46,6 +51,8 @@ export function PlanPanel() {
       const regions = regionsFromGeoJSONText(await file.text(), file.name.replace(/\.(geo)?json$/i, ''), newRegionId);
       for (const r of regions) ws.addRegion(r);
       setRegionError(null);
+      const bounds = unionOfBounds(regions.map((r) => regionBounds(r.geometry)));
+      if (bounds) useUi.getState().showOnMap({ bounds, maxZoom: 12 });
     } catch (e) {
       setRegionError((e as Error).message);
     }
@@ -135,24 +142,38 @@ export function PlanPanel() {
         <p className="hint">No region: the whole catalogue is planned.</p>
       ) : (
         <ul className="list" aria-label="Regions">
-          {(ws.regions as RegionFeature[]).map((r) => (
-            <li key={r.properties.id}>
-              <input
-                aria-label="Region name"
-                value={r.properties.name}
-                onChange={(e) =>
-                  ws.update({
-                    regions: ws.regions.map((x) =>
-                      (x as RegionFeature).properties.id === r.properties.id ? { ...r, properties: { ...r.properties, name: e.target.value } } : x,
-                    ),
-                  })
-                }
-              />
-              <button type="button" aria-label={`Delete ${r.properties.name}`} onClick={() => ws.removeRegion(r.properties.id)}>
-                Delete
-              </button>
-            </li>
-          ))}
+          {(ws.regions as RegionFeature[]).map((r) => {
+            const { area, bounds } = measures.get(r.properties.id)!;
+            return (
+              <li key={r.properties.id}>
+                <input
+                  aria-label="Region name"
+                  value={r.properties.name}
+                  onChange={(e) =>
+                    ws.update({
+                      regions: ws.regions.map((x) =>
+                        (x as RegionFeature).properties.id === r.properties.id ? { ...r, properties: { ...r.properties, name: e.target.value } } : x,
+                      ),
+                    })
+                  }
+                />
+                <span className="hint" data-testid="region-area">
+                  {area === null ? 'crosses itself' : formatArea(area)}
+                </span>
+                <button
+                  type="button"
+                  aria-label={`Zoom to ${r.properties.name}`}
+                  disabled={!bounds}
+                  onClick={() => bounds && useUi.getState().showOnMap({ bounds, maxZoom: 12 })}
+                >
+                  Zoom
+                </button>
+                <button type="button" aria-label={`Delete ${r.properties.name}`} onClick={() => ws.removeRegion(r.properties.id)}>
+                  Delete
+                </button>
+              </li>
+            );
+          })}
         </ul>
       )}
 
@@ -201,4 +222,13 @@ export function PlanPanel() {
       )}
     </section>
   );
+}
+
+function unionOfBounds(boxes: Array<[number, number, number, number] | null>): [number, number, number, number] | null {
+  let union: [number, number, number, number] | null = null;
+  for (const b of boxes) {
+    if (!b) continue;
+    union = union ? [Math.min(union[0], b[0]), Math.min(union[1], b[1]), Math.max(union[2], b[2]), Math.max(union[3], b[3])] : [...b];
+  }
+  return union;
 }

@@ -36,7 +36,7 @@ export function useMaplibreMap(container: RefObject<HTMLDivElement | null>): Loa
       zoom: view?.zoom ?? 2,
       boxZoom: false,
       doubleClickZoom: false,
-      attributionControl: { compact: true, customAttribution: 'Natural Earth' },
+      attributionControl: { compact: true, customAttribution: 'Natural Earth · GeoNames (CC BY 4.0)' },
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');

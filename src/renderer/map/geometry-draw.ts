@@ -98,3 +98,36 @@ export function moveVertex(geometry: RegionFeature['geometry'], at: VertexPath, 
   );
   return geometry.type === 'Polygon' ? { type: 'Polygon', coordinates: polygons[0]! } : { type: 'MultiPolygon', coordinates: polygons };
 }
+
+/**
+ * The corners clicked for a polygon without the repeats a double-click adds (a corner within
+ * `tolerancePx` screen pixels of the one before) and without a last corner on the first one
+ * (a click that closes the ring): either would put a vertex twice in the region.
+ */
+export function polygonCorners(clicked: readonly LonLat[], toScreen: (p: LonLat) => { x: number; y: number }, tolerancePx = 4): LonLat[] {
+  const near = (a: LonLat, b: LonLat) => {
+    const [p, q] = [toScreen(a), toScreen(b)];
+    return Math.hypot(p.x - q.x, p.y - q.y) <= tolerancePx;
+  };
+  const corners: LonLat[] = [];
+  for (const point of clicked) {
+    const previous = corners[corners.length - 1];
+    if (previous === undefined || !near(previous, point)) corners.push(point);
+  }
+  while (corners.length > 1 && near(corners[0]!, corners[corners.length - 1]!)) corners.pop();
+  return corners;
+}
+
+/**
+ * Why the planner would refuse a region's geometry ("it crosses itself near [36.9, -1.3];
+ * redraw it without a loop or bow-tie"), or null when it would take it.
+ */
+export function regionProblem(geometry: RegionFeature['geometry']): string | null {
+  try {
+    regionFromGeoJSON(geometry);
+    return null;
+  } catch (e) {
+    const message = (e as Error).message.replace(/^region:\s*/, '');
+    return geometry.type === 'Polygon' ? message.replace(/^polygon 1 /, 'it ') : message;
+  }
+}

@@ -15,8 +15,10 @@ export const LAYER_ORDER = [
   'grid-line',
   'tasks-line',
   'tasks-picked',
+  'place-labels',
   'regions-fill',
   'regions-line',
+  'region-labels',
   'region-vertices',
   'draft-fill',
   'draft-line',
@@ -26,7 +28,7 @@ export const LAYER_ORDER = [
 export type PreviewLayerId = `preview:${string}`;
 type OverlayLayerId = Exclude<(typeof LAYER_ORDER)[number], 'previews'> | PreviewLayerId;
 
-const GEOJSON_SOURCES = ['grid', 'tasks', 'regions', 'region-vertices', 'draft', 'inspect'] as const;
+const GEOJSON_SOURCES = ['grid', 'tasks', 'places', 'regions', 'region-labels', 'region-vertices', 'draft', 'inspect'] as const;
 type GeoJSONSourceId = (typeof GEOJSON_SOURCES)[number];
 
 const OVERLAY_LAYERS: Array<AddLayerObject & { id: OverlayLayerId }> = [
@@ -34,8 +36,33 @@ const OVERLAY_LAYERS: Array<AddLayerObject & { id: OverlayLayerId }> = [
   { id: 'grid-line', type: 'line', source: 'grid', paint: { 'line-color': '#55606e', 'line-width': 0.6, 'line-opacity': 0.7 } },
   { id: 'tasks-line', type: 'line', source: 'tasks', paint: { 'line-color': '#253494', 'line-width': 1 } },
   { id: 'tasks-picked', type: 'line', source: 'tasks', filter: ['==', ['get', 'picked'], true], paint: { 'line-color': '#c51b8a', 'line-width': 3.5 } },
+  {
+    // Text is drawn from the system's sans-serif font (the offline style names no glyph server,
+    // so maplibre renders glyphs locally); the font name only sets the weight.
+    id: 'place-labels',
+    type: 'symbol',
+    source: 'places',
+    minzoom: 5,
+    filter: ['>=', ['zoom'], ['get', 'minzoom']],
+    layout: {
+      'text-field': ['get', 'name'],
+      'text-font': ['Noto Sans Regular'],
+      'text-size': ['step', ['get', 'minzoom'], 14, 6, 13, 7, 12, 8, 11],
+      'text-max-width': 8,
+      'text-padding': 6,
+      'symbol-sort-key': ['get', 'rank'],
+    },
+    paint: { 'text-color': '#3b3a36', 'text-halo-color': 'rgba(255, 255, 255, 0.85)', 'text-halo-width': 1.2 },
+  },
   { id: 'regions-fill', type: 'fill', source: 'regions', paint: { 'fill-color': '#d95f0e', 'fill-opacity': 0.08 } },
   { id: 'regions-line', type: 'line', source: 'regions', paint: { 'line-color': '#d95f0e', 'line-width': 2, 'line-dasharray': [3, 1.5] } },
+  {
+    id: 'region-labels',
+    type: 'symbol',
+    source: 'region-labels',
+    layout: { 'text-field': ['get', 'label'], 'text-font': ['Noto Sans Bold'], 'text-size': 12, 'text-allow-overlap': true, 'text-max-width': 14 },
+    paint: { 'text-color': '#a63603', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+  },
   {
     id: 'region-vertices',
     type: 'circle',

@@ -21,6 +21,7 @@ export function fakeApi(overrides: Partial<Api> = {}): Api & { emit(event: ApiEv
     recentProjects: async () => [],
     publishTasks: async () => ({ error: 'not set up' }),
     queueStatus: async () => ({ error: 'not set up' }),
+    fleetStatus: async () => ({ error: 'not set up' }),
     onEvent: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);
