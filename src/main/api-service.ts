@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Api, type ApiError, type ApiEvent, type PlanTasksRequest, type SampleCatalogInfo, type TaskList } from '../shared/api.js';
+import { parseRunConfig } from '../shared/run-config.js';
 import { formatTaskId } from '../shared/task-id.js';
 import { userMessage } from './cli/errors.js';
+import { fleetStatus } from './fleet/fleet-status.js';
+import { readPublishedConfig } from './fleet/message-config.js';
 import { queueStatus } from './fleet/queue-status.js';
 import { saveTasks } from './planner/save-tasks.js';
 import { publishTasks } from './publish/publish-tasks.js';
@@ -97,14 +100,25 @@ export function createApiService(options: ApiServiceOptions = { workspace: path.
     recentProjects: () => projects.recent(),
     publishTasks: (request) =>
       asUserError(async () => {
-        const { queueUrl, cacheUri, found, tasks, sent, failed } = await publishTasks({
+        const { queueUrl, cacheUri, found, tasks, run, estimate, sent, failed } = await publishTasks({
           cache: request.cache,
           queue: request.queue,
           ...(request.cacheUri?.trim() && { cacheUri: request.cacheUri.trim() }),
           ...(request.selectors && { selectors: request.selectors }),
+          ...(request.configYaml !== undefined && { configYaml: request.configYaml, configSource: '(the app\u2019s run config)' }),
+          ...(request.configUri?.trim() && { configUri: request.configUri.trim() }),
           ...(request.dryrun && { dryrun: true }),
         });
-        return { ...(queueUrl && { queueUrl }), cacheUri, found, tasks, sent, failed };
+        return {
+          ...(queueUrl && { queueUrl }),
+          cacheUri,
+          found,
+          tasks,
+          ...(run && { run }),
+          estimate: { pixelObservations: estimate.pixelObservations, workerHours: estimate.workerHours },
+          sent,
+          failed,
+        };
       }),
     queueStatus: (queue) =>
       asUserError(async () => {
@@ -115,6 +129,19 @@ export function createApiService(options: ApiServiceOptions = { workspace: path.
           inFlight: status.inFlight,
           ...(status.deadLetter && { deadLetter: { visible: status.deadLetter.visible, inFlight: status.deadLetter.inFlight } }),
         };
+      }),
+    fleetStatus: (request) =>
+      asUserError(async () => {
+        const config = request.configUri?.trim()
+          ? (await readPublishedConfig(request.configUri.trim())).config
+          : parseRunConfig(request.configYaml ?? '', '(the app\u2019s run config)');
+        return fleetStatus({
+          cache: request.cache,
+          queue: request.queue,
+          config,
+          ...(request.cacheUri?.trim() && { cacheUri: request.cacheUri.trim() }),
+          ...(request.selectors && { selectors: request.selectors }),
+        });
       }),
     onEvent: (listener) => {
       listeners.add(listener);
@@ -139,7 +166,7 @@ async function asUserError<T>(work: () => Promise<T>): Promise<T | ApiError> {
 
 function defaultPlanPath(workspace: string, request: PlanTasksRequest): string {
   const range = request.temporalRange ?? (request.year !== undefined ? `${request.year}--P1Y` : 'all');
-  const name = `${request.inputProducts.join('+') || 'plan'}_${request.grid}_${range}`.replace(/[^\w.+-]+/g, '_');
+  const name = `${request.inputProducts.join('-') || 'plan'}_${request.grid}_${range}`.replace(/[^\w.+-]+/g, '_');
   return path.join(workspace, 'plans', `${name}.db`);
 }
 

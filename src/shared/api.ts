@@ -201,6 +201,10 @@ export interface PublishTasksRequest {
   cacheUri?: string;
   /** Task ids (PERIOD/X/Y) or other selectors; none = every task. */
   selectors?: string[];
+  /** The run config the fleet is to compute with (the YAML run locally); uploaded beside the cache and named by every message. */
+  configYaml?: string;
+  /** Where the run config goes on S3; default beside the cache (NAME.db → NAME.run.yaml). */
+  configUri?: string;
   /** Only say what would be sent (the confirmation step). */
   dryrun?: boolean;
 }
@@ -211,8 +215,57 @@ export interface PublishTasksSummary {
   /** Tasks in the cache, and those selected. */
   found: number;
   tasks: number;
+  /** What the workers will compute, from the published run config; absent without one. */
+  run?: {
+    configUri: string;
+    plugin: string;
+    product: string;
+    version: string;
+    outputLocation: string;
+    warnings: string[];
+  };
+  /** What the selected tasks cost the fleet (a ceiling: see main/publish/fleet-estimate.ts); the host always says. */
+  estimate?: { pixelObservations: number; workerHours: number };
   sent: number;
   failed: Array<{ task: string; error: string }>;
+}
+
+/** A published run to watch: its cache, queue and run config, as publishTasks was given them. */
+export interface FleetStatusRequest {
+  /** The task cache: a path or an s3:// URI. */
+  cache: string;
+  /** The cache the messages name, when `cache` is the local copy that was uploaded. */
+  cacheUri?: string;
+  queue: string;
+  /** The published run config (PublishTasksSummary.run.configUri), or its YAML. */
+  configUri?: string;
+  configYaml?: string;
+  /** The tasks published; none = every task. */
+  selectors?: string[];
+}
+
+/** pending: waiting in the queue or being computed (SQS does not say which task is which). */
+export type FleetTileState = 'pending' | 'finished' | 'dead-lettered';
+
+export interface FleetTile {
+  task: string;
+  period: string;
+  x: number;
+  y: number;
+  state: FleetTileState;
+  /** The error its last worker attached, for a dead-lettered task. */
+  error?: string;
+}
+
+export interface FleetStatusSummary {
+  queueUrl: string;
+  /** SQS's approximate counts: messages waiting, and leased to workers now. */
+  waiting: number;
+  inFlight: number;
+  deadLetterQueueUrl?: string;
+  /** Where the outputs go. */
+  location: string;
+  tiles: FleetTile[];
 }
 
 export interface QueueCountsSummary {
@@ -247,6 +300,8 @@ export interface Api {
   recentProjects(): Promise<RecentProject[]>;
   publishTasks(request: PublishTasksRequest): Promise<PublishTasksSummary | ApiError>;
   queueStatus(queue: string): Promise<QueueStatusSummary | ApiError>;
+  /** Each published task's state: finished (its STAC item exists), dead-lettered (with its error) or pending. */
+  fleetStatus(request: FleetStatusRequest): Promise<FleetStatusSummary | ApiError>;
   /** Subscribes to the host's events; returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void;
 }
@@ -272,6 +327,7 @@ const API_METHOD_SET: Record<ApiMethod, true> = {
   recentProjects: true,
   publishTasks: true,
   queueStatus: true,
+  fleetStatus: true,
 };
 
 export const API_METHODS = Object.keys(API_METHOD_SET) as ApiMethod[];

@@ -1,8 +1,15 @@
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { Command } from 'commander';
+import { parseS3Uri } from '../../io/s3-uri.js';
 import { UserError } from '../../shared/errors.js';
+import type { RunConfig } from '../../shared/run-config.js';
 import { DEFAULT_GRACE_PERIOD_SECONDS, DEFAULT_IDLE_POLLS, DEFAULT_WAIT_TIME_SECONDS, drainQueue } from '../fleet/drain-queue.js';
+import { readS3Text } from '../fleet/message-config.js';
+import { parseMetricsAddress, serveMetrics, type MetricsServer } from '../fleet/metrics-server.js';
 import { jsonLinesLog } from '../fleet/worker-log.js';
+import { WorkerMetrics } from '../fleet/worker-metrics.js';
 import type { CliIo } from './cli-io.js';
 import { resolveRunConfig, type RunFlags } from './run-tasks-command.js';
 
@@ -13,13 +20,28 @@ interface WorkerFlags extends RunFlags {
   waitTime: string;
   idlePolls: string;
   gracePeriod: string;
+  metricsPort?: string;
 }
+
+/** The options that set a key a published run config also sets: they win over it (message-config.ts). */
+const OPTION_KEYS: Array<[keyof WorkerFlags, keyof RunConfig]> = [
+  ['plugin', 'plugin'],
+  ['pluginConfig', 'plugin_config'],
+  ['cogConfig', 'cog_opts'],
+  ['location', 'output_location'],
+  ['overwrite', 'overwrite'],
+  ['awsUnsigned', 'aws_unsigned'],
+  ['public', 's3_acl'],
+];
 
 export function workerCommand(io: CliIo): Command {
   return new Command('worker')
     .description('Headless worker: compute the tasks of an SQS queue one by one until it is drained (JSON log lines on stdout)')
     .requiredOption('--from-sqs <QUEUE>', 'SQS queue of task messages: a name, URL or ARN')
-    .option('--config <FILE|YAML>', 'run config: a YAML file, or YAML text (plugin, product, output_location, job_queue_max_lease, ...)')
+    .option(
+      '--config <FILE|S3URI|YAML>',
+      'run config: a YAML file, an s3:// URI or YAML text (plugin, product, output_location, job_queue_max_lease, ...); a message that names a published run config is computed with that one',
+    )
     .option('--plugin <NAME>', 'plugin name or the path of a plugin module')
     .option('--plugin-config <FILE|YAML>', 'plugin_config as a file or YAML text; merged key by key into the config')
     .option('--cog-config <FILE|YAML>', 'cog_opts as a file or YAML text; replaces the config')
@@ -35,10 +57,19 @@ export function workerCommand(io: CliIo): Command {
     .option('--aws-unsigned', 'read and write S3 without credentials')
     .option('--public', 'mark S3 outputs public-read (s3_acl: public-read)')
     .option('--strict', 'refuse a config with keys odc-stats would ignore (by default: a warning each on stderr)')
+    .option('--metrics-port <[HOST:]PORT>', 'serve Prometheus metrics at http://HOST:PORT/metrics (HOST default 0.0.0.0; port 0: any free one); off by default')
     .action(async (flags: WorkerFlags) => {
-      const config = await resolveRunConfig(flags, (line) => io.err(line));
+      const metricsAddress = flags.metricsPort === undefined ? undefined : parseMetricsAddress(flags.metricsPort);
+      const config = await resolveWorkerConfig(flags, (line) => io.err(line));
+      const optionOverrides = await overridesOfOptions(flags);
       const workerName = `${os.hostname()}:${process.pid}`;
       const log = jsonLinesLog(workerName, (line) => io.out(line));
+      const metrics = new WorkerMetrics();
+      let metricsServer: MetricsServer | undefined;
+      if (metricsAddress) {
+        metricsServer = await serveMetrics(() => metrics.render(), metricsAddress);
+        log.event('info', 'metrics', { url: metricsServer.url });
+      }
       const stop = new AbortController();
       const stopNow = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => {
@@ -57,13 +88,14 @@ export function workerCommand(io: CliIo): Command {
           {
             queue: flags.fromSqs,
             config,
+            optionOverrides,
             ...(flags.dlq && { deadLetterQueue: flags.dlq }),
             waitTimeSeconds: count(flags.waitTime, '--wait-time', 0),
             idlePolls: count(flags.idlePolls, '--idle-polls', 1),
             gracePeriodSeconds: count(flags.gracePeriod, '--grace-period', 0),
             workerName,
           },
-          { stop: stop.signal, stopNow: stopNow.signal, writeLog: (line) => io.out(line) },
+          { stop: stop.signal, stopNow: stopNow.signal, writeLog: (line) => io.out(line), metrics },
         );
       } catch (e) {
         // Stopped before the first poll (while resolving the queue): a clean stop all the same.
@@ -71,8 +103,38 @@ export function workerCommand(io: CliIo): Command {
       } finally {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
+        await metricsServer?.close();
       }
     });
+}
+
+/**
+ * The worker's run config as `run` reads it; from S3 for an s3:// `--config`, as odc-stats
+ * reads a remote one (`click_yaml_cfg`), its errors naming the URI.
+ */
+async function resolveWorkerConfig(flags: WorkerFlags, warn: (line: string) => void): Promise<RunConfig> {
+  const uri = flags.config?.startsWith('s3://') ? flags.config : undefined;
+  if (uri === undefined) return resolveRunConfig(flags, warn);
+  const text = await readS3Text(uri, flags.awsUnsigned ?? false);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'odc-stats-config-'));
+  const file = path.join(dir, path.posix.basename(parseS3Uri(uri).key) || 'config.yaml');
+  const named = (line: string) => line.replaceAll(file, uri);
+  try {
+    await fs.writeFile(file, text);
+    return await resolveRunConfig({ ...flags, config: file }, (line) => warn(named(line)));
+  } catch (e) {
+    throw e instanceof UserError ? new UserError(named(e.message)) : e;
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The keys the options set, read as the options alone would set them. */
+async function overridesOfOptions(flags: WorkerFlags): Promise<Partial<RunConfig>> {
+  const given = OPTION_KEYS.filter(([flag]) => flags[flag] !== undefined);
+  if (given.length === 0) return {};
+  const fromOptions = await resolveRunConfig({ ...flags, config: undefined });
+  return Object.fromEntries(given.map(([, key]) => [key, fromOptions[key]]));
 }
 
 function count(text: string, option: string, least: number): number {

@@ -34,6 +34,16 @@ const LOCAL_CHECKS_AT_ONCE = 64;
  * than each item asked for.
  */
 export async function cacheStatus(request: CacheStatusRequest, control: { signal?: AbortSignal } = {}): Promise<CacheStatus> {
+  const { location, tasks } = await finishedTasks(request, control);
+  const unfinished = tasks.filter((t) => !t.finished).map((t) => formatTaskId(t));
+  return { cache: request.cache, location, planned: tasks.length, finished: tasks.length - unfinished.length, unfinished };
+}
+
+/** Each selected task of the cache, in its order, and whether its STAC item is on the output location. */
+export async function finishedTasks(
+  request: CacheStatusRequest,
+  control: { signal?: AbortSignal } = {},
+): Promise<{ location: string; tasks: Array<TaskRow & { finished: boolean }> }> {
   const { config } = request;
   const { product, location } = await prepareRun(config);
   const unsigned = config.aws_unsigned ?? false;
@@ -67,6 +77,5 @@ export async function cacheStatus(request: CacheStatusRequest, control: { signal
     };
     await Promise.all(Array.from({ length: Math.min(LOCAL_CHECKS_AT_ONCE, items.length) }, lane));
   }
-  const unfinished = rows.filter((_, i) => !present[i]).map((row) => formatTaskId(row));
-  return { cache: request.cache, location, planned: rows.length, finished: rows.length - unfinished.length, unfinished };
+  return { location, tasks: rows.map((row, i) => ({ ...row, finished: present[i]! })) };
 }

@@ -14,13 +14,21 @@ import type { TaskMessage } from '../sqs/task-message.js';
 import type { TaskCache, TaskCacheMeta } from '../taskcache/task-cache.js';
 import { QueueConsumer, type ConsumerSummary } from './queue-consumer.js';
 import { TaskProcess } from './task-process.js';
-import { jsonLinesLog } from './worker-log.js';
+import { configForMessage, readPublishedConfig } from './message-config.js';
+import { jsonLinesLog, type WorkerLog } from './worker-log.js';
+import { withMetrics, type WorkerMetrics } from './worker-metrics.js';
 
 export interface DrainQueueOptions {
   /** The queue: a name, URL or ARN. */
   queue: string;
-  /** The run config: plugin, product, output location, lease settings (job_queue_max_lease, …). */
+  /**
+   * The worker's run config: plugin, product, output location, lease settings
+   * (job_queue_max_lease, …). A message that names a published run config is computed with that
+   * one's plugin, product and outputs instead (see message-config.ts).
+   */
   config: RunConfig;
+  /** What the worker's command-line options set: they apply over a message's run config too. */
+  optionOverrides?: Partial<RunConfig>;
   /** A dead-letter queue instead of the config's `dlq` or the queue's redrive policy. */
   deadLetterQueue?: string;
   /** Long-poll wait per receive, 0–20 s (default 20). */
@@ -40,6 +48,8 @@ export interface DrainQueueControl {
   writeLog(line: string): void;
   /** How task processes are started (default: Node child processes). */
   spawn?: SpawnTaskProcess;
+  /** Counts the worker's events for its /metrics. */
+  metrics?: WorkerMetrics;
 }
 
 export const DEFAULT_WAIT_TIME_SECONDS = 20;
@@ -59,10 +69,11 @@ export async function drainQueue(options: DrainQueueOptions, control: DrainQueue
   }
   const setup = await prepareRun(config);
   await checkOutputLocation(setup.location, { unsigned: config.aws_unsigned ?? false });
-  const log = jsonLinesLog(options.workerName ?? `${os.hostname()}:${process.pid}`, control.writeLog);
+  const lines = jsonLinesLog(options.workerName ?? `${os.hostname()}:${process.pid}`, control.writeLog);
+  const log = control.metrics ? withMetrics(lines, control.metrics) : lines;
   const client = createSqsClient();
   const taskProcess = new TaskProcess<WorkerTask>(control.spawn ?? spawnNodeTaskProcess);
-  const caches = new TaskCaches(setup);
+  const caches = new TaskCaches(new RunSetups(setup, options.optionOverrides ?? {}, log));
   try {
     const queueUrl = await resolveQueueUrl(client, options.queue, control.stop);
     const dlq = options.deadLetterQueue ?? config.dlq;
@@ -96,16 +107,61 @@ export async function drainQueue(options: DrainQueueOptions, control: DrainQueue
   }
 }
 
+/**
+ * The run setups of the published run configs the messages name, each read and checked (its
+ * plugin loaded, its output location writable) once and kept for the next; the worker's own
+ * for a message that names none.
+ */
+class RunSetups {
+  private readonly published = new Map<string, Promise<RunSetup>>();
+
+  constructor(
+    private readonly own: RunSetup,
+    private readonly optionOverrides: Partial<RunConfig>,
+    private readonly log: WorkerLog,
+  ) {}
+
+  setupFor(message: TaskMessage): Promise<RunSetup> {
+    const uri = message.config;
+    if (uri === undefined) return Promise.resolve(this.own);
+    let preparing = this.published.get(uri);
+    if (!preparing) {
+      preparing = this.prepare(uri);
+      this.published.set(uri, preparing);
+      // A config that could not be read is tried afresh by the next message that names it.
+      preparing.catch(() => this.published.delete(uri));
+    }
+    return preparing;
+  }
+
+  private async prepare(uri: string): Promise<RunSetup> {
+    const unsigned = this.own.config.aws_unsigned ?? false;
+    const { config: published, warnings } = await readPublishedConfig(uri, { unsigned });
+    const setup = await prepareRun(configForMessage(this.own.config, published, this.optionOverrides));
+    await checkOutputLocation(setup.location, { unsigned: setup.config.aws_unsigned ?? false });
+    this.log.event(warnings.length > 0 ? 'warn' : 'info', 'config-read', {
+      config: uri,
+      plugin: setup.config.plugin,
+      product: setup.product.name,
+      version: setup.product.version,
+      location: setup.location,
+      ...(warnings.length > 0 && { warnings }),
+    });
+    return setup;
+  }
+}
+
 /** The task caches the messages name, each opened (downloaded) once and kept for the next. */
 class TaskCaches {
   private readonly open = new Map<string, Promise<{ cache: TaskCache; meta: TaskCacheMeta }>>();
 
-  constructor(private readonly setup: RunSetup) {}
+  constructor(private readonly setups: RunSetups) {}
 
   async taskOf(message: TaskMessage): Promise<WorkerTask> {
+    const setup = await this.setups.setupFor(message);
     let opening = this.open.get(message.filedb);
     if (!opening) {
-      opening = openTaskCache(message.filedb, { unsigned: this.setup.config.aws_unsigned ?? false }).then((cache) => ({ cache, meta: cache.meta() }));
+      opening = openTaskCache(message.filedb, { unsigned: setup.config.aws_unsigned ?? false }).then((cache) => ({ cache, meta: cache.meta() }));
       this.open.set(message.filedb, opening);
       // A cache that could not be opened is tried afresh by the next message that names it.
       opening.catch(() => this.open.delete(message.filedb));
@@ -114,7 +170,7 @@ class TaskCaches {
     const { period, x, y } = message.task;
     const row = cache.task(period, x, y);
     if (!row) throw new UserError(`task ${formatTaskId(message.task)} is not in the task cache ${message.filedb}`);
-    return workerTaskFor(cache, meta, row, this.setup);
+    return workerTaskFor(cache, meta, row, setup);
   }
 
   close(): void {

@@ -195,7 +195,7 @@ export class QueueConsumer<Task> {
     const ids: EventDetails = { messageId: message.MessageId, receiveCount };
     let taskMessage: TaskMessage;
     try {
-      taskMessage = parseTaskMessage(message.Body);
+      taskMessage = parseTaskMessage(message.Body, message.MessageAttributes);
     } catch (e) {
       return this.deadLetter(message, ids, firstLine(e));
     }
@@ -204,7 +204,7 @@ export class QueueConsumer<Task> {
       // Its earlier tries ended with no word from their workers (killed, out of memory).
       return this.deadLetter(message, held.details, `received ${receiveCount} times, more than max_receive ${this.settings.maxReceive}`);
     }
-    this.log.event('info', 'started', { ...held.details, filedb: taskMessage.filedb });
+    this.log.event('info', 'started', { ...held.details, filedb: taskMessage.filedb, config: taskMessage.config });
     return this.settle(held, await this.runUnderLease(held, taskMessage));
   }
 

@@ -99,6 +99,35 @@ describe('publish-tasks', () => {
     expect((await run('publish-tasks', cache, 'not-made-yet', '--dryrun', '--cache-uri', filedb)).stdout).toHaveLength(30);
   });
 
+  it('with --config states what the fleet will run: plugin, product, version, outputs, tasks and the estimated cost', async () => {
+    const config = path.join(dir, 'tuned.yaml');
+    writeFileSync(config, `plugin: pq\nproduct: {name: tuned, version: 3.0.1}\noutput_location: s3://${BUCKET}/out/{product}/{version}\n`);
+    const result = await run('publish-tasks', cache, 'not-asked', ':3', '--dryrun', '--cache-uri', 's3://pub/caches/t.db', '--config', config);
+    expect(result.code, result.stderr.join('\n')).toBe(0);
+    // The bodies are odc-stats' own: the config travels in a message attribute.
+    expect(result.stdout).toEqual([body('s3://pub/caches/t.db', 250, 9900), body('s3://pub/caches/t.db', 250, 9901), body('s3://pub/caches/t.db', 250, 9902)]);
+    expect(result.stderr).toEqual([
+      'Run: plugin pq, product tuned version 3.0.1',
+      `Outputs: s3://${BUCKET}/out/tuned/3-0-1`,
+      'Run config: s3://pub/caches/t.run.yaml',
+      'Tasks: 3 of 30 in the cache s3://pub/caches/t.db',
+      'Estimated cost: under a worker-minute (60.0 k pixel-observations at 900 k a second per worker)',
+      '3 of 30 tasks would be published (dry run: nothing sent)',
+    ]);
+
+    // At a coarser output resolution the tiles have fewer pixels: 1 km tiles at 20 m are 50² px.
+    const coarse = await run('publish-tasks', cache, 'q', '--dryrun', '--json', '--cache-uri', 's3://pub/caches/t.db', '--config', `plugin: pq\nresolution: 20\noutput_location: /tmp/out`, '--config-uri', 's3://pub/elsewhere.yaml');
+    expect(coarse.code, coarse.stderr.join('\n')).toBe(0);
+    const summary = JSON.parse(coarse.stdout.join('\n'));
+    expect(summary.run).toMatchObject({ configUri: 's3://pub/elsewhere.yaml', plugin: 'pq', outputLocation: '/tmp/out' });
+    expect(summary.estimate).toMatchObject({ pixelObservations: 30 * 50 * 50 * 2 });
+    expect(coarse.stderr).toEqual(['odc-stats: warning: the output location /tmp/out is not on S3: each worker writes to its own disk']);
+
+    // Without --config the confirmation says the workers' own config decides.
+    const plain = await run('publish-tasks', cache, 'q', '0', '--dryrun', '--cache-uri', 's3://pub/caches/t.db');
+    expect(plain.stderr[0]).toMatch(/^Run config: none published: the workers compute with their own --config/);
+  });
+
   it('says in one line what is wrong', async () => {
     await createQueue(sqs, 'errors');
     const cases: Array<[string[], string]> = [
@@ -108,6 +137,11 @@ describe('publish-tasks', () => {
       [[path.join(dir, 'missing.db'), 'errors', '--cache-uri', 's3://pub/x.db'], `odc-stats: error: task cache not found: ${path.join(dir, 'missing.db')}`],
       [['s3://pub/caches/missing.db', 'errors'], 'odc-stats: error: task cache not found: s3://pub/caches/missing.db'],
       [[cache, 'errors', '--cache-uri', 's3://no-such-bucket/x.db'], "odc-stats: error: cannot upload to s3://no-such-bucket/x.db: the bucket 'no-such-bucket' does not exist"],
+      [[cache, 'errors', '--cache-uri', 's3://pub/x.db', '--config-uri', 's3://pub/x.yaml'], 'odc-stats: error: --config-uri says where a run config goes: give the run config with --config'],
+      [[cache, 'errors', '--cache-uri', 's3://pub/x.db', '--config', 'missing.yaml'], 'odc-stats: error: --config file not found: missing.yaml'],
+      [[cache, 'errors', '--cache-uri', 's3://pub/x.db', '--config', 'plugin: pq\noutput_location: s3://pub/o', '--config-uri', 'pub/x.yaml'], "odc-stats: error: invalid --config-uri 'pub/x.yaml': expected s3://BUCKET/PATH/NAME.yaml"],
+      [[cache, 'errors', '--cache-uri', 's3://pub/x.db', '--config', 'plugin: pq'], 'odc-stats: error: the run config (inline) has no output_location: the workers would not know where to write'],
+      [[cache, 'errors', '--cache-uri', 's3://pub/x.db', '--config', 'plugin: pq\noutput_location: s3://pub/o', '--config-uri', 's3://no-such-bucket/x.yaml'], "odc-stats: error: cannot upload to s3://no-such-bucket/x.yaml: the bucket 'no-such-bucket' does not exist"],
     ];
     for (const [args, message] of cases) {
       const result = await run('publish-tasks', ...args);

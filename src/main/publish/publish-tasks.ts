@@ -1,17 +1,21 @@
 import { parseS3Uri } from '../../io/s3-uri.js';
+import { formatConfigIssue } from '../../shared/config-issue.js';
 import { UserError } from '../../shared/errors.js';
 import { polygonalFromGeoJSON, type Polygonal } from '../../shared/geometry.js';
-import { parseGrid } from '../../shared/grid.js';
+import { parseGrid, type GridSpec } from '../../shared/grid.js';
+import { readRunConfig, type RunConfig } from '../../shared/run-config.js';
 import { formatTaskId, parseTaskSelector, selectTasks } from '../../shared/task-id.js';
 import { readRegionFile } from '../io/region-file.js';
 import { openTaskCache } from '../run/open-task-cache.js';
+import { prepareRun } from '../run/task-builder.js';
 import { resolveQueueUrl } from '../sqs/queue-url.js';
 import { createSqsClient } from '../sqs/sqs-client.js';
-import { renderTaskMessage } from '../sqs/task-message.js';
+import { configAttributes, renderTaskMessage } from '../sqs/task-message.js';
 import type { TaskRow } from '../taskcache/task-cache.js';
+import { estimateFleetWork, type FleetEstimate } from './fleet-estimate.js';
 import { tasksInRegion } from './region-filter.js';
 import { sendMessages, type OutgoingMessage } from './send-messages.js';
-import { uploadFile } from './upload-file.js';
+import { uploadFile, uploadText } from './upload-file.js';
 
 export interface PublishRequest {
   /** The task cache: a local path (uploaded to `cacheUri` first) or an s3:// URI. */
@@ -26,8 +30,29 @@ export interface PublishRequest {
   region?: unknown;
   /** Where a local cache goes on S3, which the messages name: s3://BUCKET/PATH/NAME.db. */
   cacheUri?: string;
+  /**
+   * The run config the workers are to compute the tasks with (the YAML tried locally): uploaded
+   * to `configUri`, which every message names. Without it the workers use their own `--config`.
+   */
+  configYaml?: string;
+  /** Where `configYaml` came from, for its error messages (a file name); default "(published)". */
+  configSource?: string;
+  /** Where the run config goes: default beside the task cache, NAME.db → NAME.run.yaml. */
+  configUri?: string;
   /** Only say what would be sent. */
   dryrun?: boolean;
+}
+
+/** What the workers will compute, as the published run config says. */
+export interface PublishedRun {
+  configUri: string;
+  plugin: string;
+  product: string;
+  version: string;
+  /** The output location with the product's name and version filled in. */
+  outputLocation: string;
+  /** What the config holds that odc-stats would ignore, or that may surprise, one line each. */
+  warnings: string[];
 }
 
 export type PublishProgress = { stage: 'uploading'; bytesDone: number; bytesTotal: number } | { stage: 'sending'; sent: number; total: number };
@@ -42,6 +67,10 @@ export interface PublishResult {
   tasks: number;
   /** Bytes of the cache uploaded; absent when it was on S3 already (or for a dry run). */
   uploadedBytes?: number;
+  /** The run the messages name; absent when published without a run config. */
+  run?: PublishedRun;
+  /** What the selected tasks will cost the fleet. */
+  estimate: FleetEstimate;
   sent: number;
   failed: Array<{ task: string; error: string }>;
   /** The bodies a dry run would send, one per task. */
@@ -56,7 +85,8 @@ export interface PublishControl {
 /**
  * `odc-stats publish-tasks`: one SQS message per selected task of a task cache, naming the
  * cache on S3 and the task — `{"filedb": "s3://…/NAME.db", "tile_idx": "PERIOD/X/Y"}` — for
- * workers to compute. A local cache is uploaded to `cacheUri` first.
+ * workers to compute. A local cache is uploaded to `cacheUri` first, and a run config to
+ * `configUri`, which each message names in its `odc_stats_config` attribute.
  */
 export async function publishTasks(request: PublishRequest, control: PublishControl = {}): Promise<PublishResult> {
   const local = !request.cache.startsWith('s3://');
@@ -64,30 +94,40 @@ export async function publishTasks(request: PublishRequest, control: PublishCont
   if (!local && request.cacheUri !== undefined && request.cacheUri !== request.cache) {
     throw new UserError(`the task cache is on S3 already (${request.cache}): --cache-uri is for a local cache`);
   }
+  if (request.configUri !== undefined && request.configYaml === undefined) throw new UserError('--config-uri says where a run config goes: give the run config with --config');
   const region: Polygonal | undefined = request.geojsonFilter
     ? await readRegionFile(request.geojsonFilter, 'GeoJSON filter')
     : request.region !== undefined
       ? polygonalFromGeoJSON(request.region)
       : undefined;
 
+  const published = request.configYaml === undefined ? undefined : await describeRun(request, cacheUri);
+
   const cache = await openTaskCache(request.cache);
   let rows: TaskRow[];
   let found: number;
+  let grid: GridSpec;
   try {
     const all = cache.tasks();
     found = all.length;
+    grid = parseGrid(cache.meta().grid);
     rows = selectTasks(all, (request.selectors ?? []).map(parseTaskSelector));
-    if (region) rows = tasksInRegion(rows, parseGrid(cache.meta().grid), region);
+    if (region) rows = tasksInRegion(rows, grid, region);
   } finally {
     cache.close();
   }
-  const messages: OutgoingMessage[] = rows.map((row) => ({ key: formatTaskId(row), body: renderTaskMessage(cacheUri, row) }));
-  if (request.dryrun) return { cacheUri, found, tasks: rows.length, sent: 0, failed: [], messages: messages.map((m) => m.body) };
+  const run = published?.run;
+  const estimate = estimateFleetWork(grid, rows, published?.config.resolution);
+  const attributes = run && configAttributes(run.configUri);
+  const messages: OutgoingMessage[] = rows.map((row) => ({ key: formatTaskId(row), body: renderTaskMessage(cacheUri, row), ...(attributes && { attributes }) }));
+  const summary = { cacheUri, found, tasks: rows.length, ...(run && { run }), estimate };
+  if (request.dryrun) return { ...summary, sent: 0, failed: [], messages: messages.map((m) => m.body) };
 
   const client = createSqsClient();
   try {
     // The queue first: a misspelt name should not cost an upload of gigabytes.
     const queueUrl = await resolveQueueUrl(client, request.queue, control.signal);
+    if (run) await uploadText(request.configYaml!, run.configUri, 'application/yaml', control.signal);
     let uploadedBytes: number | undefined;
     if (local) {
       const upload = await uploadFile(request.cache, cacheUri, {
@@ -104,9 +144,7 @@ export async function publishTasks(request: PublishRequest, control: PublishCont
     });
     return {
       queueUrl,
-      cacheUri,
-      found,
-      tasks: rows.length,
+      ...summary,
       ...(uploadedBytes !== undefined && { uploadedBytes }),
       sent,
       failed: failed.map((f) => ({ task: f.key, error: f.error })),
@@ -124,4 +162,27 @@ function requireCacheUri(cacheUri: string | undefined): string {
     throw new UserError(`invalid --cache-uri '${cacheUri}': expected s3://BUCKET/PATH/NAME.db`);
   }
   return cacheUri;
+}
+
+/** The run config read as a worker will read it, and what it will compute. */
+async function describeRun(request: PublishRequest, cacheUri: string): Promise<{ config: RunConfig; run: PublishedRun }> {
+  const source = request.configSource ?? '(published)';
+  const { config, warnings } = readRunConfig(request.configYaml!, source);
+  const configUri = request.configUri ?? configUriBeside(cacheUri);
+  if (!configUri.startsWith('s3://') || !parseS3Uri(configUri).key || configUri.endsWith('/')) {
+    throw new UserError(`invalid --config-uri '${configUri}': expected s3://BUCKET/PATH/NAME.yaml`);
+  }
+  if (config.output_location === undefined) throw new UserError(`the run config ${source} has no output_location: the workers would not know where to write`);
+  const setup = await prepareRun(config);
+  const lines = warnings.map((issue) => formatConfigIssue(issue, `config ${source}`));
+  if (!setup.location.startsWith('s3://')) lines.push(`the output location ${setup.location} is not on S3: each worker writes to its own disk`);
+  return {
+    config,
+    run: { configUri, plugin: config.plugin!, product: setup.product.name, version: setup.product.version, outputLocation: setup.location, warnings: lines },
+  };
+}
+
+/** s3://…/NAME.db → s3://…/NAME.run.yaml: the run config beside the task cache it runs. */
+function configUriBeside(cacheUri: string): string {
+  return `${cacheUri.replace(/\.db$/i, '')}.run.yaml`;
 }

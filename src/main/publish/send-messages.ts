@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type MessageAttributeValue, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { UserError } from '../../shared/errors.js';
 import { queueError } from '../sqs/queue-url.js';
 
@@ -6,6 +6,7 @@ export interface OutgoingMessage {
   /** What a failure is reported under (the task id). */
   key: string;
   body: string;
+  attributes?: Record<string, MessageAttributeValue>;
 }
 
 export interface SendOptions {
@@ -58,7 +59,11 @@ export async function sendMessages(client: SQSClient, queueUrl: string, messages
     let lastError = '';
     for (let attempt = 0; attempt < tries && pending.length > 0; attempt++) {
       if (attempt > 0) await delay(Math.min(MAX_RETRY_DELAY_MS, baseDelay * 2 ** (attempt - 1)) * (0.5 + Math.random()));
-      const entries: SendMessageBatchRequestEntry[] = pending.map((m, i) => ({ Id: String(i), MessageBody: m.body }));
+      const entries: SendMessageBatchRequestEntry[] = pending.map((m, i) => ({
+        Id: String(i),
+        MessageBody: m.body,
+        ...(m.attributes && { MessageAttributes: m.attributes }),
+      }));
       let response;
       try {
         response = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));

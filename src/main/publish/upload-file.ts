@@ -33,6 +33,18 @@ export async function uploadFile(
   }
 }
 
+/** Uploads a small text (a run config) to S3 in one PUT. */
+export async function uploadText(text: string, uri: string, contentType: string, signal?: AbortSignal): Promise<void> {
+  const { bucket, key } = parseS3Uri(uri);
+  if (!key || key.endsWith('/')) throw new UserError(`not an object URI: ${uri} (expected s3://bucket/path/NAME)`);
+  const bytes = Buffer.from(text, 'utf8');
+  await uploadObject(s3Client(), { bucket, key, contentType }, { size: bytes.length, read: async (offset, length) => bytes.subarray(offset, offset + length) }, {
+    ...(signal && { signal }),
+  }).catch((e: unknown) => {
+    throw uploadError(e, uri);
+  });
+}
+
 function uploadError(e: unknown, uri: string): unknown {
   if (e instanceof UserError || (e instanceof Error && e.name === 'AbortError')) return e;
   const name = e instanceof Error ? e.name : '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedMessageError, parseTaskMessage, renderTaskMessage } from './task-message.js';
+import { MalformedMessageError, configAttributes, parseTaskMessage, renderTaskMessage } from './task-message.js';
 
 describe('task messages', () => {
   it("are written as odc-stats' json.dumps writes them", () => {
@@ -18,6 +18,12 @@ describe('task messages', () => {
     });
     // odc-stats' own signed form is read too.
     expect(parseTaskMessage('{"filedb":"s3://b/x.db","tile_idx":"x+003/y-004/2021--P1Y"}').task).toEqual({ period: '2021--P1Y', x: 3, y: -4 });
+  });
+
+  it('name the run config they were published with in an attribute, leaving the body as odc-stats reads it', () => {
+    const body = renderTaskMessage('s3://b/x.db', { period: '2021--P1Y', x: 1, y: 2 });
+    expect(parseTaskMessage(body, configAttributes('s3://b/x.run.yaml'))).toEqual({ filedb: 's3://b/x.db', task: { period: '2021--P1Y', x: 1, y: 2 }, config: 's3://b/x.run.yaml' });
+    expect(parseTaskMessage(body, { other: { DataType: 'String', StringValue: 'x' } })).not.toHaveProperty('config');
   });
 
   it('refuse bodies that can never name a task', () => {

@@ -30,6 +30,7 @@ function fakeApi(): Api & { push(e: ApiEvent): void } {
     recentProjects: async () => [],
     publishTasks: echo('publishTasks'),
     queueStatus: echo('queueStatus'),
+    fleetStatus: echo('fleetStatus'),
     onEvent: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);
