@@ -209,6 +209,18 @@ export interface PublishTasksRequest {
   dryrun?: boolean;
 }
 
+/** What the workers will compute, as the published run config says. */
+export interface PublishedRun {
+  configUri: string;
+  plugin: string;
+  product: string;
+  version: string;
+  /** The output location with the product's name and version filled in. */
+  outputLocation: string;
+  /** What the config holds that odc-stats would ignore, or that may surprise, one line each. */
+  warnings: string[];
+}
+
 export interface PublishTasksSummary {
   queueUrl?: string;
   cacheUri: string;
@@ -216,14 +228,7 @@ export interface PublishTasksSummary {
   found: number;
   tasks: number;
   /** What the workers will compute, from the published run config; absent without one. */
-  run?: {
-    configUri: string;
-    plugin: string;
-    product: string;
-    version: string;
-    outputLocation: string;
-    warnings: string[];
-  };
+  run?: PublishedRun;
   /** What the selected tasks cost the fleet (a ceiling: see main/publish/fleet-estimate.ts); the host always says. */
   estimate?: { pixelObservations: number; workerHours: number };
   sent: number;

@@ -6,15 +6,15 @@
  * refused in this one line. A change of outcome is a change of what an operator meets: update
  * the table and docs/compatibility.md together.
  */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatConfigIssue } from '../../shared/config-issue.js';
 import { readPlanConfig } from '../../shared/plan-config.js';
-import { saveTasks } from '../planner/save-tasks.js';
 import { linesOf, runCli } from '../test-support/spawn-cli.js';
+import { oneDatasetCache } from '../test-support/one-dataset-cache.js';
 
 const CONFIGS = fileURLToPath(new URL('./test-support/real-configs/', import.meta.url));
 
@@ -119,18 +119,7 @@ let cache: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'real-configs-'));
-  const item = {
-    type: 'Feature',
-    stac_version: '1.0.0',
-    id: 'one',
-    collection: 'prod',
-    geometry: { type: 'Polygon', coordinates: [[[10.2, 20.2], [10.8, 20.2], [10.8, 20.8], [10.2, 20.8], [10.2, 20.2]]] },
-    properties: { datetime: '2021-03-10T10:00:00Z' },
-    assets: { SCL: { href: './missing/SCL.tif', type: 'image/tiff' } },
-    links: [],
-  };
-  writeFileSync(path.join(dir, 'items.ndjson'), JSON.stringify(item));
-  cache = (await saveTasks({ catalog: path.join(dir, 'items.ndjson'), inputProducts: ['prod'], grid: 'epsg:4326;0.1;10', year: 2021, output: path.join(dir, 'plan.db') })).db;
+  cache = await oneDatasetCache(dir);
 });
 
 describe('the field\u2019s odc-stats configs, unchanged, in run --dryrun', () => {

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3Client } from '../../io/s3-client.js';
-import { saveTasks } from '../planner/save-tasks.js';
 import { motoForTests } from '../test-support/moto-for-tests.js';
 import { linesOf, runCli } from '../test-support/spawn-cli.js';
 import { serveDirectory } from '../test-support/static-server.js';
 import { resolveRunConfig } from './run-tasks-command.js';
+import { oneDatasetCache } from '../test-support/one-dataset-cache.js';
 
 motoForTests();
 
@@ -26,18 +26,7 @@ let http: { url: string; stop(): Promise<void> };
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'run-config-sources-'));
-  const item = {
-    type: 'Feature',
-    stac_version: '1.0.0',
-    id: 'one',
-    collection: 'prod',
-    geometry: { type: 'Polygon', coordinates: [[[10.2, 20.2], [10.8, 20.2], [10.8, 20.8], [10.2, 20.8], [10.2, 20.2]]] },
-    properties: { datetime: '2021-03-10T10:00:00Z' },
-    assets: { SCL: { href: './missing/SCL.tif', type: 'image/tiff' } },
-    links: [],
-  };
-  writeFileSync(path.join(dir, 'items.ndjson'), JSON.stringify(item));
-  cache = (await saveTasks({ catalog: path.join(dir, 'items.ndjson'), inputProducts: ['prod'], grid: 'epsg:4326;0.1;10', year: 2021, output: path.join(dir, 'plan.db') })).db;
+  cache = await oneDatasetCache(dir);
 
   const s3 = s3Client();
   await s3.send(new CreateBucketCommand({ Bucket: 'configs' }));

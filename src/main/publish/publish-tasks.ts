@@ -1,5 +1,6 @@
 import { parseS3Uri } from '../../io/s3-uri.js';
 import { formatConfigIssue } from '../../shared/config-issue.js';
+import type { PublishedRun } from '../../shared/api.js';
 import { UserError } from '../../shared/errors.js';
 import { polygonalFromGeoJSON, type Polygonal } from '../../shared/geometry.js';
 import { parseGrid, type GridSpec } from '../../shared/grid.js';
@@ -41,18 +42,6 @@ export interface PublishRequest {
   configUri?: string;
   /** Only say what would be sent. */
   dryrun?: boolean;
-}
-
-/** What the workers will compute, as the published run config says. */
-export interface PublishedRun {
-  configUri: string;
-  plugin: string;
-  product: string;
-  version: string;
-  /** The output location with the product's name and version filled in. */
-  outputLocation: string;
-  /** What the config holds that odc-stats would ignore, or that may surprise, one line each. */
-  warnings: string[];
 }
 
 export type PublishProgress = { stage: 'uploading'; bytesDone: number; bytesTotal: number } | { stage: 'sending'; sent: number; total: number };
