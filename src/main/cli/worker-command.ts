@@ -1,12 +1,8 @@
-import { promises as fs } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { Command } from 'commander';
-import { parseS3Uri } from '../../io/s3-uri.js';
 import { UserError } from '../../shared/errors.js';
 import type { RunConfig } from '../../shared/run-config.js';
 import { DEFAULT_GRACE_PERIOD_SECONDS, DEFAULT_IDLE_POLLS, DEFAULT_WAIT_TIME_SECONDS, drainQueue } from '../fleet/drain-queue.js';
-import { readS3Text } from '../fleet/message-config.js';
 import { parseMetricsAddress, serveMetrics, type MetricsServer } from '../fleet/metrics-server.js';
 import { jsonLinesLog } from '../fleet/worker-log.js';
 import { WorkerMetrics } from '../fleet/worker-metrics.js';
@@ -60,7 +56,7 @@ export function workerCommand(io: CliIo): Command {
     .option('--metrics-port <[HOST:]PORT>', 'serve Prometheus metrics at http://HOST:PORT/metrics (HOST default 0.0.0.0; port 0: any free one); off by default')
     .action(async (flags: WorkerFlags) => {
       const metricsAddress = flags.metricsPort === undefined ? undefined : parseMetricsAddress(flags.metricsPort);
-      const config = await resolveWorkerConfig(flags, (line) => io.err(line));
+      const config = await resolveRunConfig(flags, (line) => io.err(line));
       const optionOverrides = await overridesOfOptions(flags);
       const workerName = `${os.hostname()}:${process.pid}`;
       const log = jsonLinesLog(workerName, (line) => io.out(line));
@@ -106,27 +102,6 @@ export function workerCommand(io: CliIo): Command {
         await metricsServer?.close();
       }
     });
-}
-
-/**
- * The worker's run config as `run` reads it; from S3 for an s3:// `--config`, as odc-stats
- * reads a remote one (`click_yaml_cfg`), its errors naming the URI.
- */
-async function resolveWorkerConfig(flags: WorkerFlags, warn: (line: string) => void): Promise<RunConfig> {
-  const uri = flags.config?.startsWith('s3://') ? flags.config : undefined;
-  if (uri === undefined) return resolveRunConfig(flags, warn);
-  const text = await readS3Text(uri, flags.awsUnsigned ?? false);
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'odc-stats-config-'));
-  const file = path.join(dir, path.posix.basename(parseS3Uri(uri).key) || 'config.yaml');
-  const named = (line: string) => line.replaceAll(file, uri);
-  try {
-    await fs.writeFile(file, text);
-    return await resolveRunConfig({ ...flags, config: file }, (line) => warn(named(line)));
-  } catch (e) {
-    throw e instanceof UserError ? new UserError(named(e.message)) : e;
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
 }
 
 /** The keys the options set, read as the options alone would set them. */
