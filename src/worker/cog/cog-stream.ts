@@ -74,12 +74,9 @@ export interface CogStreamOptions {
    * pixels (the full resolution when it is no larger).
    */
   keepLevelOfSize?: number;
-  /** The bound on tiles compressed at once, shared with the task's other streams; by default one of its own. */
+  /** The bound on tiles compressed at once, shared with the task's other streams; by default a bound of its own. */
   slots?: CompressionSlots;
 }
-
-/** Tiles a stream compresses at once when it shares no slots: libuv's default thread pool size. */
-const OWN_SLOTS = 4;
 
 export class CogStream {
   private readonly levels: StreamLevel[];
@@ -129,7 +126,7 @@ export class CogStream {
       };
     });
     this.buffer = newSampleArray(image.type, 0);
-    this.slots = options.slots ?? new CompressionSlots(OWN_SLOTS);
+    this.slots = options.slots ?? new CompressionSlots();
     this.fd = openSync(options.scratchPath, 'w+');
   }
 

@@ -20,11 +20,6 @@ import { newSampleArray, type Raster, type SampleArray } from '../raster.js';
 /** Rows of the RGBA quicklook rendered at once. */
 const RGBA_STRIPE_ROWS = 512;
 
-/**
- * Tiles compressed at once: twice the threads of libuv's pool (UV_THREADPOOL_SIZE, 4 by
- * default), so that the pool is kept busy while this thread cuts the next tiles.
- */
-const COMPRESSIONS_AT_ONCE = 2 * (Number(process.env.UV_THREADPOOL_SIZE) || 4);
 
 interface Stripe {
   bands: Record<string, SampleArray>;
@@ -43,7 +38,7 @@ export class TileOutputs {
   private readonly chunksPerStripe: number;
   /** Raw full-resolution rows of the true-colour bands, by band name (file descriptor). */
   private readonly raw = new Map<string, number>();
-  private readonly slots = new CompressionSlots(COMPRESSIONS_AT_ONCE);
+  private readonly slots = new CompressionSlots();
 
   constructor(
     private readonly plugin: StatsPlugin,
