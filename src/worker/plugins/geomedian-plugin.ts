@@ -222,6 +222,13 @@ interface EnumPreset {
 
 export const S2_BANDS = ['B02', 'B03', 'B04', 'B05', 'B06', 'B07', 'B08', 'B8A', 'B11', 'B12'];
 
+/** gm-ls's masking of the fmask band (odc-stats `StatsGMLS`), which other plugins reading fmask default to. */
+export const DEA_LS_FMASK_MASKING = {
+  nodataClasses: ['nodata'],
+  cloudClasses: ['cloud', 'shadow'],
+  cloudFilters: [] as MaskFilter[],
+};
+
 /** gm-s2's masking of the SCL band (odc-stats `StatsGMS2`), which other plugins reading SCL default to. */
 export const S2_SCL_MASKING = {
   nodataClasses: ['no data'],

@@ -13,7 +13,7 @@ import { ExpressionError } from '../expressions/parser.js';
 import { percentilesOverTime } from '../kernels/percentile.js';
 import { fmaskClasses, sclClasses } from '../masking/flags.js';
 import type { MaskFilter } from '../masking/morphology.js';
-import { S2_SCL_MASKING } from './geomedian-plugin.js';
+import { DEA_LS_FMASK_MASKING, S2_SCL_MASKING } from './geomedian-plugin.js';
 import { reflectanceFromDn } from '../masking/scaling.js';
 import { newSampleArray, type SampleArray, type SampleType } from '../raster.js';
 import { enumCloudParts, observationMaskReach, usableObservations, type ObservationMask } from './observation-mask.js';
@@ -161,7 +161,7 @@ function classScheme(maskBand: string): ClassScheme {
   if (/^scl$/i.test(maskBand)) {
     return { classNames: sclClasses, ...S2_SCL_MASKING };
   }
-  if (/fmask/i.test(maskBand)) return { classNames: fmaskClasses, nodataClasses: ['nodata'], cloudClasses: ['cloud', 'shadow'], cloudFilters: [] };
+  if (/fmask/i.test(maskBand)) return { classNames: fmaskClasses, ...DEA_LS_FMASK_MASKING };
   const codes = (names: ReadonlyArray<string | number>) =>
     names.map((n) => {
       if (typeof n === 'number') return n;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../../shared/errors.js';
 import { fmaskClasses, sclClasses } from '../masking/flags.js';
-import { DEA_LS_BANDS, S2_BANDS, S2_SCL_MASKING, bitmaskGeomedianPlugin, enumGeomedianPlugin } from './geomedian-plugin.js';
+import { DEA_LS_BANDS, DEA_LS_FMASK_MASKING, S2_BANDS, S2_SCL_MASKING, bitmaskGeomedianPlugin, enumGeomedianPlugin } from './geomedian-plugin.js';
 import type { PluginFactory, StatsPlugin } from './plugin.js';
 import { pqBitmaskPlugin, pqPlugin } from './pq-plugin.js';
 import { reducePlugin } from './reduce-plugin.js';
@@ -57,10 +57,8 @@ const BUILT_IN_PLUGINS: Record<string, PluginFactory> = {
         bands: DEA_LS_BANDS,
         maskBand: 'oa_fmask',
         classNames: fmaskClasses,
-        nodataClasses: ['nodata'],
-        cloudClasses: ['cloud', 'shadow'],
+        ...DEA_LS_FMASK_MASKING,
         contiguityBand: 'oa_nbart_contiguity',
-        cloudFilters: [],
         outputDtype: 'int16',
         outputNodata: -999,
         auxNames: { smad: 'sdev', emad: 'edev', bcmad: 'bcdev', count: 'count' },
