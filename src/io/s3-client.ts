@@ -2,6 +2,7 @@
  * The S3 clients of a process, one per configuration, for the host and task processes alike.
  */
 import { S3Client } from '@aws-sdk/client-s3';
+import type { AwsConnection } from '../shared/aws-connection.js';
 import { s3ClientConfig } from './s3-config.js';
 
 export interface S3ClientOptions {
@@ -12,6 +13,8 @@ export interface S3ClientOptions {
    * project's own policy (src/worker/load/retry.ts), the same for S3 and HTTP, and turn it off.
    */
   sdkRetries?: boolean;
+  /** The app's AWS settings, over the environment's. */
+  connection?: AwsConnection;
 }
 
 const clients = new Map<string, S3Client>();
@@ -20,11 +23,12 @@ const clients = new Map<string, S3Client>();
 // after January 2027 need Node 22 is for us, not for every user of every command.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-/** The S3 client for the endpoint and region the environment names, shared by callers with the same options. */
+/** The S3 client for the endpoint and region the connection or else the environment names, shared by callers with the same options. */
 export function s3Client(options: S3ClientOptions = {}): S3Client {
   const { key, config } = s3ClientConfig(process.env, {
     unsigned: options.unsigned ?? false,
     ...(options.sdkRetries === false && { maxAttempts: 1 }),
+    ...(options.connection && { connection: options.connection }),
   });
   let client = clients.get(key);
   if (!client) {

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../../shared/errors.js';
 import { formatBytes } from '../../shared/format-bytes.js';
+import { formatWorkerTime } from '../../shared/worker-time.js';
 import type { FleetEstimate } from '../publish/fleet-estimate.js';
 import { publishTasks, type PublishResult } from '../publish/publish-tasks.js';
 import { runInterruptibly, type CliIo } from './cli-io.js';
@@ -95,11 +96,7 @@ function describeRun(r: PublishResult): string[] {
 }
 
 function formatEstimate(e: FleetEstimate): string {
-  const hours = e.workerHours;
-  const minutes = hours * 60;
-  const amount =
-    hours >= 10 ? `${Math.round(hours)} worker-hours` : hours >= 0.1 ? `${hours.toFixed(1)} worker-hours` : minutes >= 1 ? `${Math.round(minutes)} worker-minutes` : 'under a worker-minute';
-  return `${minutes >= 1 ? 'about ' : ''}${amount} (${formatCount(e.pixelObservations)} pixel-observations at ${formatCount(e.pixelObservationsPerSecond)} a second per worker)`;
+  return `${formatWorkerTime(e.workerHours)} (${formatCount(e.pixelObservations)} pixel-observations at ${formatCount(e.pixelObservationsPerSecond)} a second per worker)`;
 }
 
 function formatPublishSummary(r: PublishResult): string {

@@ -1,4 +1,5 @@
 import { stacItemPath } from '../../shared/output-layout.js';
+import type { AwsConnection } from '../../shared/aws-connection.js';
 import type { RunConfig } from '../../shared/run-config.js';
 import { formatTaskId, parseTaskSelector, selectTasks } from '../../shared/task-id.js';
 import { sinkFor } from '../../worker/output/sink.js';
@@ -15,6 +16,8 @@ export interface CacheStatusRequest {
   config: RunConfig;
   /** Task selectors as `run` takes them; none = every task. */
   selectors?: string[];
+  /** The app's AWS settings, for a cache or location on S3. */
+  connection?: AwsConnection;
 }
 
 export interface CacheStatus {
@@ -47,7 +50,8 @@ export async function finishedTasks(
   const { config } = request;
   const { product, location } = await prepareRun(config);
   const unsigned = config.aws_unsigned ?? false;
-  const cache = await openTaskCache(request.cache, { unsigned });
+  const s3 = { unsigned, ...(request.connection && { connection: request.connection }) };
+  const cache = await openTaskCache(request.cache, s3);
   let rows: TaskRow[];
   try {
     rows = selectTasks(cache.tasks(), (request.selectors ?? []).map(parseTaskSelector));
@@ -60,7 +64,7 @@ export async function finishedTasks(
     const { bucket, key } = parseS3Uri(location);
     const found = new Set<string>();
     const prefix = key === '' ? '' : `${key}/`;
-    for await (const k of listS3Keys(bucket, prefix, { unsigned, ...(control.signal && { signal: control.signal }) })) {
+    for await (const k of listS3Keys(bucket, prefix, { ...s3, ...(control.signal && { signal: control.signal }) })) {
       if (k.endsWith('.stac-item.json')) found.add(`s3://${bucket}/${k}`);
     }
     present = items.map((item) => found.has(item));

@@ -6,6 +6,7 @@
  * counts.
  */
 import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { AwsConnection } from '../../shared/aws-connection.js';
 import type { RunConfig } from '../../shared/run-config.js';
 import { formatTaskId } from '../../shared/task-id.js';
 import { queueError, redriveTargetOf, resolveQueueUrl } from '../sqs/queue-url.js';
@@ -25,6 +26,8 @@ export interface FleetStatusRequest {
   config: RunConfig;
   /** The tasks published; none = every task of the cache. */
   selectors?: string[];
+  /** The app's AWS settings, over the environment's. */
+  connection?: AwsConnection;
 }
 
 export type TileState = 'pending' | 'finished' | 'dead-lettered';
@@ -57,13 +60,14 @@ const EMPTY_RECEIVES_BEFORE_DONE = 3;
 const UNEXPLAINED = 'no error attached (moved by the queue’s redrive policy, after its workers died)';
 
 export async function fleetStatus(request: FleetStatusRequest, control: { signal?: AbortSignal } = {}): Promise<FleetStatus> {
-  const client = createSqsClient();
+  const connection = request.connection && { connection: request.connection };
+  const client = createSqsClient({ ...connection });
   try {
     const { signal } = control;
     const queueUrl = await resolveQueueUrl(client, request.queue, signal);
     const dlqUrl = request.deadLetterQueue ? await resolveQueueUrl(client, request.deadLetterQueue, signal) : await redriveTargetOf(client, queueUrl, signal);
     const counts = await messagesLeft(client, queueUrl, signal);
-    const { location, tasks } = await finishedTasks({ cache: request.cache, config: request.config, ...(request.selectors && { selectors: request.selectors }) }, control);
+    const { location, tasks } = await finishedTasks({ cache: request.cache, config: request.config, ...(request.selectors && { selectors: request.selectors }), ...connection }, control);
     const errors = dlqUrl ? await deadLetterErrors(client, dlqUrl, request.cacheUri ?? request.cache, signal) : new Map<string, string>();
     const tiles = tasks.map((t): TileStatus => {
       const task = formatTaskId(t);

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../../io/s3-client.js';
 import { parseS3Uri } from '../../io/s3-uri.js';
+import type { AwsConnection } from '../../shared/aws-connection.js';
 import { formatConfigIssue } from '../../shared/config-issue.js';
 import { UserError } from '../../shared/errors.js';
 import { mergeRunConfig, readRunConfig, type RunConfig } from '../../shared/run-config.js';
@@ -44,18 +45,18 @@ export function configForMessage(worker: RunConfig, published: RunConfig, option
 }
 
 /** A published run config read from S3 (or a path), with its warnings as lines. */
-export async function readPublishedConfig(uri: string, options: { unsigned?: boolean } = {}): Promise<{ config: RunConfig; warnings: string[] }> {
-  const text = uri.startsWith('s3://') ? await readS3Text(uri, options.unsigned ?? false) : await readFileText(uri);
+export async function readPublishedConfig(uri: string, options: { unsigned?: boolean; connection?: AwsConnection } = {}): Promise<{ config: RunConfig; warnings: string[] }> {
+  const text = uri.startsWith('s3://') ? await readS3Text(uri, options.unsigned ?? false, options.connection) : await readFileText(uri);
   const { config, warnings } = readRunConfig(text, uri);
   return { config, warnings: warnings.map((issue) => formatConfigIssue(issue, `config ${uri}`)) };
 }
 
 /** The text of a run config on S3 (`odc-stats worker --config s3://…`, or a message's). */
-export async function readS3Text(uri: string, unsigned: boolean): Promise<string> {
+export async function readS3Text(uri: string, unsigned: boolean, connection?: AwsConnection): Promise<string> {
   const { bucket, key } = parseS3Uri(uri);
   if (!key || key.endsWith('/')) throw new UserError(`not a run config URI: ${uri} (expected s3://bucket/path/NAME.yaml)`);
   try {
-    const response = await s3Client({ unsigned }).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const response = await s3Client({ unsigned, ...(connection && { connection }) }).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return (await response.Body?.transformToString('utf8')) ?? '';
   } catch (e) {
     throw s3ReadError(e, uri, 'run config');

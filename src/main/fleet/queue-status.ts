@@ -1,4 +1,5 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { AwsConnection } from '../../shared/aws-connection.js';
 import { queueError, redriveTargetOf, resolveQueueUrl } from '../sqs/queue-url.js';
 import { createSqsClient } from '../sqs/sqs-client.js';
 
@@ -20,8 +21,8 @@ export interface QueueStatus extends QueueCounts {
 }
 
 /** How far a fleet is through a queue. SQS's counts are approximate (they lag by up to a minute). */
-export async function queueStatus(queue: string, options: { deadLetterQueue?: string; signal?: AbortSignal } = {}): Promise<QueueStatus> {
-  const client = createSqsClient();
+export async function queueStatus(queue: string, options: { deadLetterQueue?: string; signal?: AbortSignal; connection?: AwsConnection } = {}): Promise<QueueStatus> {
+  const client = createSqsClient({ ...(options.connection && { connection: options.connection }) });
   try {
     const queueUrl = await resolveQueueUrl(client, queue, options.signal);
     const dlqUrl = options.deadLetterQueue

@@ -2,12 +2,15 @@
 import { GetObjectCommand, ListObjectsV2Command, S3ServiceException } from '@aws-sdk/client-s3';
 import { s3Client } from '../../io/s3-client.js';
 import { parseS3Uri } from '../../io/s3-uri.js';
+import type { AwsConnection } from '../../shared/aws-connection.js';
 import { UserError } from '../../shared/errors.js';
 import { firstLine } from '../../shared/first-line.js';
 
 export interface S3ReadOptions {
   /** Send requests unsigned, as public buckets allow, without looking for credentials. */
   unsigned?: boolean;
+  /** The app's AWS settings, over the environment's. */
+  connection?: AwsConnection;
   signal?: AbortSignal;
 }
 

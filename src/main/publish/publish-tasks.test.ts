@@ -5,6 +5,7 @@ import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { transformer } from '../../shared/crs.js';
 import { createSqsClient } from '../sqs/sqs-client.js';
 import { main } from '../cli/program.js';
@@ -12,6 +13,7 @@ import { createQueue, queueCounts, writeTinyCache } from '../fleet/test-support/
 import { s3Client } from '../../io/s3-client.js';
 import { captureIo } from '../test-support/capture-io.js';
 import { motoForTests } from '../test-support/moto-for-tests.js';
+import { publishTasks } from './publish-tasks.js';
 import { uploadFile } from './upload-file.js';
 
 const BUCKET = 'pub';
@@ -126,6 +128,35 @@ describe('publish-tasks', () => {
     // Without --config the confirmation says the workers' own config decides.
     const plain = await run('publish-tasks', cache, 'q', '0', '--dryrun', '--cache-uri', 's3://pub/caches/t.db');
     expect(plain.stderr[0]).toMatch(/^Run config: none published: the workers compute with their own --config/);
+  });
+
+  it('sends everything to the connection the app gives, not the environment’s, and writes the Job that names the run config', async () => {
+    const queue = await createQueue(sqs, 'app');
+    const moto = process.env['AWS_ENDPOINT_URL']!;
+    const environment = { AWS_ENDPOINT_URL: process.env['AWS_ENDPOINT_URL'], AWS_ENDPOINT_URL_S3: process.env['AWS_ENDPOINT_URL_S3'] };
+    // Nothing listens on port 9 of the loopback: a request that followed the environment would be refused.
+    process.env['AWS_ENDPOINT_URL'] = process.env['AWS_ENDPOINT_URL_S3'] = 'http://127.0.0.1:9';
+    let result;
+    try {
+      result = await publishTasks({
+        cache,
+        queue: 'app',
+        selectors: [':2'],
+        cacheUri: `s3://${BUCKET}/caches/app.db`,
+        configYaml: `plugin: pq\nproduct: {name: app_pq, version: 2.0.0}\noutput_location: s3://${BUCKET}/out/{product}/{version}\n`,
+        connection: { endpoint: moto, region: 'us-east-1' },
+      });
+    } finally {
+      Object.assign(process.env, environment);
+    }
+    expect(result).toMatchObject({ queueUrl: queue.url, tasks: 2, sent: 2, failed: [] });
+    expect(result.run).toMatchObject({ configUri: `s3://${BUCKET}/caches/app.run.yaml`, plugin: 'pq', product: 'app_pq', version: '2.0.0', outputLocation: `s3://${BUCKET}/out/app_pq/2-0-0` });
+    const uploaded = await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'caches/app.run.yaml' }))).Body!.transformToString();
+    expect(uploaded).toContain('product: {name: app_pq, version: 2.0.0}');
+    const job = parse(result.jobManifest!) as { metadata: { annotations: Record<string, string> }; spec: { template: { spec: { containers: Array<{ args: string[] }> } } } };
+    expect(job.metadata.annotations['odc-stats/run-config']).toBe(`s3://${BUCKET}/caches/app.run.yaml`);
+    expect(job.spec.template.spec.containers[0]!.args.slice(0, 2)).toEqual(['--from-sqs', queue.url]);
+    expect(await drain(queue.url)).toHaveLength(2);
   });
 
   it('says in one line what is wrong', async () => {

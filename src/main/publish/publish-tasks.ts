@@ -1,6 +1,7 @@
 import { parseS3Uri } from '../../io/s3-uri.js';
 import { formatConfigIssue } from '../../shared/config-issue.js';
 import type { PublishedRun } from '../../shared/api.js';
+import type { AwsConnection } from '../../shared/aws-connection.js';
 import { UserError } from '../../shared/errors.js';
 import { polygonalFromGeoJSON, type Polygonal } from '../../shared/geometry.js';
 import { parseGrid, type GridSpec } from '../../shared/grid.js';
@@ -10,10 +11,11 @@ import { readRegionFile } from '../io/region-file.js';
 import { openTaskCache } from '../run/open-task-cache.js';
 import { prepareRun } from '../run/task-builder.js';
 import { resolveQueueUrl } from '../sqs/queue-url.js';
-import { createSqsClient } from '../sqs/sqs-client.js';
+import { createSqsClient, sqsClientConfig } from '../sqs/sqs-client.js';
 import { configAttributes, renderTaskMessage } from '../sqs/task-message.js';
 import type { TaskRow } from '../taskcache/task-cache.js';
 import { estimateFleetWork, type FleetEstimate } from './fleet-estimate.js';
+import { fleetJobManifest } from './job-manifest.js';
 import { tasksInRegion } from './region-filter.js';
 import { sendMessages, type OutgoingMessage } from './send-messages.js';
 import { uploadFile, uploadText } from './upload-file.js';
@@ -42,6 +44,8 @@ export interface PublishRequest {
   configUri?: string;
   /** Only say what would be sent. */
   dryrun?: boolean;
+  /** The app's AWS settings, over the environment's, for S3 and SQS alike. */
+  connection?: AwsConnection;
 }
 
 export type PublishProgress = { stage: 'uploading'; bytesDone: number; bytesTotal: number } | { stage: 'sending'; sent: number; total: number };
@@ -64,6 +68,8 @@ export interface PublishResult {
   failed: Array<{ task: string; error: string }>;
   /** The bodies a dry run would send, one per task. */
   messages?: string[];
+  /** The Kubernetes Job that computes the published run (deploy/k8s/job.yaml naming its queue and run config); absent for a dry run or without a run config. */
+  jobManifest?: string;
 }
 
 export interface PublishControl {
@@ -92,7 +98,8 @@ export async function publishTasks(request: PublishRequest, control: PublishCont
 
   const published = request.configYaml === undefined ? undefined : await describeRun(request, cacheUri);
 
-  const cache = await openTaskCache(request.cache);
+  const aws = request.connection && { connection: request.connection };
+  const cache = await openTaskCache(request.cache, { ...aws });
   let rows: TaskRow[];
   let found: number;
   let grid: GridSpec;
@@ -112,15 +119,16 @@ export async function publishTasks(request: PublishRequest, control: PublishCont
   const summary = { cacheUri, found, tasks: rows.length, ...(run && { run }), estimate };
   if (request.dryrun) return { ...summary, sent: 0, failed: [], messages: messages.map((m) => m.body) };
 
-  const client = createSqsClient();
+  const client = createSqsClient({ ...aws });
   try {
     // The queue first: a misspelt name should not cost an upload of gigabytes.
     const queueUrl = await resolveQueueUrl(client, request.queue, control.signal);
-    if (run) await uploadText(request.configYaml!, run.configUri, 'application/yaml', control.signal);
+    if (run) await uploadText(request.configYaml!, run.configUri, 'application/yaml', { ...(control.signal && { signal: control.signal }), ...aws });
     let uploadedBytes: number | undefined;
     if (local) {
       const upload = await uploadFile(request.cache, cacheUri, {
         contentType: 'application/vnd.sqlite3',
+        ...aws,
         ...(control.signal && { signal: control.signal }),
         onProgress: (bytesDone, bytesTotal) => control.onProgress?.({ stage: 'uploading', bytesDone, bytesTotal }),
       });
@@ -137,6 +145,17 @@ export async function publishTasks(request: PublishRequest, control: PublishCont
       ...(uploadedBytes !== undefined && { uploadedBytes }),
       sent,
       failed: failed.map((f) => ({ task: f.key, error: f.error })),
+      ...(run && {
+        jobManifest: fleetJobManifest({
+          queue: queueUrl,
+          configUri: run.configUri,
+          cacheUri,
+          product: run.product,
+          version: run.version,
+          tasks: rows.length,
+          region: String(sqsClientConfig(process.env, { ...aws }).region),
+        }),
+      }),
     };
   } finally {
     client.destroy();

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import type { AwsConnection } from '../../shared/aws-connection.js';
 import { UserError } from '../../shared/errors.js';
 import { s3Client } from '../../io/s3-client.js';
 import { uploadObject, type UploadOptions } from '../../io/s3-upload.js';
@@ -11,7 +12,7 @@ import { parseS3Uri } from '../../io/s3-uri.js';
 export async function uploadFile(
   file: string,
   uri: string,
-  options: UploadOptions & { contentType?: string } = {},
+  options: UploadOptions & { contentType?: string; connection?: AwsConnection } = {},
 ): Promise<{ bytes: number; parts: number }> {
   const { bucket, key } = parseS3Uri(uri);
   if (!key || key.endsWith('/')) throw new UserError(`not an object URI: ${uri} (expected s3://bucket/path/NAME)`);
@@ -24,7 +25,7 @@ export async function uploadFile(
       return buffer;
     };
     const target = { bucket, key, contentType: options.contentType ?? 'application/octet-stream' };
-    const { parts } = await uploadObject(s3Client(), target, { size, read }, options).catch((e: unknown) => {
+    const { parts } = await uploadObject(s3Client({ ...(options.connection && { connection: options.connection }) }), target, { size, read }, options).catch((e: unknown) => {
       throw uploadError(e, uri);
     });
     return { bytes: size, parts };
@@ -34,12 +35,13 @@ export async function uploadFile(
 }
 
 /** Uploads a small text (a run config) to S3 in one PUT. */
-export async function uploadText(text: string, uri: string, contentType: string, signal?: AbortSignal): Promise<void> {
+export async function uploadText(text: string, uri: string, contentType: string, options: { signal?: AbortSignal; connection?: AwsConnection } = {}): Promise<void> {
   const { bucket, key } = parseS3Uri(uri);
   if (!key || key.endsWith('/')) throw new UserError(`not an object URI: ${uri} (expected s3://bucket/path/NAME)`);
   const bytes = Buffer.from(text, 'utf8');
-  await uploadObject(s3Client(), { bucket, key, contentType }, { size: bytes.length, read: async (offset, length) => bytes.subarray(offset, offset + length) }, {
-    ...(signal && { signal }),
+  const client = s3Client({ ...(options.connection && { connection: options.connection }) });
+  await uploadObject(client, { bucket, key, contentType }, { size: bytes.length, read: async (offset, length) => bytes.subarray(offset, offset + length) }, {
+    ...(options.signal && { signal: options.signal }),
   }).catch((e: unknown) => {
     throw uploadError(e, uri);
   });

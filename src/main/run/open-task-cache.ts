@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { AwsConnection } from '../../shared/aws-connection.js';
 import { UserError } from '../../shared/errors.js';
 import { s3Client } from '../../io/s3-client.js';
 import { parseS3Uri } from '../../io/s3-uri.js';
@@ -17,7 +18,7 @@ const downloaded = new Map<string, string>();
  * process into the temporary folder and reused (a worker draining a queue sees the same
  * cache in many messages).
  */
-export async function openTaskCache(uri: string, options: { unsigned?: boolean } = {}): Promise<TaskCache> {
+export async function openTaskCache(uri: string, options: { unsigned?: boolean; connection?: AwsConnection } = {}): Promise<TaskCache> {
   if (!uri.startsWith('s3://')) return TaskCache.open(uri);
   let local = downloaded.get(uri);
   if (!local) {
