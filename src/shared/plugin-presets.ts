@@ -24,6 +24,17 @@ const product = (name: string, shortName: string) =>
     "  region_code_format: 'x{x:03d}y{y:03d}'",
   ].join('\n');
 
+/** The `reduce` plugin's median NDVI of clear observations, before its product. */
+const MEDIAN_NDVI = [
+  'plugin: reduce',
+  'plugin_config:',
+  '  expressions:',
+  "    ndvi: '(B08 - B04) / (B08 + B04)'",
+  '  reducers: [median, count]',
+  '  mask_band: SCL',
+  '  cloud_filters: [[opening, 2], [dilation, 5]]',
+];
+
 export const PLUGIN_PRESETS: readonly PluginPreset[] = [
   {
     plugin: 'gm-s2',
@@ -95,13 +106,7 @@ export const PLUGIN_PRESETS: readonly PluginPreset[] = [
     id: 'reduce/median-ndvi',
     title: 'Median NDVI of clear observations (prototype)',
     yaml: [
-      'plugin: reduce',
-      'plugin_config:',
-      '  expressions:',
-      "    ndvi: '(B08 - B04) / (B08 + B04)'",
-      '  reducers: [median, count]',
-      '  mask_band: SCL',
-      '  cloud_filters: [[opening, 2], [dilation, 5]]',
+      ...MEDIAN_NDVI,
       product('s2_ndvi_median', 'ndvi_median'),
       '',
     ].join('\n'),
@@ -125,7 +130,71 @@ export const PLUGIN_PRESETS: readonly PluginPreset[] = [
   },
 ];
 
+/**
+ * Presets that run on the embedded sample ("Use sample"): its six reflectance bands (no B05,
+ * B06, B07 or B8A) and SCL, at its own 120 m pixels rather than the grid's 10 m.
+ */
+export const SAMPLE_PRESETS: readonly PluginPreset[] = [
+  {
+    plugin: 'gm-s2',
+    id: 'sample/gm-s2',
+    title: 'Sentinel-2 geomedian of the sample (120 m)',
+    yaml: [
+      'plugin: gm-s2',
+      'plugin_config:',
+      '  bands: [B02, B03, B04, B08, B11, B12]',
+      '  mask_band: SCL',
+      '  cloud_filters: [[opening, 2], [dilation, 5]]',
+      product('gm_s2_sample', 'gm_s2_sample'),
+      'resolution: 120',
+      '',
+    ].join('\n'),
+  },
+  {
+    plugin: 'pq',
+    id: 'sample/pq',
+    title: 'Clear-pixel count of the sample (120 m)',
+    yaml: [
+      'plugin: pq',
+      'plugin_config:',
+      '  mask_band: SCL',
+      '  filters:',
+      '    clear_2_5: [[opening, 2], [dilation, 5]]',
+      '    clear_0_5: [[dilation, 5]]',
+      product('s2_pq_sample', 'pq'),
+      'resolution: 120',
+      '',
+    ].join('\n'),
+  },
+  {
+    plugin: 'reduce',
+    id: 'sample/reduce/median-ndvi',
+    title: 'Median NDVI of the sample (120 m, prototype)',
+    yaml: [
+      ...MEDIAN_NDVI,
+      product('s2_ndvi_median_sample', 'ndvi_median'),
+      'resolution: 120',
+      '',
+    ].join('\n'),
+  },
+];
+
+/** The presets to offer: those of the sample when the catalogue is the sample, else those of real collections. */
+export function presetsFor(catalogueIsSample: boolean): readonly PluginPreset[] {
+  return catalogueIsSample ? SAMPLE_PRESETS : PLUGIN_PRESETS;
+}
+
 /** The preset of a key (presetKey): a plugin's name, or the id of one of several presets of a plugin. */
 export function presetFor(key: string): PluginPreset | undefined {
-  return PLUGIN_PRESETS.find((p) => presetKey(p) === key);
+  return [...PLUGIN_PRESETS, ...SAMPLE_PRESETS].find((p) => presetKey(p) === key);
+}
+
+/** The preset among `presets` whose YAML this text is, spaces at line ends aside; undefined for a config edited away from them. */
+export function presetMatching(yamlText: string, presets: readonly PluginPreset[]): PluginPreset | undefined {
+  const text = withoutTrailingSpace(yamlText);
+  return presets.find((p) => withoutTrailingSpace(p.yaml) === text);
+}
+
+function withoutTrailingSpace(text: string): string {
+  return text.replace(/[ \t]+$/gm, '').trimEnd();
 }

@@ -41,12 +41,13 @@ export interface RunEvents {
 
 /**
  * `odc-stats run`: the selected tasks of a cache computed by a pool of task processes, or,
- * with `dryrun`, what would be computed.
+ * with `dryrun`, what would be computed. `taskSignal` gives each task (by its id) a signal that
+ * cancels it alone.
  */
 export async function runTasks(
   request: RunRequest,
   spawn: SpawnTaskProcess,
-  control: { signal?: AbortSignal; events?: RunEvents } = {},
+  control: { signal?: AbortSignal; events?: RunEvents; taskSignal?(task: string): AbortSignal } = {},
 ): Promise<RunSummary | DryRunLine[]> {
   const { config } = request;
   const setup = await prepareRun(config);
@@ -85,7 +86,11 @@ export async function runTasks(
   try {
     const results = await runPool(
       spawn,
-      tasks.map((task) => ({ key: formatTaskId(task.id), task })),
+      tasks.map((task) => {
+        const key = formatTaskId(task.id);
+        const signal = control.taskSignal?.(key);
+        return { key, task, ...(signal && { signal }) };
+      }),
       {
         processes: taskProcessCount(config.threads, tasks.length),
         maxProcessingSeconds: config.max_processing_time,

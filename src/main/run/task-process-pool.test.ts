@@ -79,4 +79,36 @@ describe('task process pool', () => {
     ]);
     expect(cleanedUp).toEqual([deaf]);
   });
+  it('cancels one job by its own signal: one waiting is not run, one running is given up and cleaned up; the others run', async () => {
+    const cancelledBeforeStart = new AbortController();
+    cancelledBeforeStart.abort();
+    const cancelledRunning = new AbortController();
+    const deaf: FakeTask = { ms: 0, end: 'hang' };
+    const cleanedUp: FakeTask[] = [];
+    const started: string[] = [];
+    const cancelJobs: Array<PoolJob<FakeTask>> = [
+      { key: 't0', task: { ms: 60_000, end: 'finish' }, signal: cancelledRunning.signal },
+      { key: 't1', task: deaf, signal: cancelledRunning.signal },
+      { key: 't2', task: { ms: 10, end: 'finish' }, signal: cancelledBeforeStart.signal },
+      { key: 't3', task: { ms: 10, end: 'finish' } },
+    ];
+    const results = await runPool(
+      spawn,
+      cancelJobs,
+      { processes: 2, cancelGraceMs: 500, removeUnfinishedOutputs: async (task) => void cleanedUp.push(task) },
+      {
+        onStart: (key) => started.push(key),
+        onProgress: (key) => key === 't1' && cancelledRunning.abort(),
+      },
+    );
+    expect(Object.fromEntries(results.map((r) => [r.key, r.status === 'failed' ? r.error : r.status]))).toEqual({
+      t0: 'cancelled',
+      t1: 'cancelled',
+      t2: 'cancelled',
+      t3: 'finished',
+    });
+    expect(started).not.toContain('t2');
+    // The answering task removed its own outputs; the one that did not answer was killed and cleaned up after.
+    expect(cleanedUp).toEqual([deaf]);
+  });
 });

@@ -4,6 +4,8 @@ import type { SpawnTaskProcess, TaskProcessChannel } from './task-process-channe
 export interface PoolJob<Task> {
   key: string;
   task: Task;
+  /** Cancels this job alone: before it starts it is not run, while it runs it is given up as on the pool's signal. */
+  signal?: AbortSignal;
 }
 
 export type JobResult = { key: string; status: 'finished' | 'skipped'; outcome: TaskOutcome } | { key: string; status: 'failed'; error: string };
@@ -32,6 +34,8 @@ const DEFAULT_CANCEL_GRACE_MS = 1500;
 interface Slot<Task> {
   channel: TaskProcessChannel;
   job?: PoolJob<Task>;
+  /** Removes the listener of the job's own signal. */
+  unlisten?: () => void;
   /** The job's max_processing_time, then, once it is given up, its grace before the kill. */
   timer?: NodeJS.Timeout;
   /** Set when the pool gave the job up, with the reason it failed. */
@@ -80,6 +84,8 @@ export function runPool<Task>(spawn: SpawnTaskProcess, jobs: Array<PoolJob<Task>
     const release = (slot: Slot<Task>): PoolJob<Task> | undefined => {
       const { job } = slot;
       clearTimeout(slot.timer);
+      slot.unlisten?.();
+      slot.unlisten = undefined;
       slot.job = undefined;
       slot.timer = undefined;
       slot.givenUpBecause = undefined;
@@ -95,12 +101,22 @@ export function runPool<Task>(spawn: SpawnTaskProcess, jobs: Array<PoolJob<Task>
     };
 
     const dispatch = (slot: Slot<Task>) => {
-      const job = options.signal?.aborted ? undefined : queue.shift();
+      let job = options.signal?.aborted ? undefined : queue.shift();
+      while (job?.signal?.aborted) {
+        record({ key: job.key, status: 'failed', error: 'cancelled' });
+        job = queue.shift();
+      }
       if (!job) {
         finishIfDone();
         return;
       }
       slot.job = job;
+      if (job.signal) {
+        const cancel = () => giveUp(slot, 'cancelled');
+        const { signal } = job;
+        signal.addEventListener('abort', cancel, { once: true });
+        slot.unlisten = () => signal.removeEventListener('abort', cancel);
+      }
       events.onStart?.(job.key);
       if (limitMs > 0) slot.timer = setTimeout(() => giveUp(slot, `exceeded max_processing_time of ${options.maxProcessingSeconds} s`), limitMs);
       slot.channel.send({ type: 'run', key: job.key, task: job.task });

@@ -31,6 +31,41 @@ describe('ProjectStore', () => {
     expect(opened.project).toEqual(project('Kenya'));
   });
 
+  it('keeps the plan summary, the run history and the preview layers', async () => {
+    const withHistory: Project = {
+      ...project('Runs'),
+      cache: '/ws/plans/a.db',
+      planSummary: {
+        db: '/ws/plans/a.db',
+        csv: '/ws/plans/a.csv',
+        geojson: [],
+        grid: 'africa-10',
+        frequency: 'annual',
+        temporalRange: '2021--P1Y',
+        counts: {
+          itemsRead: 4,
+          datasets: 4,
+          tasks: 1,
+          tiles: 1,
+          tasksPerPeriod: { '2021--P1Y': 1 },
+          skipped: { noGeometry: 0, noTime: 0, badGeometry: 0, filtered: 0, outsideSelection: 0, duplicates: 0, noAssets: 0, unpaired: 0 },
+        },
+        estimate: { pixelObservations: 10, decodedBytes: 20, fileBytes: null, largestTaskBytes: 30 },
+        warnings: [],
+      },
+      runs: [{ runId: 'r1', started: '2021-01-01T00:00:00Z', ended: '2021-01-01T00:01:00Z', status: 'failed', location: '/ws/out', configYaml: 'plugin: pq\n', tasks: { '2021--P1Y/218/74': { state: 'failed', error: 'no B05' } } }],
+      previews: { layers: [{ id: 'l1', stacItem: '/ws/out/a.stac-item.json', task: '2021--P1Y/218/74', bands: ['clear'], ramp: 'viridis', visible: true, opacity: 0.5 }], outputs: {} },
+    };
+    await store.save('runs', withHistory);
+    expect((await store.open('runs')).project).toEqual(withHistory);
+  });
+
+  it('refuses a project file whose run history is not a list of runs, in one line', async () => {
+    const file = path.join(dir, 'broken.odcproj.json');
+    await writeFile(file, JSON.stringify({ format: 'odc-stats-project/1', project: { ...project('Broken'), runs: { r1: {} } } }));
+    await expect(store.open(file)).rejects.toThrow(`project file ${file}: runs is not a list of runs, each with its tasks`);
+  });
+
   it('keeps the recent projects, newest first, without duplicates', async () => {
     await store.save('a', project('A'));
     await store.save('b', project('B'));

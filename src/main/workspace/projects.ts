@@ -51,6 +51,8 @@ export class ProjectStore {
     if (parsed.format !== FORMAT || typeof parsed.project !== 'object' || parsed.project === null) {
       throw new UserError(`not an odc-stats project file (format ${String(parsed.format)}): ${target}`);
     }
+    const problem = historyProblem(parsed.project);
+    if (problem) throw new UserError(`project file ${target}: ${problem}`);
     await this.remember(target, parsed.project.name);
     return { path: target, project: parsed.project };
   }
@@ -70,4 +72,19 @@ export class ProjectStore {
     await fs.mkdir(this.workspace, { recursive: true });
     await fs.writeFile(path.join(this.workspace, RECENT_FILE), JSON.stringify(list.slice(0, RECENT_MAX), null, 2));
   }
+}
+
+/** What is wrong with the parts of a project the app restores beside the workspace (a file edited by hand), if anything. */
+function historyProblem(project: Project): string | undefined {
+  const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const { planSummary, runs, previews } = project as Partial<Record<'planSummary' | 'runs' | 'previews', unknown>>;
+  if (planSummary !== undefined && !isObject(planSummary)) return 'planSummary is not an object';
+  if (runs !== undefined && !(Array.isArray(runs) && runs.every((r) => isObject(r) && isObject((r as { tasks?: unknown }).tasks)))) {
+    return 'runs is not a list of runs, each with its tasks';
+  }
+  if (previews !== undefined) {
+    const { layers, outputs } = (isObject(previews) ? previews : {}) as { layers?: unknown; outputs?: unknown };
+    if (!Array.isArray(layers) || !layers.every(isObject) || !isObject(outputs)) return 'previews has no list of layers and map of outputs';
+  }
+  return undefined;
 }

@@ -7,6 +7,7 @@ import { api } from '../api/api.js';
 import { regionsFromGeoJSONText } from '../map/geometry-draw.js';
 import { formatArea, regionAreaKm2, regionBounds } from '../map/region-measure.js';
 import { usePlan, type PlanField } from '../stores/plan-store.js';
+import { switchToSamplePresets } from '../stores/presets.js';
 import { useUi } from '../stores/ui-store.js';
 import { newRegionId, useWorkspace, type RegionFeature } from '../stores/workspace-store.js';
 import { describeWorkBytes } from '../../shared/work-estimate.js';
@@ -41,6 +42,7 @@ export function PlanPanel() {
       return;
     }
     ws.update({ catalog: sample.catalog, collections: [sample.collection], grid: 'africa-10', frequency: 'annual', temporalRange: '2021--P1Y' });
+    switchToSamplePresets(sample.catalog);
     usePlan.getState().dismissError('catalog');
     const [w, s, e, n] = sample.bbox;
     window.odcStatsMap?.fitBounds([w, s, e, n], { padding: 40, duration: 0 });

@@ -1,37 +1,73 @@
-/** Local runs: the plugin config (YAML editor with presets and a diff), then per-task progress, logs and cancel. */
-import { useState } from 'react';
+/** Local runs: the plugin config (YAML editor with presets and a diff), then progress, per-task state and cancel, logs and past runs. */
+import { useEffect, useState } from 'react';
 import type { ConfigDiagnostic } from '../../shared/api.js';
-import { PLUGIN_PRESETS, presetFor, presetKey } from '../../shared/plugin-presets.js';
+import { presetFor, presetKey } from '../../shared/plugin-presets.js';
 import { api } from '../api/api.js';
-import { runStatusText, useRun } from '../stores/run-store.js';
+import { learnSampleCatalog, loadPreset, presetOf, useOfferedPresets } from '../stores/presets.js';
+import { formatDuration, runProgress, taskEnded } from '../stores/run-progress.js';
+import { runStatusText, useRun, type RunState } from '../stores/run-store.js';
 import { useWorkspace } from '../stores/workspace-store.js';
 import { lineDiff } from '../util/line-diff.js';
 import { FieldError } from './FieldError.js';
 import { YamlEditor } from './YamlEditor.js';
 
+/** The preset list's entry for a YAML that is no preset. */
+const CUSTOM = 'custom';
+
 export function RunPanel() {
   const ws = useWorkspace();
   const run = useRun();
   const [diagnostics, setDiagnostics] = useState<ConfigDiagnostic[]>([]);
+  /** A preset chosen over an edited YAML, waiting for the user's word. */
+  const [presetAsked, setPresetAsked] = useState<string | null>(null);
+  const offered = useOfferedPresets();
+  const current = presetOf(ws.configYaml);
+  const listed = current && !offered.includes(current) ? [current, ...offered] : offered;
   const running = run.status === 'running' || run.status === 'starting';
+  const busy = running || run.status === 'checking';
   const diff = ws.lastRunConfigYaml !== null && ws.lastRunConfigYaml !== ws.configYaml ? lineDiff(ws.lastRunConfigYaml, ws.configYaml) : null;
+  useEffect(() => {
+    void learnSampleCatalog();
+  }, []);
+
+  const choosePreset = (key: string) => {
+    if (current) loadPreset(key);
+    else setPresetAsked(key);
+  };
 
   return (
     <section className="panel" aria-labelledby="run-heading">
       <h2 id="run-heading">3 · Run locally</h2>
       <label htmlFor="preset">Preset</label>
-      <div className="row">
-        <select id="preset" value={ws.plugin} onChange={(e) => ws.update({ plugin: e.target.value })}>
-          {PLUGIN_PRESETS.map((p) => (
-            <option key={presetKey(p)} value={presetKey(p)}>
-              {p.plugin} — {p.title}
-            </option>
-          ))}
-        </select>
-        <button type="button" onClick={() => ws.update({ configYaml: presetFor(ws.plugin)!.yaml })} title="Replace the config with the preset of this plugin">
-          Load preset
-        </button>
-      </div>
+      <select id="preset" value={current ? presetKey(current) : CUSTOM} onChange={(e) => choosePreset(e.target.value)}>
+        {listed.map((p) => (
+          <option key={presetKey(p)} value={presetKey(p)}>
+            {p.plugin} — {p.title}
+          </option>
+        ))}
+        <option value={CUSTOM} disabled>
+          custom (edited)
+        </option>
+      </select>
+      {presetAsked && (
+        <div className="confirm" role="alertdialog" aria-labelledby="preset-confirm-text">
+          <p id="preset-confirm-text">Replace your edited config with the preset “{presetFor(presetAsked)?.title}”? Your edits will be lost.</p>
+          <div className="row">
+            <button
+              type="button"
+              onClick={() => {
+                loadPreset(presetAsked);
+                setPresetAsked(null);
+              }}
+            >
+              Replace my edits
+            </button>
+            <button type="button" onClick={() => setPresetAsked(null)}>
+              Keep my edits
+            </button>
+          </div>
+        </div>
+      )}
       <label id="yaml-label">Run config (YAML)</label>
       <YamlEditor
         label="Run config YAML"
@@ -84,7 +120,7 @@ export function RunPanel() {
         </div>
       </div>
       <div className="row">
-        <button type="button" className="primary" onClick={() => void run.start()} disabled={running} aria-describedby={run.error ? 'run-error' : undefined}>
+        <button type="button" className="primary" onClick={() => void run.start()} disabled={busy} aria-describedby={run.error ? 'run-error' : undefined}>
           Run {ws.pickedTiles.length} picked tile{ws.pickedTiles.length === 1 ? '' : 's'}
         </button>
         <button type="button" onClick={() => void run.cancel()} disabled={!running}>
@@ -95,6 +131,20 @@ export function RunPanel() {
         </span>
       </div>
       <FieldError id="run-error" message={run.error} />
+      {run.warning && (
+        <div className="confirm" role="alertdialog" aria-labelledby="run-warning-text" data-testid="run-warning">
+          <p id="run-warning-text">{run.warning}</p>
+          <div className="row">
+            <button type="button" onClick={() => void run.start(true)}>
+              Run anyway
+            </button>
+            <button type="button" onClick={() => run.dismissWarning()}>
+              Do not run
+            </button>
+          </div>
+        </div>
+      )}
+      {running && <RunProgressBar run={run} />}
       {Object.keys(run.tasks).length > 0 && (
         <table className="tasks" data-testid="run-tasks">
           <thead>
@@ -102,6 +152,7 @@ export function RunPanel() {
               <th>Task</th>
               <th>State</th>
               <th>Progress</th>
+              <th />
             </tr>
           </thead>
           <tbody>
@@ -121,6 +172,13 @@ export function RunPanel() {
                   {t.seconds !== undefined && <span>{t.seconds.toFixed(1)} s</span>}
                   {t.error && <span className="field-error">{t.error}</span>}
                 </td>
+                <td>
+                  {running && !taskEnded(t.state) && (
+                    <button type="button" aria-label={`Cancel ${id}`} onClick={() => void run.cancelTask(id)}>
+                      Cancel
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -138,6 +196,45 @@ export function RunPanel() {
           </pre>
         </details>
       )}
+      {run.history.length > 0 && (
+        <details className="history">
+          <summary>Run history ({run.history.length})</summary>
+          <ol data-testid="run-history">
+            {[...run.history].reverse().map((r) => {
+              const tasks = Object.values(r.tasks);
+              const finished = tasks.filter((t) => t.state === 'finished' || t.state === 'skipped').length;
+              return (
+                <li key={r.runId} className={`status-${r.status}`}>
+                  {r.started.slice(0, 16).replace('T', ' ')} · {r.status} · {finished}/{tasks.length} task{tasks.length === 1 ? '' : 's'} finished
+                  {r.location && <span className="hint"> · {r.location}</span>}
+                </li>
+              );
+            })}
+          </ol>
+        </details>
+      )}
     </section>
+  );
+}
+
+/** The run's progress: tasks ended of all, chunks computed, and the time left, ticking each second. */
+function RunProgressBar({ run }: { run: RunState }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const elapsed = run.startedAt === null ? 0 : Math.max(0, (now - run.startedAt) / 1000);
+  const p = runProgress(run.tasks, elapsed, run.estimate?.seconds ?? null);
+  return (
+    <div className="run-progress" data-testid="run-progress">
+      <progress max={1} value={p.fraction} aria-label="Run progress" />
+      <span>
+        {p.tasksEnded}/{p.tasksTotal} tasks
+        {p.chunksTotal > 0 && ` · ${p.chunksDone}/${p.chunksTotal} chunks`}
+        {' · '}
+        <span data-testid="run-eta">{p.secondsLeft === null ? 'time left unknown' : `about ${formatDuration(p.secondsLeft)} left`}</span>
+      </span>
+    </div>
   );
 }

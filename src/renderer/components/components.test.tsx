@@ -7,7 +7,6 @@ import { useRun } from '../stores/run-store.js';
 import { untitledProject } from '../../shared/untitled-project.js';
 import { useWorkspace } from '../stores/workspace-store.js';
 import { fakeApi } from '../test-support/fake-api.js';
-import { CloudPanel } from './CloudPanel.js';
 import { formatValue, Inspector } from './Inspector.js';
 import { LayersPanel } from './LayersPanel.js';
 import { PlanPanel } from './PlanPanel.js';
@@ -63,7 +62,6 @@ describe('RunPanel', () => {
   it('replaces the YAML with the preset of the chosen plugin', () => {
     render(<RunPanel />);
     fireEvent.change(screen.getByLabelText('Preset'), { target: { value: 'pq' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Load preset' }));
     expect(useWorkspace.getState().configYaml).toMatch(/^plugin: pq\n/);
   });
 
@@ -126,44 +124,6 @@ describe('StartScreen', () => {
     await waitFor(() => expect(useWorkspace.getState().screen).toBe('main'));
     expect(opened).toBe('/ws/projects/k.odcproj.json');
     expect(useWorkspace.getState().name).toBe('Kenya');
-  });
-});
-
-describe('CloudPanel', () => {
-  it('asks for confirmation with the queue, task count and output location, then publishes', async () => {
-    const calls: Array<{ dryrun?: boolean; selectors?: string[] }> = [];
-    setApi(
-      fakeApi({
-        publishTasks: async (request) => {
-          calls.push(request);
-          return { cacheUri: 's3://b/plan.db', found: 6, tasks: 2, sent: request.dryrun ? 0 : 2, failed: [], ...(!request.dryrun && { queueUrl: 'http://q/tasks' }) };
-        },
-      }),
-    );
-    useWorkspace.getState().update({ cache: '/ws/plans/plan.db', pickedTiles: ['2021--P1Y/218/74', '2021--P1Y/218/75'], configYaml: 'plugin: pq\noutput_location: s3://b/out\n' });
-    render(<CloudPanel />);
-    fireEvent.change(screen.getByLabelText('SQS queue (name or URL)'), { target: { value: 'tasks' } });
-    fireEvent.click(screen.getByLabelText('Only the picked tiles (2)'));
-    fireEvent.click(screen.getByRole('button', { name: 'Publish…' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Confirm publishing' });
-    expect(dialog.textContent).toContain('Send 2 task messages to tasks?');
-    expect(dialog.textContent).toContain('s3://b/plan.db');
-    expect(dialog.textContent).toContain('s3://b/out');
-    expect(calls).toEqual([{ cache: '/ws/plans/plan.db', queue: 'tasks', selectors: ['2021--P1Y/218/74', '2021--P1Y/218/75'], dryrun: true }]);
-    fireEvent.click(screen.getByRole('button', { name: 'Confirm publish' }));
-    expect((await screen.findByTestId('publish-result')).textContent).toBe('Sent 2 of 2 messages');
-    expect(calls[1]).toEqual({ cache: '/ws/plans/plan.db', queue: 'tasks', selectors: ['2021--P1Y/218/74', '2021--P1Y/218/75'] });
-  });
-
-  it('says what is missing next to the queue field, and shows the host error in one sentence', async () => {
-    setApi(fakeApi({ queueStatus: async () => ({ error: "queue 'nope' does not exist" }) }));
-    render(<CloudPanel />);
-    fireEvent.click(screen.getByRole('button', { name: 'Publish…' }));
-    expect((await screen.findByRole('alert')).textContent).toBe('Plan tasks first: there is no task cache to publish.');
-    fireEvent.change(screen.getByLabelText('SQS queue (name or URL)'), { target: { value: 'nope' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Queue status' }));
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe("queue 'nope' does not exist"));
-    expect(screen.getByLabelText('SQS queue (name or URL)').getAttribute('aria-describedby')).toBe('cloud-error');
   });
 });
 
