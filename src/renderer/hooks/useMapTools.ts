@@ -1,10 +1,12 @@
 /**
  * The map tools (pan and pick, rectangle, polygon, vertex edit, box pick, inspect): the active
- * one gets the pointer; keys on the map choose a tool, and Escape drops a drawing in progress.
+ * one gets the pointer and the keys on the map it uses; other keys on the map choose a tool, and
+ * Escape drops a drawing in progress. What the keyboard tools do is announced in one line.
  */
-import { useEffect, type RefObject } from 'react';
+import { useCallback, useEffect, useState, type RefObject } from 'react';
 import { showDraft } from '../map/overlay-layers.js';
 import { useUi, type MapTool } from '../stores/ui-store.js';
+import { listenToMapKeys } from './map-events.js';
 import { useBoxPickTool } from './useBoxPickTool.js';
 import { useInspectTool } from './useInspectTool.js';
 import type { LoadedMap } from './useMaplibreMap.js';
@@ -15,13 +17,22 @@ import { useVertexEditTool } from './useVertexEditTool.js';
 
 const TOOL_KEYS: Record<string, MapTool> = { v: 'pan', r: 'rectangle', p: 'polygon', e: 'edit', b: 'box', i: 'inspect' };
 
-/** Returns what the edit tool is dragging, during which the hover card stays as it is. */
-export function useMapTools(loaded: LoadedMap): RefObject<unknown> {
+export interface MapTools {
+  /** What the edit tool is dragging, during which the hover card stays as it is. */
+  draggedVertex: RefObject<unknown>;
+  /** The latest thing a keyboard tool did or where its cursor is, for a live region. */
+  announcement: string;
+}
+
+export function useMapTools(loaded: LoadedMap): MapTools {
   const { map } = loaded;
   const tool = useUi((s) => s.tool);
-  useTilePickTool(map, tool === 'pan');
+  // Kept with the tool that said it, so that a change of tool silences it.
+  const [announced, setAnnounced] = useState({ tool, text: '' });
+  const announce = useCallback((text: string) => setAnnounced({ tool: useUi.getState().tool, text }), []);
+  useTilePickTool(map, tool === 'pan', announce);
   useRectangleTool(map, tool === 'rectangle');
-  usePolygonTool(map, tool === 'polygon');
+  usePolygonTool(map, tool === 'polygon', announce);
   const draggedVertex = useVertexEditTool(loaded, tool === 'edit');
   useBoxPickTool(map, tool === 'box');
   useInspectTool(map, tool === 'inspect');
@@ -32,17 +43,16 @@ export function useMapTools(loaded: LoadedMap): RefObject<unknown> {
 
   useEffect(() => {
     if (!map) return;
-    const onKey = (e: KeyboardEvent) => {
+    return listenToMapKeys(map, (e) => {
       const chosen = TOOL_KEYS[e.key.toLowerCase()];
       if (e.key === 'Escape') {
         showDraft(map, null);
         useUi.getState().setTool('pan');
-      } else if (chosen && !e.ctrlKey && !e.metaKey && !e.altKey) useUi.getState().setTool(chosen);
-    };
-    const keyTarget = map.getContainer();
-    keyTarget.addEventListener('keydown', onKey);
-    return () => keyTarget.removeEventListener('keydown', onKey);
+      } else if (chosen) useUi.getState().setTool(chosen);
+      else return false;
+      return true;
+    });
   }, [map]);
 
-  return draggedVertex;
+  return { draggedVertex, announcement: announced.tool === tool ? announced.text : '' };
 }

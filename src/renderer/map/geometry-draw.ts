@@ -99,16 +99,21 @@ export function moveVertex(geometry: RegionFeature['geometry'], at: VertexPath, 
   return geometry.type === 'Polygon' ? { type: 'Polygon', coordinates: polygons[0]! } : { type: 'MultiPolygon', coordinates: polygons };
 }
 
+type ToScreen = (p: LonLat) => { x: number; y: number };
+
+/** Whether two points are within `tolerancePx` screen pixels of each other: one corner clicked or keyed twice. */
+export function onSameSpot(a: LonLat, b: LonLat, toScreen: ToScreen, tolerancePx = 4): boolean {
+  const [p, q] = [toScreen(a), toScreen(b)];
+  return Math.hypot(p.x - q.x, p.y - q.y) <= tolerancePx;
+}
+
 /**
  * The corners clicked for a polygon without the repeats a double-click adds (a corner within
  * `tolerancePx` screen pixels of the one before) and without a last corner on the first one
  * (a click that closes the ring): either would put a vertex twice in the region.
  */
-export function polygonCorners(clicked: readonly LonLat[], toScreen: (p: LonLat) => { x: number; y: number }, tolerancePx = 4): LonLat[] {
-  const near = (a: LonLat, b: LonLat) => {
-    const [p, q] = [toScreen(a), toScreen(b)];
-    return Math.hypot(p.x - q.x, p.y - q.y) <= tolerancePx;
-  };
+export function polygonCorners(clicked: readonly LonLat[], toScreen: ToScreen, tolerancePx = 4): LonLat[] {
+  const near = (a: LonLat, b: LonLat) => onSameSpot(a, b, toScreen, tolerancePx);
   const corners: LonLat[] = [];
   for (const point of clicked) {
     const previous = corners[corners.length - 1];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { polygonCorners, regionProblem, type LonLat } from './geometry-draw.js';
+import { onSameSpot, polygonCorners, regionProblem, type LonLat } from './geometry-draw.js';
 
 /** A screen at 100 px a degree. */
 const toScreen = ([lon, lat]: LonLat) => ({ x: lon * 100, y: -lat * 100 });
@@ -27,6 +27,15 @@ describe('polygonCorners', () => {
       [0.1, 0.1],
     ];
     expect(polygonCorners(clicked, toScreen)).toEqual(clicked);
+  });
+});
+
+describe('onSameSpot', () => {
+  it('takes points within the tolerance in screen pixels as one', () => {
+    // 0.03° apart is 3 px on this screen, 0.05° is 5 px.
+    expect(onSameSpot([1, 1], [1.03, 1], toScreen)).toBe(true);
+    expect(onSameSpot([1, 1], [1.05, 1], toScreen)).toBe(false);
+    expect(onSameSpot([1, 1], [1.05, 1], toScreen, 5)).toBe(true);
   });
 });
 
