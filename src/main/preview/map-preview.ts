@@ -42,7 +42,8 @@ export function itemBBox(item: OutputItem): [number, number, number, number] {
   return [b[0]!, b[1]!, b[2]!, b[3]!];
 }
 
-function hrefOf(item: OutputItem, itemHref: string, band: string): string {
+/** The URL of a band's COG; `itemHref` is the item's own URL, against which relative hrefs resolve. */
+export function bandHref(item: OutputItem, itemHref: string, band: string): string {
   const asset = item.assets[band];
   if (!asset) throw new Error(`the output has no band '${band}' (bands: ${dataBands(item).join(', ')})`);
   return new URL(asset.href, itemHref).href;
@@ -78,7 +79,7 @@ export async function renderMapPreview(
     width: Math.max(1, Math.round((x1 - x0) / scale)),
     height: Math.max(1, Math.round((y1 - y0) / scale)),
   };
-  const rasters = await Promise.all(bands.map((band) => loadBand(hrefOf(item, itemHref, band), geobox, { resampling: 'nearest' })));
+  const rasters = await Promise.all(bands.map((band) => loadBand(bandHref(item, itemHref, band), geobox, { resampling: 'nearest' })));
   let rgba: Uint8Array;
   let range: ValueRange;
   if (rasters.length === 3) {
@@ -113,25 +114,32 @@ function commonStretch(rasters: Raster[]): ValueRange {
   return { min: lows.length ? Math.min(...lows) : 0, max: highs.length ? Math.max(...highs) : 1 };
 }
 
+/** The item's pixel grid, from `proj:epsg`, `proj:transform` and `proj:shape`. */
+export function itemGeoBox(item: OutputItem): GeoBox {
+  const epsg = item.properties['proj:epsg'];
+  const transform = item.properties['proj:transform'] as number[] | undefined;
+  const shape = item.properties['proj:shape'] as number[] | undefined;
+  if (typeof epsg !== 'number' || !transform || !shape) throw new Error('the output STAC item has no proj:epsg, proj:transform and proj:shape');
+  const [a, b, c, d, e, f] = transform as [number, number, number, number, number, number];
+  return { crs: `EPSG:${epsg}`, affine: [a, b, c, d, e, f], width: shape[1]!, height: shape[0]! };
+}
+
 /**
  * Every data band's value at a lon/lat: the pixel of the item's grid (`proj:epsg`,
  * `proj:transform`) that holds the point, read as stored. Undefined when the point is outside.
  */
 export async function inspectOutput(item: OutputItem, itemHref: string, lon: number, lat: number): Promise<Record<string, number | null> | undefined> {
-  const epsg = item.properties['proj:epsg'];
-  const transform = item.properties['proj:transform'] as number[] | undefined;
-  const shape = item.properties['proj:shape'] as number[] | undefined;
-  if (typeof epsg !== 'number' || !transform || !shape) throw new Error('the output STAC item has no proj:epsg, proj:transform and proj:shape');
-  const crs = `EPSG:${epsg}`;
+  const grid = itemGeoBox(item);
+  const { crs } = grid;
   const [x, y] = transformer('EPSG:4326', crs)(lon, lat);
-  const [a, , c, , e, f] = transform as [number, number, number, number, number, number];
+  const [a, , c, , e, f] = grid.affine;
   const col = Math.floor((x - c) / a);
   const row = Math.floor((y - f) / e);
-  if (!(col >= 0 && row >= 0 && col < shape[1]! && row < shape[0]!)) return undefined;
+  if (!(col >= 0 && row >= 0 && col < grid.width && row < grid.height)) return undefined;
   const pixel: GeoBox = { crs, affine: [a, 0, c + col * a, 0, e, f + row * e], width: 1, height: 1 };
   const values: Record<string, number | null> = {};
   for (const band of dataBands(item)) {
-    const raster = await loadBand(hrefOf(item, itemHref, band), pixel);
+    const raster = await loadBand(bandHref(item, itemHref, band), pixel);
     const value = raster.data[0]!;
     values[band] = Number.isNaN(value) || (raster.nodata !== null && value === raster.nodata) ? null : value;
   }

@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transformer } from '../../shared/crs.js';
 import { encodeCog } from '../../worker/cog/cog-writer.js';
-import { describeOutput, inspectOutputs, previewOutput } from './outputs.js';
+import { describeOutput, inspectOutputs, outputHistogram, previewOutput } from './outputs.js';
 
 /** A 40×40 output of 1 km pixels in EPSG:6933 with a COUNT band equal to col + 100·row, and an RGB. */
 const SIZE = 40;
@@ -45,6 +45,35 @@ describe('previews and the pixel inspector', () => {
     const info = await describeOutput(stacItem);
     expect(info.bands).toEqual(['COUNT', 'B04', 'B03', 'B02']);
     expect(info.rgb).toEqual(['B04', 'B03', 'B02']);
+  });
+
+  it('names the product, version and output location of an item laid out as odc-stats does', async () => {
+    const location = path.join(dir, 'outputs', 's2_gm', '1.0.0');
+    const folder = path.join(location, 'x36', 'y-02', '2021--P1Y');
+    await mkdir(folder, { recursive: true });
+    const laidOut = path.join(folder, 'gm_x36y-02_2021--P1Y.stac-item.json');
+    await writeFile(
+      laidOut,
+      JSON.stringify({ bbox: [0, 0, 1, 1], properties: { 'odc:region_code': 'x36y-02', 'odc:product': 's2_gm', 'odc:dataset_version': '1.0.0' }, assets: {} }),
+    );
+    expect(await describeOutput(laidOut)).toMatchObject({ product: 's2_gm', version: '1.0.0', location });
+    // An item elsewhere: its own folder.
+    expect(await describeOutput(stacItem)).toMatchObject({ product: '', version: '', location: dir });
+  });
+
+  it('counts a band into bins and finds its 2nd and 98th percentiles', async () => {
+    // COUNT is col + 100·row: each row r holds 100r … 100r+39, so each quarter of 0–3939 holds ten rows.
+    const histogram = await outputHistogram({ stacItem, band: 'COUNT', bins: 4 });
+    expect(histogram.counts).toEqual([400, 400, 400, 400]);
+    expect([histogram.min, histogram.max]).toEqual([0, 3939]);
+    // Ranks 0.02·1599 = 31.98 (between 31 and 32) and 0.98·1599 = 1567.02 (between 3907 and 3908).
+    expect(histogram.p2).toBeCloseTo(31.98, 9);
+    expect(histogram.p98).toBeCloseTo(3907.02, 9);
+  });
+
+  it('refuses a histogram of a band the output lacks, or of no bins', async () => {
+    await expect(outputHistogram({ stacItem, band: 'NDVI', bins: 4 })).rejects.toThrow("the output has no band 'NDVI' (bands: COUNT, B04, B03, B02)");
+    await expect(outputHistogram({ stacItem, band: 'COUNT', bins: 0 })).rejects.toThrow('a histogram has 1 to 1024 bins, not 0');
   });
 
   it('reads every band at a lon/lat from the pixel that holds it', async () => {

@@ -5,7 +5,7 @@ import type { SaveTasksResult } from '../../shared/save-tasks-contract.js';
 import { setApi } from '../api/api.js';
 import { fakeApi } from '../test-support/fake-api.js';
 import { sentence, usePlan } from './plan-store.js';
-import { usePreviews } from './preview-store.js';
+import { groupIdOfLayer, histogramKey, previewGroups, usePreviews } from './preview-store.js';
 import { runStatusText, useRun } from './run-store.js';
 import { useWorkspace } from './workspace-store.js';
 import { resetStores } from '../test-support/reset-stores.js';
@@ -176,36 +176,152 @@ describe('run store', () => {
 });
 
 describe('preview store', () => {
-  it('adds RGB and count layers for a finished geomedian, and inspects through the host', async () => {
-    const previewed: string[][] = [];
-    let inspected: unknown;
+  /** Outputs of tile T1 in two products, and of tile T2: an item path names its product, version and location. */
+  const OUTPUTS: Record<string, { product: string; version: string; bands: string[]; rgb?: [string, string, string] }> = {
+    '/o/gm/1/x1/y1/T1.stac-item.json': { product: 'gm', version: '1', bands: ['B02', 'B03', 'B04', 'COUNT'], rgb: ['B04', 'B03', 'B02'] },
+    '/o/gm/1/x2/y2/T2.stac-item.json': { product: 'gm', version: '1', bands: ['B02', 'B03', 'B04', 'COUNT'], rgb: ['B04', 'B03', 'B02'] },
+    '/o/pq/1/x1/y1/T1.stac-item.json': { product: 'pq', version: '1', bands: ['clear', 'total'] },
+    '/p/gm/1/x1/y1/T1.stac-item.json': { product: 'gm', version: '1', bands: ['B02', 'B03', 'B04', 'COUNT'], rgb: ['B04', 'B03', 'B02'] },
+  };
+  const GM_T1 = '/o/gm/1/x1/y1/T1.stac-item.json';
+  const GM_T2 = '/o/gm/1/x2/y2/T2.stac-item.json';
+  const PQ_T1 = '/o/pq/1/x1/y1/T1.stac-item.json';
+  /** The same product and version as GM_T1, written elsewhere. */
+  const GM_T1_ELSEWHERE = '/p/gm/1/x1/y1/T1.stac-item.json';
+  let previewed: string[][];
+  let inspected: unknown;
+  let histogramsAsked: number;
+
+  beforeEach(() => {
+    previewed = [];
+    inspected = undefined;
+    histogramsAsked = 0;
+    usePreviews.setState({ layers: [], outputs: {}, hiddenGroups: [], swipe: null, histograms: {} });
     setApi(
       fakeApi({
-        describeOutput: async (stacItem) => ({ stacItem, task: 'x', bands: ['B02', 'B03', 'B04', 'COUNT'], rgb: ['B04', 'B03', 'B02'], bbox: [0, 0, 1, 1] }),
+        describeOutput: async (stacItem) => ({
+          stacItem,
+          task: 'x',
+          ...OUTPUTS[stacItem]!,
+          location: stacItem.split('/').slice(0, 4).join('/'),
+          bbox: [0, 0, 1, 1],
+        }),
         preview: async (r) => {
           previewed.push(r.bands);
-          return { url: 'data:', coordinates: [[0, 1], [1, 1], [1, 0], [0, 0]], range: { min: 1, max: 9 }, bands: r.bands };
+          return { url: `data:${r.stacItem}`, coordinates: [[0, 1], [1, 1], [1, 0], [0, 0]], range: { min: 1, max: 9 }, bands: r.bands };
         },
         inspect: async (r) => {
           inspected = r;
-          return [{ stacItem: '/s.json', task: 'x', values: { COUNT: 4 } }];
+          return [{ stacItem: GM_T1, task: 'x', values: { COUNT: 4 } }];
+        },
+        histogram: async (r) => {
+          histogramsAsked++;
+          return { band: r.band, counts: [1, 2], from: 0, to: 10, min: 0, max: 10, p2: 0.2, p98: 9.8 };
         },
       }),
     );
-    await usePreviews.getState().addOutput('/s.json', 'T1');
-    expect(usePreviews.getState().layers.map((l) => [l.id, l.visible, !!l.image])).toEqual([
-      ['T1:B04+B03+B02', true, true],
-      ['T1:COUNT', false, true],
+  });
+
+  /** Each layer as location:task:bands. */
+  const listed = () => usePreviews.getState().layers.map((l) => `${l.stacItem.split('/').slice(1, 3).join('/')}:${l.task}:${l.bands.join('+')}`);
+  const groupNames = () => {
+    const { layers, outputs } = usePreviews.getState();
+    return previewGroups(layers, outputs).map((g) => g.name);
+  };
+
+  it('adds the RGB and count layers of a finished task, and inspects its outputs', async () => {
+    await usePreviews.getState().addOutput(GM_T1, 'T1');
+    expect(usePreviews.getState().layers.map((l) => [l.bands.join('+'), l.visible, !!l.image])).toEqual([
+      ['B04+B03+B02', true, true],
+      ['COUNT', false, true],
     ]);
     expect(previewed).toEqual([['B04', 'B03', 'B02'], ['COUNT']]);
     await usePreviews.getState().inspectAt(1, 2);
-    expect(inspected).toEqual({ stacItems: ['/s.json'], lon: 1, lat: 2 });
+    expect(inspected).toEqual({ stacItems: [GM_T1], lon: 1, lat: 2 });
     expect(usePreviews.getState().inspection?.results[0]!.values).toEqual({ COUNT: 4 });
     // Images are not persisted; the layer choices are.
     const saved = JSON.parse(localStorage.getItem('odc-stats-previews')!).state.layers;
     expect(saved[0].image).toBeUndefined();
     expect(saved[0].bands).toEqual(['B04', 'B03', 'B02']);
   });
+
+  it('keeps each product and variant of a tile in a group of its own, the newest on top', async () => {
+    await usePreviews.getState().addOutput(GM_T1, 'T1');
+    await usePreviews.getState().addOutput(PQ_T1, 'T1');
+    await usePreviews.getState().addOutput(GM_T1_ELSEWHERE, 'T1');
+    expect(groupNames()).toEqual(['gm 1 (/p/gm/1)', 'pq 1', 'gm 1 (/o/gm/1)']);
+    expect(listed()).toEqual(['p/gm:T1:B04+B03+B02', 'p/gm:T1:COUNT', 'o/pq:T1:clear', 'o/gm:T1:B04+B03+B02', 'o/gm:T1:COUNT']);
+    // The pq output has no RGB: its count band shows.
+    expect(usePreviews.getState().layers[2]!.visible).toBe(true);
+  });
+
+  it('replaces a rerun’s layers in its own group only, where the group is', async () => {
+    await usePreviews.getState().addOutput(GM_T1, 'T1');
+    await usePreviews.getState().addOutput(PQ_T1, 'T1');
+    const pqLayer = usePreviews.getState().layers[0]!.id;
+    usePreviews.getState().update(pqLayer, { opacity: 0.4 });
+    usePreviews.getState().moveGroup(groupOf(PQ_T1), 1);
+    await usePreviews.getState().addLayer(GM_T1, ['B02'], true);
+    expect(listed()).toEqual(['o/gm:T1:B02', 'o/gm:T1:B04+B03+B02', 'o/gm:T1:COUNT', 'o/pq:T1:clear']);
+    await usePreviews.getState().addOutput(GM_T1, 'T1');
+    // The gm group holds its default layers again, still above pq; pq is untouched.
+    expect(listed()).toEqual(['o/gm:T1:B04+B03+B02', 'o/gm:T1:COUNT', 'o/pq:T1:clear']);
+    expect(usePreviews.getState().layers[2]!.opacity).toBe(0.4);
+  });
+
+  it('adds another tile of a group inside the group', async () => {
+    await usePreviews.getState().addOutput(GM_T1, 'T1');
+    await usePreviews.getState().addOutput(PQ_T1, 'T1');
+    await usePreviews.getState().addOutput(GM_T2, 'T2');
+    expect(groupNames()).toEqual(['pq 1', 'gm 1']);
+    expect(listed()).toEqual(['o/pq:T1:clear', 'o/gm:T2:B04+B03+B02', 'o/gm:T2:COUNT', 'o/gm:T1:B04+B03+B02', 'o/gm:T1:COUNT']);
+  });
+
+  it('moves layers within their group and groups as a whole, and hides a group', async () => {
+    await usePreviews.getState().addOutput(GM_T1, 'T1');
+    await usePreviews.getState().addOutput(PQ_T1, 'T1');
+    const [clear, rgb, count] = usePreviews.getState().layers.map((l) => l.id);
+    // pq's only layer stays where it is: a layer does not leave its group.
+    usePreviews.getState().moveLayer(clear!, 1);
+    expect(usePreviews.getState().layers.map((l) => l.id)).toEqual([clear, rgb, count]);
+    usePreviews.getState().moveLayer(count!, -1);
+    expect(usePreviews.getState().layers.map((l) => l.id)).toEqual([clear, count, rgb]);
+    usePreviews.getState().moveGroup(groupOf(GM_T1), -1);
+    expect(usePreviews.getState().layers.map((l) => l.id)).toEqual([count, rgb, clear]);
+    usePreviews.getState().moveGroup(groupOf(GM_T1), -1);
+    expect(usePreviews.getState().layers.map((l) => l.id)).toEqual([count, rgb, clear]);
+    usePreviews.getState().setGroupVisible(groupOf(PQ_T1), false);
+    expect(usePreviews.getState().hiddenGroups).toEqual([groupOf(PQ_T1)]);
+    // A new run of the group shows it again.
+    await usePreviews.getState().addOutput(PQ_T1, 'T1');
+    expect(usePreviews.getState().hiddenGroups).toEqual([]);
+  });
+
+  it('swipes between two layers while both exist, the divider kept on the map', async () => {
+    await usePreviews.getState().addOutput(GM_T1, 'T1');
+    await usePreviews.getState().addOutput(PQ_T1, 'T1');
+    const [clear, rgb] = usePreviews.getState().layers.map((l) => l.id);
+    usePreviews.getState().setSwipe({ left: rgb!, right: clear!, position: 1.5 });
+    expect(usePreviews.getState().swipe).toEqual({ left: rgb, right: clear, position: 1 });
+    usePreviews.getState().remove(clear!);
+    expect(usePreviews.getState().swipe).toBeNull();
+  });
+
+  it('fetches a band’s histogram once, again after a rerun', async () => {
+    await usePreviews.getState().addOutput(PQ_T1, 'T1');
+    await usePreviews.getState().loadHistogram(PQ_T1, 'clear');
+    await usePreviews.getState().loadHistogram(PQ_T1, 'clear');
+    expect(histogramsAsked).toBe(1);
+    expect(usePreviews.getState().histograms[histogramKey(PQ_T1, 'clear')]).toMatchObject({ p2: 0.2, p98: 9.8 });
+    await usePreviews.getState().addOutput(PQ_T1, 'T1');
+    await usePreviews.getState().loadHistogram(PQ_T1, 'clear');
+    expect(histogramsAsked).toBe(2);
+  });
+
+  function groupOf(stacItem: string): string {
+    const { layers, outputs } = usePreviews.getState();
+    return groupIdOfLayer(layers.find((l) => l.stacItem === stacItem)!, outputs);
+  }
 
   it('says there is nothing to inspect before a run', async () => {
     await usePreviews.getState().inspectAt(1, 2);
