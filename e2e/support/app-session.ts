@@ -134,6 +134,18 @@ export async function waitForMapIdle(page: Page): Promise<void> {
   });
 }
 
+/** Waits until the map has drawn a frame after everything it was given so far (a repaint, then idle). */
+export async function mapRedrawn(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const map = window.odcStatsMap!;
+        map.once('idle', () => resolve());
+        map.triggerRepaint();
+      }),
+  );
+}
+
 /** Replaces the text of the YAML editor, as typed. */
 export async function setYaml(page: Page, text: string): Promise<void> {
   await page.locator('.cm-content').click();

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Api, type ApiError, type ApiEvent, type PlanTasksRequest, type SampleCatalogInfo, type TaskList } from '../shared/api.js';
+import { cleanAwsConnection, type AwsConnection } from '../shared/aws-connection.js';
 import { parseRunConfig } from '../shared/run-config.js';
 import { formatTaskId } from '../shared/task-id.js';
 import { userMessage } from './cli/errors.js';
@@ -9,9 +10,11 @@ import { readPublishedConfig } from './fleet/message-config.js';
 import { queueStatus } from './fleet/queue-status.js';
 import { saveTasks } from './planner/save-tasks.js';
 import { publishTasks } from './publish/publish-tasks.js';
-import { describeOutput, inspectOutputs, previewOutput } from './preview/outputs.js';
+import { testAwsConnection } from './sqs/test-connection.js';
+import { describeOutput, inspectOutputs, outputHistogram, previewOutput } from './preview/outputs.js';
 import { planFailureField, planRequestProblem } from './plan-error-field.js';
 import { spawnNodeTaskProcess } from './run/task-process-node.js';
+import { TaskInspections } from './run/task-inspections.js';
 import { RunMonitor } from './run/run-monitor.js';
 import { validateRunConfig } from './run/validate-config.js';
 import type { SpawnTaskProcess } from './run/task-process-channel.js';
@@ -43,6 +46,8 @@ export function createApiService(options: ApiServiceOptions = { workspace: path.
     for (const listener of listeners) listener(event);
   };
   const runs = new RunMonitor(options.spawn ?? spawnNodeTaskProcess, emit);
+  const defaultOutputLocation = path.join(workspace, 'outputs', '{product}', '{version}');
+  const inspections = new TaskInspections(options.spawn ?? spawnNodeTaskProcess, defaultOutputLocation);
   const projects = new ProjectStore(workspace);
   /** Plans in progress by planId, to cancel them. */
   const plans = new Map<string, AbortController>();
@@ -50,7 +55,7 @@ export function createApiService(options: ApiServiceOptions = { workspace: path.
 
   return {
     version: async () => APP_VERSION,
-    hostInfo: async () => ({ version: APP_VERSION, workspace }),
+    hostInfo: async () => ({ version: APP_VERSION, workspace, sampleCatalog: sampleCatalogPath(workspace) }),
     planTasks: async (request: PlanTasksRequest) => {
       const problem = planRequestProblem(request);
       if (problem) return problem;
@@ -90,17 +95,22 @@ export function createApiService(options: ApiServiceOptions = { workspace: path.
         return sample;
       }),
     validateConfig: (yamlText: string) => validateRunConfig(yamlText),
-    startRun: (request) => asUserError(() => runs.start({ ...request, outputLocation: request.outputLocation?.trim() || path.join(workspace, 'outputs', '{product}', '{version}') })),
+    startRun: (request) => asUserError(() => runs.start({ ...request, outputLocation: request.outputLocation?.trim() || defaultOutputLocation })),
     cancelRun: async (runId) => runs.cancel(runId),
+    estimateRun: (request) => asUserError(() => runs.estimate(request)),
+    cancelTask: async (runId, task) => runs.cancelTask(runId, task),
     describeOutput: (stacItem) => asUserError(() => describeOutput(stacItem)),
     preview: (request) => asUserError(() => previewOutput(request)),
     inspect: (request) => asUserError(() => inspectOutputs(request.stacItems, request.lon, request.lat)),
+    pixelStory: (request) => asUserError(() => inspections.story(request)),
+    observationView: (request) => asUserError(() => inspections.view(request)),
+    histogram: (request) => asUserError(() => outputHistogram(request)),
     saveProject: (file, project) => asUserError(async () => ({ path: await projects.save(file, project) })),
     openProject: (file) => asUserError(() => projects.open(file)),
     recentProjects: () => projects.recent(),
     publishTasks: (request) =>
       asUserError(async () => {
-        const { queueUrl, cacheUri, found, tasks, run, estimate, sent, failed } = await publishTasks({
+        const { queueUrl, cacheUri, found, tasks, run, estimate, sent, failed, jobManifest } = await publishTasks({
           cache: request.cache,
           queue: request.queue,
           ...(request.cacheUri?.trim() && { cacheUri: request.cacheUri.trim() }),
@@ -108,6 +118,7 @@ export function createApiService(options: ApiServiceOptions = { workspace: path.
           ...(request.configYaml !== undefined && { configYaml: request.configYaml, configSource: '(the app\u2019s run config)' }),
           ...(request.configUri?.trim() && { configUri: request.configUri.trim() }),
           ...(request.dryrun && { dryrun: true }),
+          ...connectionOf(request.aws),
         });
         return {
           ...(queueUrl && { queueUrl }),
@@ -118,11 +129,12 @@ export function createApiService(options: ApiServiceOptions = { workspace: path.
           estimate: { pixelObservations: estimate.pixelObservations, workerHours: estimate.workerHours },
           sent,
           failed,
+          ...(jobManifest && { jobManifest }),
         };
       }),
-    queueStatus: (queue) =>
+    queueStatus: (queue, aws) =>
       asUserError(async () => {
-        const status = await queueStatus(queue);
+        const status = await queueStatus(queue, connectionOf(aws));
         return {
           queueUrl: status.queueUrl,
           visible: status.visible,
@@ -133,7 +145,7 @@ export function createApiService(options: ApiServiceOptions = { workspace: path.
     fleetStatus: (request) =>
       asUserError(async () => {
         const config = request.configUri?.trim()
-          ? (await readPublishedConfig(request.configUri.trim())).config
+          ? (await readPublishedConfig(request.configUri.trim(), connectionOf(request.aws))).config
           : parseRunConfig(request.configYaml ?? '', '(the app\u2019s run config)');
         return fleetStatus({
           cache: request.cache,
@@ -141,17 +153,26 @@ export function createApiService(options: ApiServiceOptions = { workspace: path.
           config,
           ...(request.cacheUri?.trim() && { cacheUri: request.cacheUri.trim() }),
           ...(request.selectors && { selectors: request.selectors }),
+          ...connectionOf(request.aws),
         });
       }),
+    testConnection: (aws, queue) => asUserError(async () => ({ message: await testAwsConnection(aws, queue) })),
     onEvent: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     close: () => {
       runs.cancelAll();
+      inspections.close();
       for (const controller of plans.values()) controller.abort();
     },
   };
+}
+
+/** Settings' AWS connection as the host's functions take it; none when every field is blank. */
+function connectionOf(aws: AwsConnection | undefined): { connection?: AwsConnection } {
+  const connection = aws && cleanAwsConnection(aws);
+  return connection && Object.keys(connection).length > 0 ? { connection } : {};
 }
 
 async function asUserError<T>(work: () => Promise<T>): Promise<T | ApiError> {
@@ -187,10 +208,13 @@ function listTasks(cache: string): TaskList {
   }
 }
 
+function sampleCatalogPath(workspace: string): string {
+  return path.join(workspace, 'sample-catalog', 'catalog.json');
+}
+
 async function writeSample(workspace: string): Promise<SampleCatalogInfo> {
-  const root = path.join(workspace, 'sample-catalog');
-  const catalogPath = path.join(root, 'catalog.json');
-  if (!existsSync(catalogPath)) await writeSampleCatalog(root);
+  const catalogPath = sampleCatalogPath(workspace);
+  if (!existsSync(catalogPath)) await writeSampleCatalog(path.dirname(catalogPath));
   const boxes = sampleItems().map((i) => i.bbox!);
   const bbox: SampleCatalogInfo['bbox'] = [
     Math.min(...boxes.map((b) => b[0]!)),

@@ -4,6 +4,8 @@
  * arguments as a JSON array) and its events over Server-Sent Events (GET /api/events). The
  * renderer knows nothing else of the host. Everything that crosses is plain JSON data.
  */
+import type { AwsConnection } from './aws-connection.js';
+import type { ObservationView, ObservationViewRequest, PixelStory, PixelStoryRequest } from './pixel-story.js';
 import type { SaveTasksOptions, SaveTasksResult } from './save-tasks-contract.js';
 
 /**
@@ -88,6 +90,18 @@ export interface RunStartRequest {
 
 export type TaskState = 'queued' | 'running' | 'finished' | 'skipped' | 'failed' | 'cancelled';
 
+/** A run's work before it starts: what it computes, and about how long that takes here. */
+export interface RunEstimate {
+  tasks: number;
+  /** Output pixel size in the grid's units: the config's `resolution`, else the grid's. */
+  outputResolution: number;
+  /** The finest pixel size of the tasks' input datasets, where their catalogue says it. */
+  inputResolution?: number;
+  pixelObservations: number;
+  /** With the run's task processes on this machine, at the rate the fleet's estimate assumes per worker. */
+  seconds: number;
+}
+
 export interface RunTaskResult {
   task: string;
   status: 'finished' | 'skipped' | 'failed';
@@ -116,6 +130,11 @@ export type ApiEvent =
 export interface OutputInfo {
   stacItem: string;
   task: string;
+  /** `odc:product` and `odc:dataset_version` of the item. */
+  product: string;
+  version: string;
+  /** The output location the run wrote to: the item's folder above the task's own (`x218/y074/2021--P1Y`). */
+  location: string;
   bands: string[];
   /** Red, green, blue bands of a geomedian, when the output has them. */
   rgb?: [string, string, string];
@@ -143,6 +162,31 @@ export interface PreviewImage {
   coordinates: [[number, number], [number, number], [number, number], [number, number]];
   range: { min: number; max: number };
   bands: string[];
+}
+
+export interface HistogramRequest {
+  stacItem: string;
+  band: string;
+  /**
+   * Equal-width bins from the band's lowest to its highest value (1–1024); whole numbers that
+   * take fewer values get one bin per value.
+   */
+  bins: number;
+}
+
+/** One band's valid values (nodata left out). */
+export interface BandHistogram {
+  band: string;
+  /** Pixels per bin; the last bin holds the highest value. */
+  counts: number[];
+  /** Where the first bin starts and the last ends: min and max, or half a unit beyond them for one bin per value. */
+  from: number;
+  to: number;
+  min: number;
+  max: number;
+  /** The 2nd and 98th percentiles, interpolated between ranks as numpy does. */
+  p2: number;
+  p98: number;
 }
 
 export interface InspectRequest {
@@ -177,6 +221,36 @@ export interface Project {
   settings: { basemapStyleUrl: string; threads: number };
   /** The map view. */
   view?: { center: [number, number]; zoom: number };
+  /** The summary of the plan that made `cache`. */
+  planSummary?: SaveTasksResult;
+  /** The project's local runs, oldest first. */
+  runs?: ProjectRun[];
+  /** The preview layers of the runs' outputs. */
+  previews?: { layers: ProjectPreviewLayer[]; outputs: Record<string, OutputInfo> };
+}
+
+/** One local run of a project, as its run history keeps it. */
+export interface ProjectRun {
+  runId: string;
+  /** ISO times. */
+  started: string;
+  ended: string;
+  status: 'finished' | 'failed' | 'cancelled';
+  location: string | null;
+  configYaml: string;
+  tasks: Record<string, { state: TaskState; error?: string; stacItem?: string; seconds?: number }>;
+}
+
+/** A preview layer as a project keeps it: what the user chose, without its image. */
+export interface ProjectPreviewLayer {
+  id: string;
+  stacItem: string;
+  task: string;
+  bands: string[];
+  ramp: ColourRamp;
+  visible: boolean;
+  opacity: number;
+  range?: { min: number; max: number };
 }
 
 export interface RecentProject {
@@ -189,6 +263,8 @@ export interface HostInfo {
   version: string;
   /** The folder where plans, outputs and projects go by default. */
   workspace: string;
+  /** Where "Use sample" writes the sample's `catalog.json`: a catalogue of this path is the sample. */
+  sampleCatalog: string;
 }
 
 /** Publishing a planned run to an SQS queue for a fleet of workers (`odc-stats publish-tasks`). */
@@ -207,6 +283,8 @@ export interface PublishTasksRequest {
   configUri?: string;
   /** Only say what would be sent (the confirmation step). */
   dryrun?: boolean;
+  /** Settings' AWS profile, region and endpoint, over the host's environment. */
+  aws?: AwsConnection;
 }
 
 /** What the workers will compute, as the published run config says. */
@@ -233,6 +311,8 @@ export interface PublishTasksSummary {
   estimate?: { pixelObservations: number; workerHours: number };
   sent: number;
   failed: Array<{ task: string; error: string }>;
+  /** The Kubernetes Job that computes the published run, naming its queue and run config; absent for a dry run or without a run config. */
+  jobManifest?: string;
 }
 
 /** A published run to watch: its cache, queue and run config, as publishTasks was given them. */
@@ -247,6 +327,8 @@ export interface FleetStatusRequest {
   configYaml?: string;
   /** The tasks published; none = every task. */
   selectors?: string[];
+  /** Settings' AWS profile, region and endpoint, over the host's environment. */
+  aws?: AwsConnection;
 }
 
 /** pending: waiting in the queue or being computed (SQS does not say which task is which). */
@@ -297,14 +379,25 @@ export interface Api {
   validateConfig(yamlText: string): Promise<ConfigDiagnostic[]>;
   startRun(request: RunStartRequest): Promise<{ runId: string; location: string } | ApiError>;
   cancelRun(runId: string): Promise<boolean>;
+  /** What a run of this request would compute and about how long it would take; nothing starts. */
+  estimateRun(request: RunStartRequest): Promise<RunEstimate | ApiError>;
+  /** Gives up one task of a run (queued or running): it ends cancelled, its partial outputs removed; false if the run has no such task left. */
+  cancelTask(runId: string, task: string): Promise<boolean>;
   describeOutput(stacItem: string): Promise<OutputInfo | ApiError>;
   preview(request: PreviewRequest): Promise<PreviewImage | ApiError>;
   inspect(request: InspectRequest): Promise<InspectedOutput[] | ApiError>;
+  /** Every observation of the task's pixel under a point, how the config's plugin masks each, and what it computes from them. */
+  pixelStory(request: PixelStoryRequest): Promise<PixelStory | ApiError>;
+  /** A day's observation of a task for the map: true colour, and its mask before and after the config's filters. */
+  observationView(request: ObservationViewRequest): Promise<ObservationView | ApiError>;
+  histogram(request: HistogramRequest): Promise<BandHistogram | ApiError>;
   saveProject(path: string, project: Project): Promise<{ path: string } | ApiError>;
   openProject(path: string): Promise<{ path: string; project: Project } | ApiError>;
   recentProjects(): Promise<RecentProject[]>;
   publishTasks(request: PublishTasksRequest): Promise<PublishTasksSummary | ApiError>;
-  queueStatus(queue: string): Promise<QueueStatusSummary | ApiError>;
+  queueStatus(queue: string, aws?: AwsConnection): Promise<QueueStatusSummary | ApiError>;
+  /** One SQS request with Settings' AWS connection (and the queue, when given): a line saying what answered, or the one-line error. */
+  testConnection(aws: AwsConnection, queue?: string): Promise<{ message: string } | ApiError>;
   /** Each published task's state: finished (its STAC item exists), dead-lettered (with its error) or pending. */
   fleetStatus(request: FleetStatusRequest): Promise<FleetStatusSummary | ApiError>;
   /** Subscribes to the host's events; returns the unsubscribe. */
@@ -324,14 +417,20 @@ const API_METHOD_SET: Record<ApiMethod, true> = {
   validateConfig: true,
   startRun: true,
   cancelRun: true,
+  estimateRun: true,
+  cancelTask: true,
   describeOutput: true,
   preview: true,
   inspect: true,
+  pixelStory: true,
+  observationView: true,
+  histogram: true,
   saveProject: true,
   openProject: true,
   recentProjects: true,
   publishTasks: true,
   queueStatus: true,
+  testConnection: true,
   fleetStatus: true,
 };
 

@@ -4,6 +4,7 @@
  * ask, and what the process answers. Plain data only: every message crosses a process boundary.
  */
 import type { Period } from './daterange.js';
+import type { ObservationView, PixelStory } from './pixel-story.js';
 import type { LonLatFootprint } from './geometry.js';
 import type { CogOptions, OutputProduct } from './run-config.js';
 import type { TaskId } from './task-id.js';
@@ -72,10 +73,15 @@ export interface TaskOutcome {
  * - `run`: compute the task; `progress` now and then, then `finished` or `failed`.
  * - `cancel`: give the task up, remove what it wrote, and answer `failed`. The host kills a
  *   process that does not answer soon (it may be busy in a long computation) and cleans up after it.
+ * - `story`: tell the story of the task's pixel under a point (longitude, latitude); `story` or
+ *   `failed`. It writes nothing.
+ * - `view`: draw the task's observation of a day for the map; `view` or `failed`. It writes nothing.
  */
 export interface HostRequests<Task = WorkerTask> {
   run: { payload: { key: string; task: Task }; answers: 'progress' | 'finished' | 'failed' };
   cancel: { payload: { key: string }; answers: 'failed' };
+  story: { payload: { key: string; task: Task; lon: number; lat: number }; answers: 'story' | 'failed' };
+  view: { payload: { key: string; task: Task; day: string }; answers: 'view' | 'failed' };
 }
 
 /** What a task process says, by message type: `ready` once, when it can take its first `run`, then answers. */
@@ -84,6 +90,8 @@ export interface TaskProcessReports {
   progress: { key: string; progress: TaskProgress };
   finished: { key: string; outcome: TaskOutcome };
   failed: { key: string; error: string };
+  story: { key: string; story: PixelStory };
+  view: { key: string; view: ObservationView };
 }
 
 /** A message from a host to a task process. */

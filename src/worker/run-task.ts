@@ -4,32 +4,28 @@ import os from 'node:os';
 import path from 'node:path';
 import type { GeoBox } from '../shared/geobox.js';
 import { tileFootprintLonLat } from '../shared/geometry.js';
-import { parseGrid, tileGeobox, type GridSpec } from '../shared/grid.js';
+import { tileGeobox, type GridSpec } from '../shared/grid.js';
 import { bandFileName, bandPath, previewFileName, previewPath, quicklookFileName, quicklookPath, sha1Path, stacItemPath } from '../shared/output-layout.js';
 import { cogOptionsForBand, type CogBandOptions } from '../shared/run-config.js';
-import { UserError } from '../shared/errors.js';
 import type { StacItem } from '../shared/stac.js';
 import type { TaskDatasetRef, TaskOutcome, TaskProgress, WorkerTask } from '../shared/task-messages.js';
 import type { CogOptions as CogWriterOptions } from './cog/cog-writer.js';
 import { firstLine } from '../shared/first-line.js';
-import { closeCachedCogs, loadBand } from './load/load-band.js';
+import { UserError } from '../shared/errors.js';
+import { closeCachedCogs } from './load/load-band.js';
 import { setDecodedBlockBudget } from './load/read-window.js';
-import { openCachedCog } from './load/cog-cache.js';
-import { fuseSameDay } from './load/fuse.js';
 import { renderStacItem } from './output/stac-item.js';
 import { sinkFor, type OutputSink } from './output/sink.js';
 import { removeUnfinishedOutputs } from './output/unfinished-outputs.js';
-import { loadPlugin } from './plugins/registry.js';
-import type { InputType, ObservationChunk, OutputBand, StatsPlugin } from './plugins/plugin.js';
+import type { OutputBand, StatsPlugin } from './plugins/plugin.js';
 import { TileOutputs, type FinishedCog } from './output/tile-outputs.js';
-import { newSampleArray, sampleTypeOf, type Raster, type SampleArray } from './raster.js';
 import { chunksCovered, footprintInCrs, footprintTouches, tileChunks } from './chunk-coverage.js';
 import { reducerFor } from './reduce-threads.js';
+import { groupByDay, loadObservations, subGeobox, taskGrid, taskPlugin } from './task-observations.js';
 
 const DEFAULT_CHUNK = 512;
 const DEFAULT_BLOCKSIZE = 512;
 const HASH_PIECE_BYTES = 8 * 1024 * 1024;
-const LOADS_AT_ONCE = 8;
 const COG_TYPE = 'image/tiff; application=geotiff; profile=cloud-optimized';
 
 export interface RunTaskControl {
@@ -53,8 +49,8 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
     return { status: 'skipped', stacItem: itemPath, outputs: [], seconds: seconds() };
   }
   setDecodedBlockBudget(task.blockCacheBytes);
-  const plugin = await withInputTypes(await loadPlugin(task.plugin, task.pluginConfig), task);
-  const grid = atResolution(parseGrid(task.grid), task.resolution);
+  const plugin = await taskPlugin(task);
+  const grid = taskGrid(task);
   const tile = tileGeobox(grid, task.id);
   const bandOptions = (band: OutputBand) => writerOptions(cogOptionsForBand(task.cogOptions, band.name), band.overviewResampling);
   const chunkSize = alignedChunkSize(task.chunkSize ?? DEFAULT_CHUNK, plugin.measurements.map((b) => bandOptions(b).blocksize ?? DEFAULT_BLOCKSIZE));
@@ -74,27 +70,6 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
     outputs.discard();
     await fs.rm(scratchDir, { recursive: true, force: true });
     await closeCachedCogs();
-  }
-}
-
-/**
- * The plugin settled for the types of its inputs, read from the headers of the first dataset
- * that has each band, when its outputs keep them (gm-generic); any other plugin as it is.
- */
-async function withInputTypes(plugin: StatsPlugin, task: WorkerTask): Promise<StatsPlugin> {
-  if (!plugin.withInputTypes) return plugin;
-  const types: Record<string, InputType> = {};
-  try {
-    for (const input of plugin.inputs) {
-      const href = task.datasets.find((d) => d.assets[input.name])?.assets[input.name];
-      if (href === undefined) continue;
-      const cog = await openCachedCog(href, { unsigned: task.unsigned });
-      types[input.name] = { dtype: cog.sampleType, nodata: cog.nodata };
-    }
-    return plugin.withInputTypes(types);
-  } catch (e) {
-    await closeCachedCogs();
-    throw e;
   }
 }
 
@@ -230,16 +205,6 @@ function textFile(uri: string, text: string, contentType: string): OutputFile {
   return { name: uri.slice(uri.lastIndexOf('/') + 1), uri, body: new TextEncoder().encode(text), contentType };
 }
 
-/** The grid with its tiles cut into pixels of another size; the tiles themselves stay. */
-function atResolution(grid: GridSpec, resolution: number | undefined): GridSpec {
-  if (resolution === undefined || resolution === grid.resolution) return grid;
-  const tileShape = grid.tileSize / resolution;
-  if (!Number.isInteger(tileShape)) {
-    throw new UserError(`resolution ${resolution} does not divide the ${grid.tileSize} m tiles of ${grid.name} into whole pixels`);
-  }
-  return { ...grid, resolution, tileShape };
-}
-
 /**
  * The plugin's output bands over the whole tile, computed chunk by chunk, each chunk handed to
  * `outputs` as it finishes. With reduce threads (`task.reduceThreads`), chunks are loaded here
@@ -303,118 +268,6 @@ async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBo
     throw e;
   }
   progress();
-}
-
-/**
- * The chunk's observations, one per day. Datasets whose footprint does not reach the chunk
- * (`reaches`) are not read: a day none of whose datasets reaches it is all nodata, of the type
- * and nodata the other days' bands have (read after all where a band has no nodata).
- */
-async function loadObservations(
-  task: WorkerTask,
-  plugin: StatsPlugin,
-  days: Array<[string, TaskDatasetRef[]]>,
-  geobox: GeoBox,
-  halo: number,
-  reaches: (dataset: TaskDatasetRef) => boolean,
-  signal: AbortSignal | undefined,
-): Promise<ObservationChunk> {
-  const bands: Record<string, SampleArray[]> = {};
-  const nodata: Record<string, number | null> = {};
-  const inner = subGeobox(geobox, halo, halo, geobox.width - 2 * halo, geobox.height - 2 * halo);
-  const load = async (input: StatsPlugin['inputs'][number], datasets: TaskDatasetRef[]): Promise<Raster> => {
-    const withoutHalo = input.halo === false && halo > 0;
-    const rasters: Raster[] = [];
-    for (const dataset of datasets) {
-      const href = dataset.assets[input.name];
-      if (!href) throw new UserError(`dataset ${dataset.id} has no asset '${input.name}' that plugin ${plugin.name} reads`);
-      rasters.push(await loadBand(href, withoutHalo ? inner : geobox, { resampling: input.resampling, unsigned: task.unsigned, ...(signal && { signal }) }));
-    }
-    const fused = rasters.length === 1 ? rasters[0]! : fuseSameDay(rasters);
-    return withoutHalo ? withNodataHalo(fused, geobox, halo) : fused;
-  };
-  const loads: Array<() => Promise<void>> = [];
-  const unread: Array<{ input: StatsPlugin['inputs'][number]; day: number }> = [];
-  for (const input of plugin.inputs) {
-    const perDay: SampleArray[] = new Array(days.length);
-    bands[input.name] = perDay;
-    days.forEach(([, datasets], d) => {
-      const reaching = datasets.filter(reaches);
-      if (reaching.length === 0) {
-        unread.push({ input, day: d });
-        return;
-      }
-      loads.push(async () => {
-        const fused = await load(input, reaching);
-        perDay[d] = fused.data;
-        nodata[input.name] = fused.nodata;
-      });
-    });
-  }
-  await runLimited(loads, LOADS_AT_ONCE);
-  const rest: Array<() => Promise<void>> = [];
-  for (const { input, day } of unread) {
-    const perDay = bands[input.name]!;
-    const like = perDay.find((a) => a !== undefined);
-    const missing = nodata[input.name];
-    if (like !== undefined && missing !== null && missing !== undefined) {
-      perDay[day] = newSampleArray(sampleTypeOf(like), like.length).fill(missing);
-    } else {
-      rest.push(async () => {
-        const fused = await load(input, days[day]![1]);
-        perDay[day] = fused.data;
-        nodata[input.name] = fused.nodata;
-      });
-    }
-  }
-  await runLimited(rest, LOADS_AT_ONCE);
-  return { geobox, days: days.map(([day]) => day), bands, nodata };
-}
-
-/** The raster, of the chunk's inner pixels, placed in the padded chunk `geobox` with a halo of nodata (0 without one). */
-function withNodataHalo(raster: Raster, geobox: GeoBox, halo: number): Raster {
-  const data = newSampleArray(sampleTypeOf(raster.data), geobox.width * geobox.height);
-  if (raster.nodata !== null && raster.nodata !== 0) data.fill(raster.nodata);
-  const width = raster.geobox.width;
-  for (let r = 0; r < raster.geobox.height; r++) data.set(raster.data.subarray(r * width, (r + 1) * width), (r + halo) * geobox.width + halo);
-  return { geobox, data, nodata: raster.nodata };
-}
-
-/**
- * Runs the jobs, `limit` at a time. After a failure no job starts, and the first error is
- * thrown once the running ones have ended: nothing of the task goes on reading after it.
- */
-async function runLimited(jobs: Array<() => Promise<void>>, limit: number): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const lane = async () => {
-    while (!failed && next < jobs.length) {
-      try {
-        await jobs[next++]!();
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    }
-  };
-  const ends = await Promise.allSettled(Array.from({ length: Math.min(limit, jobs.length) }, lane));
-  const failure = ends.find((end) => end.status === 'rejected');
-  if (failure) throw failure.reason;
-}
-
-function groupByDay(datasets: TaskDatasetRef[]): Array<[string, TaskDatasetRef[]]> {
-  const days = new Map<string, TaskDatasetRef[]>();
-  for (const d of datasets) {
-    const list = days.get(d.solarDay);
-    if (list) list.push(d);
-    else days.set(d.solarDay, [d]);
-  }
-  return [...days.entries()].sort(([a], [b]) => a.localeCompare(b));
-}
-
-function subGeobox(g: GeoBox, col: number, row: number, width: number, height: number): GeoBox {
-  const [a, b, c, d, e, f] = g.affine;
-  return { crs: g.crs, affine: [a, b, c + a * col + b * row, d, e, f + d * col + e * row], width, height };
 }
 
 function writerOptions(o: CogBandOptions, bandResampling: 'nearest' | 'average' | 'mode' | undefined): CogWriterOptions {

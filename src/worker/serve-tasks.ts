@@ -1,5 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { HostMessage, TaskProcessMessage } from '../shared/task-messages.js';
+import { viewObservation } from './observation-view.js';
+import { tellPixelStory } from './pixel-story.js';
 import { runTask } from './run-task.js';
 import { firstLine } from '../shared/first-line.js';
 
@@ -19,13 +21,21 @@ export interface TaskServer {
 
 /**
  * Serves tasks on a port: says it is ready, then runs each task it is sent and reports on it;
- * a `cancel` stops the task it names.
+ * a `cancel` stops the task it names. A `story` or a `view` is made at once: a host sends them to
+ * a process of their own, as each closes the process's cached files when it ends.
  */
 export function serveTasks(port: HostPort): TaskServer {
   let current: { key: string; controller: AbortController; settled: Promise<void> } | undefined;
   port.onMessage((message) => {
     if (message.type === 'cancel') {
       if (current?.key === message.key) current.controller.abort();
+      return;
+    }
+    if (message.type === 'story' || message.type === 'view') {
+      const { key } = message;
+      const fail = (e: unknown) => port.send({ type: 'failed', key, error: firstLine(e) });
+      if (message.type === 'story') void tellPixelStory(message.task, message.lon, message.lat).then((story) => port.send({ type: 'story', key, story }), fail);
+      else void viewObservation(message.task, message.day).then((view) => port.send({ type: 'view', key, view }), fail);
       return;
     }
     const { key, task } = message;

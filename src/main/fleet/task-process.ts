@@ -64,7 +64,7 @@ export class TaskProcess<Task = WorkerTask> {
     this.ready = new Promise<void>((resolve, reject) => {
       channel.onMessage((message) => {
         if (message.type === 'ready') resolve();
-        else this.deliver(message);
+        else if (message.type !== 'story' && message.type !== 'view') this.deliver(message);
       });
       channel.onExit((code, signal) => {
         if (this.channel === channel) {

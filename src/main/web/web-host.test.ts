@@ -14,7 +14,7 @@ function fakeApi(): Api & { push(e: ApiEvent): void } {
   const echo = (name: string) => (async (...args: unknown[]) => ({ name, args })) as never;
   return {
     version: async () => '9.9.9',
-    hostInfo: async () => ({ version: '9.9.9', workspace: '/ws' }),
+    hostInfo: async () => ({ version: '9.9.9', workspace: '/ws', sampleCatalog: '/ws/sample-catalog/catalog.json' }),
     planTasks: async () => ({ error: 'no catalogue' }),
     cancelPlan: async () => true,
     listTasks: echo('listTasks'),
@@ -22,14 +22,20 @@ function fakeApi(): Api & { push(e: ApiEvent): void } {
     validateConfig: async () => [],
     startRun: echo('startRun'),
     cancelRun: async () => true,
+    estimateRun: echo('estimateRun'),
+    cancelTask: async () => true,
     describeOutput: echo('describeOutput'),
     preview: echo('preview'),
     inspect: echo('inspect'),
+    pixelStory: echo('pixelStory'),
+    observationView: echo('observationView'),
+    histogram: echo('histogram'),
     saveProject: echo('saveProject'),
     openProject: echo('openProject'),
     recentProjects: async () => [],
     publishTasks: echo('publishTasks'),
     queueStatus: echo('queueStatus'),
+    testConnection: echo('testConnection'),
     fleetStatus: echo('fleetStatus'),
     onEvent: (l) => {
       listeners.add(l);

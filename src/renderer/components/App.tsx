@@ -12,6 +12,7 @@ import { PlanPanel } from './PlanPanel.js';
 import { ProjectBar } from './ProjectBar.js';
 import { RunPanel } from './RunPanel.js';
 import { StartScreen } from './StartScreen.js';
+import { SwipeDivider } from './SwipeControl.js';
 import { TilesPanel } from './TilesPanel.js';
 
 export function App() {
@@ -40,6 +41,7 @@ function Workbench() {
         </aside>
         <main className="map-area">
           <MapView />
+          <SwipeDivider />
           <MapToolbar />
           <MapSearch />
           <TaskLegend />

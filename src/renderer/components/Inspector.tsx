@@ -1,10 +1,20 @@
-/** The pixel inspector: every band's value of every output under the last inspected point. */
+/**
+ * The pixel inspector: every band's value of every output under the last inspected point, and
+ * the pixel's story (its observations and their fate).
+ */
 import { usePreviews } from '../stores/preview-store.js';
+import { useStory } from '../stores/story-store.js';
+import { PixelStoryPanel } from './PixelStoryPanel.js';
 
 export function Inspector() {
   const inspection = usePreviews((s) => s.inspection);
-  const clear = usePreviews((s) => s.clearInspection);
+  const clearInspection = usePreviews((s) => s.clearInspection);
+  const clearStory = useStory((s) => s.clear);
   if (!inspection) return null;
+  const clear = () => {
+    clearInspection();
+    clearStory();
+  };
   return (
     <div className="inspector" data-testid="inspector" role="region" aria-label="Pixel values">
       <div className="row">
@@ -30,6 +40,7 @@ export function Inspector() {
           </tbody>
         </table>
       ))}
+      <PixelStoryPanel />
     </div>
   );
 }

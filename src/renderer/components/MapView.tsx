@@ -6,8 +6,10 @@
  */
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { useRef } from 'react';
+import { useFleetLayer } from '../hooks/useFleetLayer.js';
 import { useGridOverlay } from '../hooks/useGridOverlay.js';
 import { useInspectMarker } from '../hooks/useInspectMarker.js';
+import { useObservationLayers } from '../hooks/useObservationLayers.js';
 import { useMaplibreMap } from '../hooks/useMaplibreMap.js';
 import { useMapTools } from '../hooks/useMapTools.js';
 import { usePlaceLabels } from '../hooks/usePlaceLabels.js';
@@ -19,6 +21,12 @@ import { useViewRequests } from '../hooks/useViewRequests.js';
 import { useUi } from '../stores/ui-store.js';
 import { CursorReadout } from './CursorReadout.js';
 
+const MAP_KEYS = [
+  'Map. Keys: V pan and pick, R rectangle, P polygon, E edit region vertices, B box pick, I inspect, Escape cancels.',
+  'Picking, once tiles are planned: arrow keys move a tile cursor, Enter picks or unpicks its tile.',
+  'Polygon: arrow keys move a crosshair (Shift for longer steps), Enter or Space adds a corner, Enter on the first corner or F closes the polygon, Backspace takes back a corner.',
+].join(' ');
+
 export function MapView() {
   const container = useRef<HTMLDivElement>(null);
   const loaded = useMaplibreMap(container);
@@ -28,15 +36,20 @@ export function MapView() {
   useTaskLayer(loaded);
   useRegionLayers(loaded);
   usePreviewLayers(loaded);
+  useFleetLayer(loaded);
   useInspectMarker(loaded);
-  const draggedVertex = useMapTools(loaded);
+  useObservationLayers(loaded);
+  const { draggedVertex, announcement } = useMapTools(loaded);
   const hoverPoint = useTaskHover(loaded.map, draggedVertex);
   const hover = useUi((s) => s.hover);
   const mapMessage = useUi((s) => s.mapMessage);
 
   return (
     <div className="map-wrap">
-      <div ref={container} className="map" data-testid="map" tabIndex={0} aria-label="Map. Keys: V pan, R rectangle, P polygon, E edit region vertices, B box pick, I inspect, Escape cancels, Enter ends a polygon" />
+      <div ref={container} className="map" data-testid="map" tabIndex={0} aria-label={MAP_KEYS} />
+      <div className="map-announcement" aria-live="polite" data-testid="map-announcement">
+        {announcement}
+      </div>
       {gridNote && <div className="map-note" role="status">{gridNote}</div>}
       {mapMessage && (
         <div className="map-message" role="alert" data-testid="map-message">

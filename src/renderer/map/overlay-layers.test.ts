@@ -33,8 +33,16 @@ describe('overlay layers', () => {
     addOverlayLayers(map);
     addOrderedLayer(map, { id: 'preview:a', type: 'raster', source: 'preview:a' });
     addOrderedLayer(map, { id: 'preview:b', type: 'raster', source: 'preview:b' });
-    const ours = LAYER_ORDER.flatMap((slot) => (slot === 'previews' ? ['preview:a', 'preview:b'] : [slot]));
+    // The input browser's images come and go with the day chosen: none is there until one is.
+    const ours = LAYER_ORDER.filter((slot) => !slot.startsWith('observation-')).flatMap((slot) => (slot === 'previews' ? ['preview:a', 'preview:b'] : [slot]));
     expect(map.layers).toEqual(['basemap-land', 'basemap-borders', ...ours]);
+  });
+
+  it("draw an input observation's images over the previews and under the grid, its mask over its colours", () => {
+    const map = fakeMap();
+    for (const id of ['grid-line', 'observation-masked', 'tasks-fill', 'observation-rgb'] as const) addOrderedLayer(map, { id, type: 'line', source: 'x' });
+    addOrderedLayer(map, { id: 'preview:a', type: 'raster', source: 'preview:a' });
+    expect(map.layers).toEqual(['basemap-land', 'basemap-borders', 'tasks-fill', 'preview:a', 'observation-rgb', 'observation-masked', 'grid-line']);
   });
 
   it('set the data of a GeoJSON source, adding it when the style has none', () => {

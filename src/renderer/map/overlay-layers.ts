@@ -8,10 +8,13 @@ import type { FeatureCollection, Geometry, LineString, Polygon } from 'geojson';
 
 export const EMPTY_COLLECTION: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
-/** Our layers, bottom to top. `previews` stands for every preview raster (ids `preview:…`). */
+/** Our layers, bottom to top. `previews` stands for every preview raster (ids `preview:…`); an input observation's images go over them. */
 export const LAYER_ORDER = [
   'tasks-fill',
   'previews',
+  'observation-rgb',
+  'observation-classes',
+  'observation-masked',
   'grid-line',
   'tasks-line',
   'tasks-picked',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../shared/errors.js';
+import { UserError } from '../errors.js';
 import { parseExpression } from './expression.js';
 
 const N = Number.NaN;

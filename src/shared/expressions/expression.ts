@@ -8,8 +8,9 @@
  * that `where` reads only the branch its condition picks. A result that is not a finite number
  * (division by zero, log of 0, sqrt of a negative number) is missing too.
  */
-import { nearestKey } from '../../shared/nearest-key.js';
-import type { SampleArray } from '../raster.js';
+import { nearestKey } from '../nearest-key.js';
+/** A band's values at each pixel, in whatever typed array it was read into. */
+type SampleArray = ArrayLike<number>;
 import { ExpressionError, parseExpressionTree, type BinaryOperator, type ExpressionNode, type FunctionName } from './parser.js';
 
 /** An expression ready to evaluate. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../shared/errors.js';
+import { UserError } from '../errors.js';
 import { ExpressionError, parseExpressionTree, type ExpressionNode } from './parser.js';
 
 /** The tree as a prefix form: (op left right), (f args…), numbers and bands as written. */

@@ -15,8 +15,8 @@
  * not starting with a digit (`B08`, `nbart_red`); `nan` is the missing value. Functions are in
  * FUNCTIONS. Every error is an ExpressionError naming the column (1-based) where it is.
  */
-import { UserError } from '../../shared/errors.js';
-import { nearestKey } from '../../shared/nearest-key.js';
+import { UserError } from '../errors.js';
+import { nearestKey } from '../nearest-key.js';
 
 export type BinaryOperator = '+' | '-' | '*' | '/' | '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or';
 type UnaryOperator = '-' | 'not';

@@ -47,12 +47,25 @@ export function parseCloudFilters(value: unknown, key: string, classCodes: Class
   }));
 }
 
+/** One part of an observation's cloud mask: its classes' pixels, and what its steps made of them. */
+export interface CloudMaskStage {
+  part: CloudMaskPart;
+  classes: Uint8Array;
+  cleaned: Uint8Array;
+}
+
+/** Each part of the cloud mask of one observation's mask band, before and after its steps. */
+export function cloudMaskStages(mask: ArrayLike<number>, width: number, height: number, parts: readonly CloudMaskPart[]): CloudMaskStage[] {
+  return parts.map((part) => {
+    const classes = enumMask(mask, part.classes);
+    return { part, classes, cleaned: part.filters.length > 0 ? maskCleanup(classes, width, height, part.filters) : classes };
+  });
+}
+
 /** The cloud mask of one observation's mask band: each part's classes cleaned with its steps, OR-ed. */
 export function cloudMask(mask: ArrayLike<number>, width: number, height: number, parts: readonly CloudMaskPart[]): Uint8Array {
   const out = new Uint8Array(width * height);
-  for (const part of parts) {
-    const classes = enumMask(mask, part.classes);
-    const cleaned = part.filters.length > 0 ? maskCleanup(classes, width, height, part.filters) : classes;
+  for (const { cleaned } of cloudMaskStages(mask, width, height, parts)) {
     for (let p = 0; p < out.length; p++) out[p]! |= cleaned[p]!;
   }
   return out;

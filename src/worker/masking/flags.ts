@@ -103,6 +103,16 @@ export function fmaskClasses(names: ReadonlyArray<string | number>): number[] {
   return enumCodes(FMASK_CLASSES, names, 'fmask');
 }
 
+/** The name of an SCL code, as the product names it; undefined for a code outside the scheme. */
+export function sclClassName(code: number): string | undefined {
+  return SCL_CLASSES.find((c) => c.code === code)?.name;
+}
+
+/** The name of an fmask code, as the product names it; undefined for a code outside the scheme. */
+export function fmaskClassName(code: number): string | undefined {
+  return FMASK_CLASSES.find((c) => c.code === code)?.name;
+}
+
 /** Codes up to this are looked up in a table; others (negative or larger) one by one. */
 const LOOKUP_LIMIT = 65535;
 

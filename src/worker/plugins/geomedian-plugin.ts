@@ -9,7 +9,8 @@ import { UserError } from '../../shared/errors.js';
 import type { InputType, ObservationChunk, OutputBand, StatsPlugin } from './plugin.js';
 import { BASE_PLUGIN_KEYS, checkBasePluginKeys, eitherKey, missingPluginKey, parsePluginConfig, refusedKey } from './plugin-config.js';
 import type { Resampling } from '../load/load-band.js';
-import { enumCloudParts, observationMaskReach, usableObservations, type ObservationMask } from './observation-mask.js';
+import { enumCloudParts, explainObservation, observationMaskReach, usableObservations, type ObservationMask } from './observation-mask.js';
+import type { ObservationVerdict } from '../../shared/pixel-story.js';
 
 /**
  * How a geomedian plugin masks and scales its inputs. The plugin names of odc-stats
@@ -63,6 +64,24 @@ function makeGeomedianPlugin(s: GeomedianSettings): StatsPlugin {
     ],
     measurements,
     ...(s.rgbBands && { quicklook: { kind: 'rgb' as const, bands: s.rgbBands } }),
+    scaling: { scale: s.scale, offset: s.offset },
+    observationMask: s,
+    explain(chunk: ObservationChunk, pixel: number): ObservationVerdict[] {
+      const usable = chunk.days.map((_, t) => usableObservations(chunk, t, s));
+      const stack = reflectanceStack(chunk, s, usable, pixel, pixel + 1);
+      const times = chunk.days.length;
+      return chunk.days.map((_, t) => {
+        const verdict = explainObservation(chunk, t, s, pixel);
+        if (verdict.outcome !== 'clear') return verdict;
+        // The observation is left out where any band's reflectance is, as the stack says.
+        const b = s.bands.findIndex((_name, band) => Number.isNaN(stack[band * times + t]!));
+        if (b < 0) return verdict;
+        const name = s.bands[b]!;
+        const dn = chunk.bands[name]![t]![pixel]!;
+        if (Number.isNaN(dn) || dn === chunk.nodata[name]) return { outcome: 'nodata', detail: `${name} has no data` };
+        return { outcome: 'invalid', detail: `${name} ${dn} is at most ${s.minValidDn}: a reflectance at or below 0` };
+      });
+    },
     reduce(chunk: ObservationChunk): Record<string, SampleArray> {
       // A reduce thread's plugin is not settled: it finds the type in the chunk, as the task did in the files.
       const { outputDtype, outputNodata } = s.keepInputType ? outputTypeOf(s, chunkInputTypes(chunk, s.bands)) : s;
@@ -208,6 +227,7 @@ interface EnumPreset {
   bands?: string[];
   maskBand: string;
   classNames: ClassNames;
+  className: (code: number) => string | undefined;
   nodataClasses: Array<string | number>;
   cloudClasses: Array<string | number>;
   contiguityBand?: string;
@@ -264,6 +284,7 @@ export function enumGeomedianPlugin(preset: EnumPreset, config: Record<string, u
     maskBand: c.mask_band ?? preset.maskBand,
     maskKind: 'enum',
     nodataClasses: preset.classNames(c.nodata_classes ?? preset.nodataClasses),
+    className: preset.className,
     cloudParts: enumCloudParts(preset.name, c, preset.classNames, preset),
     nodataBits: [],
     cloudBits: [],
@@ -277,10 +298,26 @@ export function enumGeomedianPlugin(preset: EnumPreset, config: Record<string, u
     auxNames: { ...preset.auxNames, ...c.aux_names },
     emadDtype: 'float32',
     resampling: c.resampling ?? 'bilinear',
-    ...((c.rgb_bands ?? preset.rgbBands) && { rgbBands: c.rgb_bands ?? preset.rgbBands }),
+    ...quicklookBands(preset.name, c.rgb_bands, preset.rgbBands, bands),
     eps: c.eps ?? 1e-6,
     maxIters: c.maxiters ?? 1000,
   });
+}
+
+/**
+ * The quicklook's bands: `rgb_bands` as given, which must be among the bands; else the preset's
+ * where the bands include them (a config choosing fewer bands gets no quicklook).
+ */
+function quicklookBands(
+  plugin: string,
+  given: [string, string, string] | undefined,
+  preset: [string, string, string] | undefined,
+  bands: readonly string[],
+): { rgbBands?: [string, string, string] } {
+  const missing = given?.find((b) => !bands.includes(b));
+  if (missing !== undefined) throw refusedKey(plugin, 'rgb_bands', `names ${missing}, which is not one of the bands (${bands.join(', ')})`);
+  const rgb = given ?? preset;
+  return rgb && rgb.every((b) => bands.includes(b)) ? { rgbBands: rgb } : {};
 }
 
 /** gm-ls-bitmask: USGS Collection 2 Landsat with its QA_PIXEL bits. */
@@ -319,7 +356,7 @@ export function bitmaskGeomedianPlugin(config: Record<string, unknown>): StatsPl
     auxNames: { smad: 'smad', emad: 'emad', bcmad: 'bcmad', count: 'count', ...c.aux_names },
     emadDtype: outputDtype,
     resampling: c.resampling ?? 'bilinear',
-    ...(c.rgb_bands && { rgbBands: c.rgb_bands }),
+    ...quicklookBands(name, c.rgb_bands, undefined, c.bands),
     eps: c.eps ?? 1e-6,
     maxIters: c.maxiters ?? 1000,
   });

@@ -3,9 +3,11 @@
  * `reduce` plugin reuses it: a mask band read as classes (SCL, fmask) or as QA_PIXEL bits, its
  * missing and cloud pixels, cloud cleaned with morphology, and optionally a contiguity band.
  */
-import { cloudMask, cloudMaskReach, isPerClassFilters, parseCloudFilters, type CloudMaskPart } from '../masking/cloud-filters.js';
+import type { ObservationVerdict } from '../../shared/pixel-story.js';
+import { cloudMaskReach, cloudMaskStages, isPerClassFilters, parseCloudFilters, type CloudMaskPart, type CloudMaskStage } from '../masking/cloud-filters.js';
 import { bitMask, CONTIGUOUS, enumMask } from '../masking/flags.js';
 import { filtersReach, maskCleanup, type MaskFilter } from '../masking/morphology.js';
+import type { SampleArray } from '../raster.js';
 import type { ObservationChunk } from './plugin.js';
 import { eitherKey, refusedKey } from './plugin-config.js';
 
@@ -22,6 +24,8 @@ export interface ObservationMask {
   contiguityBand?: string;
   /** For `qa-pixel` masks: the filters of the cloud bits' mask. */
   cloudFilters: MaskFilter[];
+  /** For `enum` masks: the name of a class, where its scheme names it (SCL, fmask). */
+  className?: (code: number) => string | undefined;
 }
 
 /** Pixels of margin the mask's cloud filters need around a chunk. */
@@ -29,23 +33,66 @@ export function observationMaskReach(m: ObservationMask): number {
   return m.maskKind === 'enum' ? cloudMaskReach(m.cloudParts) : filtersReach(m.cloudFilters);
 }
 
-/** 1 where observation t of the chunk may be used: not missing, not cloud (after cleaning), contiguous. */
-export function usableObservations(chunk: ObservationChunk, t: number, m: ObservationMask): Uint8Array {
+/** One observation's mask, stage by stage: missing pixels, each cloud part before and after its filters, the contiguity band. */
+export interface MaskStages {
+  missing: Uint8Array;
+  cloud: CloudMaskStage[];
+  contiguity?: SampleArray;
+}
+
+export function maskStages(chunk: ObservationChunk, t: number, m: ObservationMask): MaskStages {
   const { width, height } = chunk.geobox;
   const mask = chunk.bands[m.maskBand]![t]!;
-  const missing = m.maskKind === 'enum' ? enumMask(mask, m.nodataClasses) : bitMask(mask, m.nodataBits);
-  let cloud: Uint8Array;
-  if (m.maskKind === 'enum') cloud = cloudMask(mask, width, height, m.cloudParts);
-  else {
-    cloud = bitMask(mask, m.cloudBits);
-    if (m.cloudFilters.length > 0) cloud = maskCleanup(cloud, width, height, m.cloudFilters);
-  }
   const contiguity = m.contiguityBand ? chunk.bands[m.contiguityBand]![t]! : undefined;
-  const usable = new Uint8Array(width * height);
+  if (m.maskKind === 'enum') {
+    return { missing: enumMask(mask, m.nodataClasses), cloud: cloudMaskStages(mask, width, height, m.cloudParts), ...(contiguity && { contiguity }) };
+  }
+  const classes = bitMask(mask, m.cloudBits);
+  const cleaned = m.cloudFilters.length > 0 ? maskCleanup(classes, width, height, m.cloudFilters) : classes;
+  return { missing: bitMask(mask, m.nodataBits), cloud: [{ part: { classes: m.cloudBits, filters: m.cloudFilters }, classes, cleaned }], ...(contiguity && { contiguity }) };
+}
+
+/** 1 where observation t of the chunk may be used: not missing, not cloud (after cleaning), contiguous. */
+export function usableObservations(chunk: ObservationChunk, t: number, m: ObservationMask): Uint8Array {
+  const { missing, cloud, contiguity } = maskStages(chunk, t, m);
+  const usable = new Uint8Array(missing.length);
   for (let p = 0; p < usable.length; p++) {
-    usable[p] = missing[p] || cloud[p] || (contiguity !== undefined && contiguity[p] !== CONTIGUOUS) ? 0 : 1;
+    let masked = missing[p]! || (contiguity !== undefined && contiguity[p] !== CONTIGUOUS);
+    for (let k = 0; !masked && k < cloud.length; k++) masked = cloud[k]!.cleaned[p] === 1;
+    usable[p] = masked ? 0 : 1;
   }
   return usable;
+}
+
+/** Why observation t of the chunk is used at `pixel` or not, by the same stages as `usableObservations`. */
+export function explainObservation(chunk: ObservationChunk, t: number, m: ObservationMask, pixel: number): ObservationVerdict {
+  const { missing, cloud, contiguity } = maskStages(chunk, t, m);
+  const value = chunk.bands[m.maskBand]![t]![pixel]!;
+  const reading = `${m.maskBand} ${value}${m.maskKind === 'enum' ? classLabel(m, value) : ''}`;
+  const cloudOf = (part: CloudMaskPart) =>
+    m.maskKind === 'enum' ? part.classes.map((code) => `${code}${classLabel(m, code)}`).join(', ') : `bits ${part.classes.join(', ')}`;
+  if (missing[pixel]) return { outcome: 'nodata', detail: `${reading}: ${m.maskKind === 'enum' ? 'a nodata class' : 'a nodata bit is set'}` };
+  const masking = cloud.find((stage) => stage.cleaned[pixel]);
+  if (masking?.classes[pixel]) {
+    const kept = masking.part.filters.length > 0 ? `, kept by ${filtersText(masking.part.filters)}` : '';
+    return { outcome: 'cloud', detail: `${reading}: cloud (${cloudOf(masking.part)})${kept}` };
+  }
+  if (masking) return { outcome: 'filtered', detail: `${reading} is not cloud; masked by ${filtersText(masking.part.filters)} of cloud (${cloudOf(masking.part)}) nearby` };
+  if (contiguity && contiguity[pixel] !== CONTIGUOUS) {
+    return { outcome: 'not-contiguous', detail: `${m.contiguityBand} ${contiguity[pixel]}: not every band has data` };
+  }
+  const removed = cloud.find((stage) => stage.classes[pixel]);
+  if (removed) return { outcome: 'clear', detail: `${reading}: cloud (${cloudOf(removed.part)}), but removed by ${filtersText(removed.part.filters)}` };
+  return { outcome: 'clear', detail: reading };
+}
+
+function classLabel(m: ObservationMask, code: number): string {
+  const name = m.className?.(code);
+  return name === undefined ? '' : ` '${name}'`;
+}
+
+function filtersText(filters: readonly MaskFilter[]): string {
+  return filters.map(([operation, radius]) => `${operation} ${radius}`).join(' then ');
 }
 
 /** The `plugin_config` keys an enum mask's cloud parts come from. */

@@ -1,4 +1,6 @@
 import type { GeoBox } from '../../shared/geobox.js';
+import type { ObservationVerdict } from '../../shared/pixel-story.js';
+import type { ObservationMask } from './observation-mask.js';
 import type { Resampling } from '../load/load-band.js';
 import type { SampleArray, SampleType } from '../raster.js';
 
@@ -67,6 +69,12 @@ export interface StatsPlugin {
   withInputTypes?(types: Readonly<Record<string, InputType>>): StatsPlugin;
   /** Output bands for the chunk, `width × height` each, in the measurements' dtypes. */
   reduce(chunk: ObservationChunk): Record<string, SampleArray>;
+  /** Why each observation of the chunk is used at `pixel` or not, decided as `reduce` decides it; absent where the plugin does not say. */
+  explain?(chunk: ObservationChunk, pixel: number): ObservationVerdict[];
+  /** How the plugin decides which observations it uses, for a plugin that masks them with a mask band. */
+  readonly observationMask?: ObservationMask;
+  /** Reflectance = value × scale + offset of the bands it reads, for a plugin that scales them so. */
+  readonly scaling?: { scale: number; offset: number };
 }
 
 /** An input band's sample type and nodata, as its files have them. */

@@ -1,22 +1,22 @@
 /**
  * `reduce`: Earth Engine's per-pixel reducers over a time series, for prototyping a product
  * before it becomes a plugin — `mean`, `median`, `min`, `max`, `stddev`, `count` and any
- * percentiles, of input bands or of band expressions (`src/worker/expressions`), after the
+ * percentiles, of input bands or of band expressions (`src/shared/expressions`), after the
  * geomedian plugins' masking. See docs/plugins.md for the settings and the output names.
  */
 import { z } from 'zod';
 import { ConfigError } from '../../shared/config-issue.js';
 import { UserError } from '../../shared/errors.js';
 import { nearestKey } from '../../shared/nearest-key.js';
-import { parseExpression, type CompiledExpression } from '../expressions/expression.js';
-import { ExpressionError } from '../expressions/parser.js';
+import { parseExpression, type CompiledExpression } from '../../shared/expressions/expression.js';
+import { ExpressionError } from '../../shared/expressions/parser.js';
 import { percentilesOverTime } from '../kernels/percentile.js';
-import { fmaskClasses, sclClasses } from '../masking/flags.js';
+import { fmaskClasses, fmaskClassName, sclClasses, sclClassName } from '../masking/flags.js';
 import type { MaskFilter } from '../masking/morphology.js';
 import { DEA_LS_FMASK_MASKING, S2_SCL_MASKING } from './geomedian-plugin.js';
 import { reflectanceFromDn } from '../masking/scaling.js';
 import { newSampleArray, type SampleArray, type SampleType } from '../raster.js';
-import { enumCloudParts, observationMaskReach, usableObservations, type ObservationMask } from './observation-mask.js';
+import { enumCloudParts, explainObservation, observationMaskReach, usableObservations, type ObservationMask } from './observation-mask.js';
 import type { ObservationChunk, OutputBand, StatsPlugin } from './plugin.js';
 import { BASE_PLUGIN_KEYS, checkBasePluginKeys, missingPluginKey, parsePluginConfig, refusedKey } from './plugin-config.js';
 
@@ -100,6 +100,10 @@ export function reducePlugin(config: Record<string, unknown>): StatsPlugin {
     inputs: inputs.map((name) => ({ name, resampling: name === mask?.maskBand || name === mask?.contiguityBand ? 'nearest' : resampling })),
     measurements: outputs.map((o) => o.band),
     quicklook: { kind: 'ramp', band: shown.band.name, ramp: 'viridis' },
+    ...(mask && {
+      observationMask: mask,
+      explain: (chunk: ObservationChunk, pixel: number) => chunk.days.map((_, t) => explainObservation(chunk, t, mask, pixel)),
+    }),
     reduce(chunk: ObservationChunk): Record<string, SampleArray> {
       const pixels = chunk.geobox.width * chunk.geobox.height;
       const series = new Map(sources.map((s): [string, Float32Array[]] => [s.name, []]));
@@ -141,6 +145,7 @@ function observationMask(c: ReduceConfig): ObservationMask | undefined {
     maskBand: c.mask_band,
     maskKind: 'enum',
     nodataClasses: scheme.classNames(c.nodata_classes ?? scheme.nodataClasses),
+    className: scheme.className,
     cloudParts: enumCloudParts(NAME, c, scheme.classNames, scheme),
     nodataBits: [],
     cloudBits: [],
@@ -151,6 +156,7 @@ function observationMask(c: ReduceConfig): ObservationMask | undefined {
 
 interface ClassScheme {
   classNames: (names: ReadonlyArray<string | number>) => number[];
+  className: (code: number) => string | undefined;
   nodataClasses: Array<string | number>;
   cloudClasses: Array<string | number>;
   cloudFilters: MaskFilter[];
@@ -159,15 +165,15 @@ interface ClassScheme {
 /** How class names of a mask band are read, with the defaults of the geomedian plugin of that band (gm-s2, gm-ls). */
 function classScheme(maskBand: string): ClassScheme {
   if (/^scl$/i.test(maskBand)) {
-    return { classNames: sclClasses, ...S2_SCL_MASKING };
+    return { classNames: sclClasses, className: sclClassName, ...S2_SCL_MASKING };
   }
-  if (/fmask/i.test(maskBand)) return { classNames: fmaskClasses, ...DEA_LS_FMASK_MASKING };
+  if (/fmask/i.test(maskBand)) return { classNames: fmaskClasses, className: fmaskClassName, ...DEA_LS_FMASK_MASKING };
   const codes = (names: ReadonlyArray<string | number>) =>
     names.map((n) => {
       if (typeof n === 'number') return n;
       throw new UserError(`class ${JSON.stringify(n)} of mask band ${maskBand}: only SCL and fmask classes have names; give the integer code`);
     });
-  return { classNames: codes, nodataClasses: [], cloudClasses: [], cloudFilters: [] };
+  return { classNames: codes, className: () => undefined, nodataClasses: [], cloudClasses: [], cloudFilters: [] };
 }
 
 function compileExpressions(c: ReduceConfig, mask: ObservationMask | undefined): Map<string, CompiledExpression> {

@@ -31,6 +31,15 @@ describe('plugins', () => {
     await expect(loadPlugin('gm-s2', { bands: ['B02', 3] })).rejects.toThrow("plugin_config of gm-s2: key 'bands[1]' must be a string");
   });
 
+  it("makes the quicklook of the chosen bands only: the preset's where they are there, rgb_bands refused outside them", async () => {
+    expect((await loadPlugin('gm-s2', {})).quicklook).toEqual({ kind: 'rgb', bands: ['B04', 'B03', 'B02'] });
+    expect((await loadPlugin('gm-s2', { bands: ['B04', 'B08'] })).quicklook).toBeUndefined();
+    expect((await loadPlugin('gm-s2', { bands: ['B04', 'B08', 'B11'], rgb_bands: ['B11', 'B08', 'B04'] })).quicklook).toEqual({ kind: 'rgb', bands: ['B11', 'B08', 'B04'] });
+    await expect(loadPlugin('gm-s2', { bands: ['B04', 'B08'], rgb_bands: ['B04', 'B03', 'B02'] })).rejects.toThrow(
+      "plugin_config of gm-s2: key 'rgb_bands' names B03, which is not one of the bands (B04, B08)",
+    );
+  });
+
   it('has odc-stats output bands, dtypes and nodata', async () => {
     const gm = await loadPlugin('gm-s2', {});
     expect(gm.measurements.map((m) => [m.name, m.dtype, m.nodata])).toEqual([

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../../shared/errors.js';
-import { fmaskClasses, sclClasses } from '../masking/flags.js';
+import { fmaskClasses, fmaskClassName, sclClasses, sclClassName } from '../masking/flags.js';
 import { DEA_LS_BANDS, DEA_LS_FMASK_MASKING, S2_BANDS, S2_SCL_MASKING, bitmaskGeomedianPlugin, enumGeomedianPlugin } from './geomedian-plugin.js';
 import type { PluginFactory, StatsPlugin } from './plugin.js';
 import { pqBitmaskPlugin, pqPlugin } from './pq-plugin.js';
@@ -25,6 +25,7 @@ const BUILT_IN_PLUGINS: Record<string, PluginFactory> = {
         name: 'gm-generic',
         maskBand: 'fmask',
         classNames: fmaskClasses,
+        className: fmaskClassName,
         nodataClasses: [],
         cloudClasses: ['cloud', 'shadow'],
         cloudFilters: [],
@@ -42,6 +43,7 @@ const BUILT_IN_PLUGINS: Record<string, PluginFactory> = {
         bands: S2_BANDS,
         maskBand: 'SCL',
         classNames: sclClasses,
+        className: sclClassName,
         ...S2_SCL_MASKING,
         outputDtype: 'uint16',
         outputNodata: 0,
@@ -57,6 +59,7 @@ const BUILT_IN_PLUGINS: Record<string, PluginFactory> = {
         bands: DEA_LS_BANDS,
         maskBand: 'oa_fmask',
         classNames: fmaskClasses,
+        className: fmaskClassName,
         ...DEA_LS_FMASK_MASKING,
         contiguityBand: 'oa_nbart_contiguity',
         outputDtype: 'int16',

@@ -1,0 +1,111 @@
+/**
+ * The pixel's story under the inspect tool: every observation of the task's period at the
+ * clicked pixel, told by the host with the config being edited, the series the chart shows (bands
+ * and an index expression) and the day chosen on it.
+ */
+import { create } from 'zustand';
+import { isApiError } from '../../shared/api.js';
+import type { ObservationView, PixelStory } from '../../shared/pixel-story.js';
+import { api } from '../api/api.js';
+import { sentence, usePlan } from './plan-store.js';
+import { useWorkspace } from './workspace-store.js';
+
+export interface StoryState {
+  point: { lon: number; lat: number } | null;
+  story: PixelStory | null;
+  loading: boolean;
+  error: string | null;
+  /** The bands drawn; null: `defaultBands`. */
+  bands: string[] | null;
+  /** An index of the bands (the expression language of the `reduce` plugin), drawn on its own axis; empty: none. */
+  index: string;
+  /** The day chosen on the chart or the slider: its observation is drawn on the map. */
+  day: string | null;
+  /** The chosen day's observation, as the map draws it. */
+  view: ObservationView | null;
+  viewLoading: boolean;
+  viewError: string | null;
+  /** Which of the view's images the map draws. */
+  shown: { rgb: boolean; classes: boolean; masked: boolean };
+  tell(lon: number, lat: number): Promise<void>;
+  /** Tells the story of the last point again and redraws the chosen day (after the config changed). */
+  retell(): Promise<void>;
+  setBands(bands: string[]): void;
+  setIndex(index: string): void;
+  chooseDay(day: string | null): Promise<void>;
+  show(image: keyof StoryState['shown'], on: boolean): void;
+  clear(): void;
+}
+
+let asked = 0;
+let viewsAsked = 0;
+
+export const useStory = create<StoryState>()((set, get) => ({
+  point: null,
+  story: null,
+  loading: false,
+  error: null,
+  bands: null,
+  index: '',
+  day: null,
+  view: null,
+  viewLoading: false,
+  viewError: null,
+  shown: { rgb: true, classes: false, masked: true },
+  tell: async (lon, lat) => {
+    const { cache, configYaml } = useWorkspace.getState();
+    set({ point: { lon, lat }, error: null });
+    if (!cache) {
+      set({ story: null, error: 'Plan tasks first: a pixel’s story is told from the task that covers it.' });
+      return;
+    }
+    const mine = ++asked;
+    set({ loading: true });
+    const period = usePlan.getState().period;
+    const answer = await api().pixelStory({ cache, configYaml, lon, lat, ...(period && { period }) });
+    // A later click wins over an earlier answer.
+    if (mine !== asked) return;
+    if (isApiError(answer)) set({ loading: false, story: null, error: sentence(answer.error) });
+    else {
+      set({ loading: false, story: answer });
+      const day = get().day;
+      if (day && !answer.observations.some((o) => o.day === day)) await get().chooseDay(null);
+    }
+  },
+  retell: async () => {
+    const point = get().point;
+    if (point) await get().tell(point.lon, point.lat);
+    await get().chooseDay(get().day);
+  },
+  setBands: (bands) => set({ bands }),
+  setIndex: (index) => set({ index }),
+  chooseDay: async (day) => {
+    const mine = ++viewsAsked;
+    const story = get().story;
+    set({ day, viewError: null });
+    if (!day || !story) {
+      set({ view: null, viewLoading: false });
+      return;
+    }
+    const { cache, configYaml } = useWorkspace.getState();
+    if (!cache) return;
+    set({ viewLoading: true });
+    const answer = await api().observationView({ cache, configYaml, task: story.task, day });
+    if (mine !== viewsAsked) return;
+    if (isApiError(answer)) set({ viewLoading: false, view: null, viewError: sentence(answer.error) });
+    else set({ viewLoading: false, view: answer });
+  },
+  show: (image, on) => set({ shown: { ...get().shown, [image]: on } }),
+  clear: () => {
+    asked++;
+    viewsAsked++;
+    set({ point: null, story: null, loading: false, error: null, day: null, view: null, viewLoading: false, viewError: null });
+  },
+}));
+
+/** The bands the chart draws by default: those the plugin's outputs share a name with (a geomedian's), else every band it reads. */
+export function defaultBands(story: PixelStory): string[] {
+  const read = Object.keys(story.observations[0]?.values ?? {});
+  const shared = read.filter((b) => b in story.outputs);
+  return shared.length > 0 ? shared : read;
+}

@@ -1,0 +1,173 @@
+/**
+ * What a task reads, as both the run (run-task.ts) and a pixel's story (pixel-story.ts) read it:
+ * the plugin settled for its inputs' types, the tile at the run's resolution, and a window's
+ * observations — datasets grouped by solar day, loaded onto the window's pixels and fused.
+ */
+import type { GeoBox } from '../shared/geobox.js';
+import { parseGrid, type GridSpec } from '../shared/grid.js';
+import { UserError } from '../shared/errors.js';
+import type { TaskDatasetRef, WorkerTask } from '../shared/task-messages.js';
+import { closeCachedCogs, loadBand } from './load/load-band.js';
+import { openCachedCog } from './load/cog-cache.js';
+import { fuseSameDay } from './load/fuse.js';
+import type { InputType, ObservationChunk, StatsPlugin } from './plugins/plugin.js';
+import { loadPlugin } from './plugins/registry.js';
+import { newSampleArray, sampleTypeOf, type Raster, type SampleArray } from './raster.js';
+
+const LOADS_AT_ONCE = 8;
+
+/** The task's plugin, settled for its inputs' types where its outputs keep them. */
+export async function taskPlugin(task: WorkerTask): Promise<StatsPlugin> {
+  return withInputTypes(await loadPlugin(task.plugin, task.pluginConfig), task);
+}
+
+/** The task's grid, at the run's resolution where it has one. */
+export function taskGrid(task: WorkerTask): GridSpec {
+  return atResolution(parseGrid(task.grid), task.resolution);
+}
+
+/**
+ * The plugin settled for the types of its inputs, read from the headers of the first dataset
+ * that has each band, when its outputs keep them (gm-generic); any other plugin as it is.
+ */
+async function withInputTypes(plugin: StatsPlugin, task: WorkerTask): Promise<StatsPlugin> {
+  if (!plugin.withInputTypes) return plugin;
+  const types: Record<string, InputType> = {};
+  try {
+    for (const input of plugin.inputs) {
+      const href = task.datasets.find((d) => d.assets[input.name])?.assets[input.name];
+      if (href === undefined) continue;
+      const cog = await openCachedCog(href, { unsigned: task.unsigned });
+      types[input.name] = { dtype: cog.sampleType, nodata: cog.nodata };
+    }
+    return plugin.withInputTypes(types);
+  } catch (e) {
+    await closeCachedCogs();
+    throw e;
+  }
+}
+
+
+/** The grid with its tiles cut into pixels of another size; the tiles themselves stay. */
+function atResolution(grid: GridSpec, resolution: number | undefined): GridSpec {
+  if (resolution === undefined || resolution === grid.resolution) return grid;
+  const tileShape = grid.tileSize / resolution;
+  if (!Number.isInteger(tileShape)) {
+    throw new UserError(`resolution ${resolution} does not divide the ${grid.tileSize} m tiles of ${grid.name} into whole pixels`);
+  }
+  return { ...grid, resolution, tileShape };
+}
+
+
+/**
+ * The chunk's observations, one per day. Datasets whose footprint does not reach the chunk
+ * (`reaches`) are not read: a day none of whose datasets reaches it is all nodata, of the type
+ * and nodata the other days' bands have (read after all where a band has no nodata).
+ */
+export async function loadObservations(
+  task: WorkerTask,
+  plugin: StatsPlugin,
+  days: Array<[string, TaskDatasetRef[]]>,
+  geobox: GeoBox,
+  halo: number,
+  reaches: (dataset: TaskDatasetRef) => boolean,
+  signal: AbortSignal | undefined,
+): Promise<ObservationChunk> {
+  const bands: Record<string, SampleArray[]> = {};
+  const nodata: Record<string, number | null> = {};
+  const inner = subGeobox(geobox, halo, halo, geobox.width - 2 * halo, geobox.height - 2 * halo);
+  const load = async (input: StatsPlugin['inputs'][number], datasets: TaskDatasetRef[]): Promise<Raster> => {
+    const withoutHalo = input.halo === false && halo > 0;
+    const rasters: Raster[] = [];
+    for (const dataset of datasets) {
+      const href = dataset.assets[input.name];
+      if (!href) throw new UserError(`dataset ${dataset.id} has no asset '${input.name}' that plugin ${plugin.name} reads`);
+      rasters.push(await loadBand(href, withoutHalo ? inner : geobox, { resampling: input.resampling, unsigned: task.unsigned, ...(signal && { signal }) }));
+    }
+    const fused = rasters.length === 1 ? rasters[0]! : fuseSameDay(rasters);
+    return withoutHalo ? withNodataHalo(fused, geobox, halo) : fused;
+  };
+  const loads: Array<() => Promise<void>> = [];
+  const unread: Array<{ input: StatsPlugin['inputs'][number]; day: number }> = [];
+  for (const input of plugin.inputs) {
+    const perDay: SampleArray[] = new Array(days.length);
+    bands[input.name] = perDay;
+    days.forEach(([, datasets], d) => {
+      const reaching = datasets.filter(reaches);
+      if (reaching.length === 0) {
+        unread.push({ input, day: d });
+        return;
+      }
+      loads.push(async () => {
+        const fused = await load(input, reaching);
+        perDay[d] = fused.data;
+        nodata[input.name] = fused.nodata;
+      });
+    });
+  }
+  await runLimited(loads, LOADS_AT_ONCE);
+  const rest: Array<() => Promise<void>> = [];
+  for (const { input, day } of unread) {
+    const perDay = bands[input.name]!;
+    const like = perDay.find((a) => a !== undefined);
+    const missing = nodata[input.name];
+    if (like !== undefined && missing !== null && missing !== undefined) {
+      perDay[day] = newSampleArray(sampleTypeOf(like), like.length).fill(missing);
+    } else {
+      rest.push(async () => {
+        const fused = await load(input, days[day]![1]);
+        perDay[day] = fused.data;
+        nodata[input.name] = fused.nodata;
+      });
+    }
+  }
+  await runLimited(rest, LOADS_AT_ONCE);
+  return { geobox, days: days.map(([day]) => day), bands, nodata };
+}
+
+/** The raster, of the chunk's inner pixels, placed in the padded chunk `geobox` with a halo of nodata (0 without one). */
+function withNodataHalo(raster: Raster, geobox: GeoBox, halo: number): Raster {
+  const data = newSampleArray(sampleTypeOf(raster.data), geobox.width * geobox.height);
+  if (raster.nodata !== null && raster.nodata !== 0) data.fill(raster.nodata);
+  const width = raster.geobox.width;
+  for (let r = 0; r < raster.geobox.height; r++) data.set(raster.data.subarray(r * width, (r + 1) * width), (r + halo) * geobox.width + halo);
+  return { geobox, data, nodata: raster.nodata };
+}
+
+/**
+ * Runs the jobs, `limit` at a time. After a failure no job starts, and the first error is
+ * thrown once the running ones have ended: nothing of the task goes on reading after it.
+ */
+async function runLimited(jobs: Array<() => Promise<void>>, limit: number): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < jobs.length) {
+      try {
+        await jobs[next++]!();
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  const ends = await Promise.allSettled(Array.from({ length: Math.min(limit, jobs.length) }, lane));
+  const failure = ends.find((end) => end.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+export function groupByDay(datasets: TaskDatasetRef[]): Array<[string, TaskDatasetRef[]]> {
+  const days = new Map<string, TaskDatasetRef[]>();
+  for (const d of datasets) {
+    const list = days.get(d.solarDay);
+    if (list) list.push(d);
+    else days.set(d.solarDay, [d]);
+  }
+  return [...days.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+export function subGeobox(g: GeoBox, col: number, row: number, width: number, height: number): GeoBox {
+  const [a, b, c, d, e, f] = g.affine;
+  return { crs: g.crs, affine: [a, b, c + a * col + b * row, d, e, f + d * col + e * row], width, height };
+}
+
