@@ -199,11 +199,31 @@ describe('the pixel story', () => {
     await session.shot('pixel-story');
 
     // Without cloud filters the filtered day is used, and the mask is the cloud classes alone: the story and the view follow the YAML, without a run.
+    // The story with the filters is pinned, to compare with.
+    await story.getByRole('button', { name: 'Pin to compare' }).click();
     await setYaml(page, CONFIG.replace('plugin_config:\n', 'plugin_config:\n  cloud_filters: []\n'));
     await story.locator(`tr[data-day="${filteredDay}"][data-outcome=clear]`).waitFor({ state: 'attached', timeout: 30_000 });
+    expect(await story.locator(`tr[data-day="${filteredDay}"] td[data-pinned-outcome]`).getAttribute('data-pinned-outcome')).toBe('filtered');
+    // Without filters, a day is used unless SCL is no data or cloud there, or a band has no data.
+    const usedWithoutFilters = days.filter((d) => {
+      const scl = sampleAt(d, 'SCL', ...utm(best.col, best.row));
+      return scl !== 0 && !CLOUD.has(scl) && BANDS.every((b) => sampleAt(d, b, ...utm(best.col, best.row)) !== 0);
+    }).length;
+    expect(await story.getByTestId('pinned-summary').textContent()).toBe(`Pinned: ${count} used; now: ${usedWithoutFilters} used.`);
+    await story.locator('svg[aria-label^="Pinned story"]').waitFor();
     await page.waitForFunction(() => {
       const shares = document.querySelector('[data-testid=input-shares]');
       return !!shares && shares.getAttribute('data-masked') === shares.getAttribute('data-cloud');
     });
+
+    // The latest clear view: each pixel's latest observation the plugin would use, over the tile.
+    await story.getByRole('checkbox', { name: 'True colour' }).check();
+    await story.getByRole('button', { name: 'Latest clear view' }).click();
+    const latest = story.getByTestId('latest-clear');
+    await latest.waitFor({ timeout: 30_000 });
+    const clearShare = Number(await latest.getAttribute('data-clear'));
+    expect(clearShare).toBeGreaterThan(0);
+    expect(clearShare).toBeLessThanOrEqual(1);
+    expect(await onMap()).toEqual(['visible', 'absent']);
   }, 240_000);
 });

@@ -59,10 +59,14 @@ export interface PixelStoryRequest {
   period?: string;
 }
 
-/** One input observation of a task as the map shows it (PNG data URLs over `coordinates`). */
+/**
+ * One input observation of a task as the map shows it (PNG data URLs over `coordinates`); or,
+ * without a day, the latest clear view: each pixel's latest observation the plugin would use.
+ */
 export interface ObservationView {
   task: string;
-  day: string;
+  /** Absent: the latest clear view. */
+  day?: string;
   /** Every day of the task's observations, in order. */
   days: string[];
   /** Corners in lon/lat: top-left, top-right, bottom-right, bottom-left. */
@@ -75,6 +79,8 @@ export interface ObservationView {
   masked?: string;
   /** Of the view's pixels, the share missing, of cloud classes, and not used after the filters. */
   shares?: { nodata: number; cloudClasses: number; masked: number };
+  /** Of the latest clear view: the share of its pixels with a clear observation, and the days read (latest first) to fill them. */
+  latest?: { clearShare: number; daysRead: number };
 }
 
 export interface ObservationViewRequest {
@@ -82,5 +88,6 @@ export interface ObservationViewRequest {
   configYaml: string;
   /** The task, `PERIOD/X/Y`. */
   task: string;
-  day: string;
+  /** Absent: the latest clear view. */
+  day?: string;
 }

@@ -75,13 +75,14 @@ export interface TaskOutcome {
  *   process that does not answer soon (it may be busy in a long computation) and cleans up after it.
  * - `story`: tell the story of the task's pixel under a point (longitude, latitude); `story` or
  *   `failed`. It writes nothing.
- * - `view`: draw the task's observation of a day for the map; `view` or `failed`. It writes nothing.
+ * - `view`: draw the task's observation of a day (or, without one, its latest clear view) for the
+ *   map; `view` or `failed`. It writes nothing.
  */
 export interface HostRequests<Task = WorkerTask> {
   run: { payload: { key: string; task: Task }; answers: 'progress' | 'finished' | 'failed' };
   cancel: { payload: { key: string }; answers: 'failed' };
   story: { payload: { key: string; task: Task; lon: number; lat: number }; answers: 'story' | 'failed' };
-  view: { payload: { key: string; task: Task; day: string }; answers: 'view' | 'failed' };
+  view: { payload: { key: string; task: Task; day?: string }; answers: 'view' | 'failed' };
 }
 
 /** What a task process says, by message type: `ready` once, when it can take its first `run`, then answers. */

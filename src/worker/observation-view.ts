@@ -1,7 +1,7 @@
 /**
  * One input observation of a task as the map shows it: the day's true colour, and the plugin's
  * mask of it — the mask band's classes as read, and what the filters made of them — so that
- * cloud filter settings can be judged by eye. Loaded and masked by the run's own code, on a Web
+ * cloud filter settings can be judged by eye; and the task's latest clear view. Loaded and masked by the run's own code, on a Web
  * Mercator box over the tile (maplibre draws image sources in it) of about the tile's pixel
  * size: the filters then work on the map's pixels, which near the tile's size and at low
  * latitudes are the tile's within a pixel or so.
@@ -16,7 +16,7 @@ import type { ObservationView } from '../shared/pixel-story.js';
 import { formatTaskId } from '../shared/task-id.js';
 import type { WorkerTask } from '../shared/task-messages.js';
 import { closeCachedCogs } from './load/load-band.js';
-import { maskStages, type ObservationMask } from './plugins/observation-mask.js';
+import { maskStages, usableObservations, type ObservationMask } from './plugins/observation-mask.js';
 import type { ObservationChunk, StatsPlugin } from './plugins/plugin.js';
 import { encodePng } from './quicklook/png.js';
 import { renderRgb, type ValueRange } from './quicklook/render.js';
@@ -53,6 +53,48 @@ export async function viewObservation(task: WorkerTask, day: string): Promise<Ob
   }
 }
 
+/**
+ * The latest clear view of the task: each pixel in true colour from its latest observation the
+ * plugin would use (where it masks with a mask band; else its latest with data), read a day at
+ * a time from the last, until every pixel has one or the days run out.
+ */
+export async function viewLatestClear(task: WorkerTask): Promise<ObservationView> {
+  try {
+    const plugin = await taskPlugin(task);
+    if (plugin.quicklook?.kind !== 'rgb') throw new UserError(`plugin ${plugin.name} reads no red, green and blue bands: there is no true colour to show`);
+    const tile = tileGeobox(taskGrid(task), task.id);
+    const { geobox, coordinates } = mercatorBox(task, tile);
+    const pixels = geobox.width * geobox.height;
+    const view = new Uint8Array(pixels * 4);
+    let left = pixels;
+    let daysRead = 0;
+    const days = groupByDay(task.datasets);
+    for (const entry of [...days].reverse()) {
+      if (left === 0) break;
+      const chunk = await loadObservations(task, plugin, [entry], geobox, 0, () => true, undefined);
+      daysRead++;
+      const rgba = trueColourRgba(plugin, chunk)!;
+      const usable = plugin.observationMask ? usableObservations(chunk, 0, plugin.observationMask) : undefined;
+      for (let p = 0; p < pixels; p++) {
+        // A pixel of the view is set once: alpha 255. The day's true colour is transparent where a band has no data.
+        if (view[p * 4 + 3] === 0 && rgba[p * 4 + 3] === 255 && (usable === undefined || usable[p] === 1)) {
+          view.set(rgba.subarray(p * 4, p * 4 + 4), p * 4);
+          left--;
+        }
+      }
+    }
+    return {
+      task: formatTaskId(task.id),
+      days: days.map(([d]) => d),
+      coordinates,
+      rgb: pngUrl(view, geobox.width, geobox.height),
+      latest: { clearShare: (pixels - left) / pixels, daysRead },
+    };
+  } finally {
+    await closeCachedCogs();
+  }
+}
+
 /** A Web Mercator box over the tile's lon/lat bounds, its pixels about the tile's (at most MAX_SIDE on a side). */
 function mercatorBox(task: WorkerTask, tile: GeoBox): { geobox: GeoBox; coordinates: ObservationView['coordinates'] } {
   const { minX: west, minY: south, maxX: east, maxY: north } = polygonalBBox(polygonsOfGeoJSON(tileFootprintLonLat(taskGrid(task), task.id)));
@@ -77,16 +119,21 @@ function mercatorBox(task: WorkerTask, tile: GeoBox): { geobox: GeoBox; coordina
   };
 }
 
-/** The quicklook's red, green and blue bands of the day, stretched over reflectance 0–0.3 where the plugin scales them, else over their 2nd–98th percentiles. */
+/** The quicklook's red, green and blue bands of the day as a PNG data URL (see trueColourRgba). */
 function trueColour(plugin: StatsPlugin, chunk: ObservationChunk): string | undefined {
+  const rgba = trueColourRgba(plugin, chunk);
+  return rgba && pngUrl(rgba, chunk.geobox.width, chunk.geobox.height);
+}
+
+/** The quicklook's red, green and blue bands of the day, stretched over reflectance 0–0.3 where the plugin scales them, else over their 2nd–98th percentiles. */
+function trueColourRgba(plugin: StatsPlugin, chunk: ObservationChunk): Uint8Array | undefined {
   if (plugin.quicklook?.kind !== 'rgb') return undefined;
-  const { width, height } = chunk.geobox;
   const rasters = plugin.quicklook.bands.map((band): Raster => ({ geobox: chunk.geobox, data: chunk.bands[band]![0]!, nodata: chunk.nodata[band] ?? null }));
   const scaling = plugin.scaling;
   const stretch: ValueRange | 'auto' = scaling
     ? { min: (REFLECTANCE_STRETCH.min - scaling.offset) / scaling.scale, max: (REFLECTANCE_STRETCH.max - scaling.offset) / scaling.scale }
     : 'auto';
-  return pngUrl(renderRgb(rasters as [Raster, Raster, Raster], stretch), width, height);
+  return renderRgb(rasters as [Raster, Raster, Raster], stretch);
 }
 
 type Rgba = readonly [number, number, number, number];

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { HostMessage, TaskProcessMessage } from '../shared/task-messages.js';
-import { viewObservation } from './observation-view.js';
+import { viewLatestClear, viewObservation } from './observation-view.js';
 import { tellPixelStory } from './pixel-story.js';
 import { runTask } from './run-task.js';
 import { firstLine } from '../shared/first-line.js';
@@ -35,7 +35,7 @@ export function serveTasks(port: HostPort): TaskServer {
       const { key } = message;
       const fail = (e: unknown) => port.send({ type: 'failed', key, error: firstLine(e) });
       if (message.type === 'story') void tellPixelStory(message.task, message.lon, message.lat).then((story) => port.send({ type: 'story', key, story }), fail);
-      else void viewObservation(message.task, message.day).then((view) => port.send({ type: 'view', key, view }), fail);
+      else void (message.day === undefined ? viewLatestClear(message.task) : viewObservation(message.task, message.day)).then((view) => port.send({ type: 'view', key, view }), fail);
       return;
     }
     const { key, task } = message;

@@ -55,7 +55,7 @@ export class TaskInspections {
     } finally {
       cache.close();
     }
-    return (await this.ask((key) => ({ type: 'view', key, task, day: request.day }))) as ObservationView;
+    return (await this.ask((key) => ({ type: 'view', key, task, ...(request.day !== undefined && { day: request.day }) }))) as ObservationView;
   }
 
   private async ask(message: (key: string) => HostMessage): Promise<Answer> {

@@ -13,7 +13,8 @@ const IMAGES = [
 ] as const;
 
 export function InputBrowser({ story }: { story: PixelStory }) {
-  const { day, view, viewLoading, viewError, shown, chooseDay, show } = useStory();
+  const { day, view, viewLoading, viewError, shown, chooseDay, showLatestClear, show } = useStory();
+  const latest = view?.latest;
   const days = story.observations.map((o) => o.day);
   const at = day ? days.indexOf(day) : -1;
   const verdict = story.observations[at]?.verdict;
@@ -29,20 +30,28 @@ export function InputBrowser({ story }: { story: PixelStory }) {
         onChange={(e) => void chooseDay(days[Number(e.target.value)] ?? null)}
       />
       <div className="row">
-        <span data-testid="input-day">{day ?? 'No day chosen: move the slider or click a day.'}</span>
-        {day && (
+        <span data-testid="input-day">{day ?? (latest ? 'Latest clear view' : 'No day chosen: move the slider or click a day.')}</span>
+        <button type="button" onClick={() => void showLatestClear()} disabled={!!latest}>
+          Latest clear view
+        </button>
+        {(day || latest) && (
           <button type="button" onClick={() => void chooseDay(null)}>
             Hide
           </button>
         )}
       </div>
+      {latest && (
+        <p className="hint" data-testid="latest-clear" data-clear={latest.clearShare.toFixed(4)}>
+          Each pixel&apos;s latest observation the plugin would use: {percent(latest.clearShare)} of the tile has one ({latest.daysRead} days read, latest first).
+        </p>
+      )}
       {day && verdict && <div className="hint">At the inspected pixel: {verdict.outcome}</div>}
       {IMAGES.map(({ key, label }) => (
         <label key={key}>
           <input type="checkbox" checked={shown[key]} onChange={(e) => show(key, e.target.checked)} /> {label}
         </label>
       ))}
-      {viewLoading && <p className="hint">Drawing {day}…</p>}
+      {viewLoading && <p className="hint">Drawing {day ?? 'the latest clear view'}…</p>}
       {viewError && <p className="field-error">{viewError}</p>}
       {view?.shares && (
         <p className="hint" data-testid="input-shares" data-masked={view.shares.masked.toFixed(4)} data-cloud={view.shares.cloudClasses.toFixed(4)}>

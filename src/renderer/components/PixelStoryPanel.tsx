@@ -39,14 +39,15 @@ export function PixelStoryPanel() {
 }
 
 function StoryView({ story }: { story: PixelStory }) {
-  const { bands: chosen, index, day, setBands, setIndex } = useStory();
+  const { bands: chosen, index, day, setBands, setIndex, pinned, pin } = useStory();
   const chooseDay = (d: string) => void useStory.getState().chooseDay(d);
   const [hovered, setHovered] = useState<string | null>(null);
   const read = Object.keys(story.observations[0]?.values ?? {});
   const bands = (chosen ?? defaultBands(story)).filter((b) => read.includes(b));
   const series = useMemo(() => bandSeries(story, bands), [story, bands]);
+  const pinnedSeries = useMemo(() => (pinned ? bandSeries(pinned, bands) : null), [pinned, bands]);
   const indexed = useMemo(() => (index.trim() ? indexSeries(story, index) : null), [story, index]);
-  const used = story.observations.filter((o) => o.verdict?.outcome === 'clear').length;
+  const used = usedCount(story);
   const shown = story.observations.find((o) => o.day === (hovered ?? day));
   const toggle = (band: string) => setBands(bands.includes(band) ? bands.filter((b) => b !== band) : [...bands, band]);
   return (
@@ -64,6 +65,16 @@ function StoryView({ story }: { story: PixelStory }) {
         ))}
       </fieldset>
       <PixelChart label={`Values of ${bands.join(', ') || 'no band'} at each observation`} series={series} height={190} chosenDay={day} onChoose={chooseDay} onHover={setHovered} />
+      <div className="row">
+        <button type="button" onClick={() => pin(pinned ? null : story)}>
+          {pinned ? 'Forget the pinned story' : 'Pin to compare'}
+        </button>
+        {!pinned && <span className="hint">Pin, then edit the YAML: both stories side by side.</span>}
+      </div>
+      {pinnedSeries && (
+        <PixelChart label="Pinned story: values at each observation" series={pinnedSeries} height={150} chosenDay={day} onChoose={chooseDay} onHover={setHovered} />
+      )}
+      {pinned && <p className="hint" data-testid="pinned-summary">Pinned: {usedCount(pinned)} used; now: {used} used.</p>}
       <label className="story-index">
         Index{' '}
         <input
@@ -85,7 +96,7 @@ function StoryView({ story }: { story: PixelStory }) {
       <InputBrowser story={story} />
       <details className="story-table">
         <summary>Every observation ({story.observations.length})</summary>
-        <ObservationTable story={story} onChoose={chooseDay} chosenDay={day} />
+        <ObservationTable story={story} pinned={pinned} onChoose={chooseDay} chosenDay={day} />
       </details>
     </>
   );
@@ -130,14 +141,20 @@ function OutputsLine({ story }: { story: PixelStory }) {
   );
 }
 
-function ObservationTable({ story, chosenDay, onChoose }: { story: PixelStory; chosenDay: string | null; onChoose(day: string): void }) {
+function usedCount(story: PixelStory): number {
+  return story.observations.filter((o) => o.verdict?.outcome === 'clear').length;
+}
+
+function ObservationTable({ story, pinned, chosenDay, onChoose }: { story: PixelStory; pinned: PixelStory | null; chosenDay: string | null; onChoose(day: string): void }) {
   const bands = Object.keys(story.observations[0]?.values ?? {});
+  const pinnedFate = new Map(pinned?.observations.map((o) => [o.day, o.verdict?.outcome ?? '?']));
   return (
     <table className="values">
       <thead>
         <tr>
           <th>day</th>
           <th>fate</th>
+          {pinned && <th>pinned</th>}
           {bands.map((b) => (
             <th key={b}>{b}</th>
           ))}
@@ -152,6 +169,7 @@ function ObservationTable({ story, chosenDay, onChoose }: { story: PixelStory; c
               </button>
             </td>
             <td title={o.verdict?.detail}>{o.verdict?.outcome ?? '?'}</td>
+            {pinned && <td data-pinned-outcome={pinnedFate.get(o.day) ?? ''}>{pinnedFate.get(o.day) ?? ''}</td>}
             {bands.map((b) => (
               <td key={b} data-band={b}>
                 {formatValue(o.values[b] ?? null)}

@@ -25,6 +25,8 @@ export interface StoryState {
   view: ObservationView | null;
   viewLoading: boolean;
   viewError: string | null;
+  /** A story kept to compare with (told with another config), of the same pixel. */
+  pinned: PixelStory | null;
   /** Which of the view's images the map draws. */
   shown: { rgb: boolean; classes: boolean; masked: boolean };
   tell(lon: number, lat: number): Promise<void>;
@@ -33,6 +35,10 @@ export interface StoryState {
   setBands(bands: string[]): void;
   setIndex(index: string): void;
   chooseDay(day: string | null): Promise<void>;
+  /** Draws the task's latest clear view (each pixel's latest observation the plugin would use). */
+  showLatestClear(): Promise<void>;
+  /** Keeps the story shown, to compare the next ones (told with an edited config) with it; null: forgets it. */
+  pin(story: PixelStory | null): void;
   show(image: keyof StoryState['shown'], on: boolean): void;
   clear(): void;
 }
@@ -52,6 +58,7 @@ export const useStory = create<StoryState>()((set, get) => ({
   viewLoading: false,
   viewError: null,
   shown: { rgb: true, classes: false, masked: true },
+  pinned: null,
   tell: async (lon, lat) => {
     const { cache, configYaml } = useWorkspace.getState();
     set({ point: { lon, lat }, error: null });
@@ -67,41 +74,55 @@ export const useStory = create<StoryState>()((set, get) => ({
     if (mine !== asked) return;
     if (isApiError(answer)) set({ loading: false, story: null, error: sentence(answer.error) });
     else {
-      set({ loading: false, story: answer });
+      const pinned = get().pinned;
+      const samePixel = pinned && pinned.task === answer.task && pinned.col === answer.col && pinned.row === answer.row;
+      set({ loading: false, story: answer, ...(!samePixel && { pinned: null }) });
       const day = get().day;
       if (day && !answer.observations.some((o) => o.day === day)) await get().chooseDay(null);
     }
   },
   retell: async () => {
     const point = get().point;
+    const latest = get().view !== null && get().view?.day === undefined;
     if (point) await get().tell(point.lon, point.lat);
-    await get().chooseDay(get().day);
+    if (latest) await get().showLatestClear();
+    else await get().chooseDay(get().day);
   },
   setBands: (bands) => set({ bands }),
   setIndex: (index) => set({ index }),
   chooseDay: async (day) => {
-    const mine = ++viewsAsked;
-    const story = get().story;
-    set({ day, viewError: null });
-    if (!day || !story) {
-      set({ view: null, viewLoading: false });
-      return;
-    }
-    const { cache, configYaml } = useWorkspace.getState();
-    if (!cache) return;
-    set({ viewLoading: true });
-    const answer = await api().observationView({ cache, configYaml, task: story.task, day });
-    if (mine !== viewsAsked) return;
-    if (isApiError(answer)) set({ viewLoading: false, view: null, viewError: sentence(answer.error) });
-    else set({ viewLoading: false, view: answer });
+    set({ day });
+    await fetchView(day ?? undefined);
   },
+  showLatestClear: async () => {
+    set({ day: null });
+    await fetchView(undefined, true);
+  },
+  pin: (story) => set({ pinned: story }),
   show: (image, on) => set({ shown: { ...get().shown, [image]: on } }),
   clear: () => {
     asked++;
     viewsAsked++;
-    set({ point: null, story: null, loading: false, error: null, day: null, view: null, viewLoading: false, viewError: null });
+    set({ point: null, story: null, loading: false, error: null, day: null, view: null, viewLoading: false, viewError: null, pinned: null });
   },
 }));
+
+/** Fetches the view of `day` (or, with `latest`, the latest clear view) of the story's task; none without either. */
+async function fetchView(day: string | undefined, latest = false): Promise<void> {
+  const mine = ++viewsAsked;
+  const story = useStory.getState().story;
+  useStory.setState({ viewError: null });
+  const { cache, configYaml } = useWorkspace.getState();
+  if ((!day && !latest) || !story || !cache) {
+    useStory.setState({ view: null, viewLoading: false });
+    return;
+  }
+  useStory.setState({ viewLoading: true });
+  const answer = await api().observationView({ cache, configYaml, task: story.task, ...(day && { day }) });
+  if (mine !== viewsAsked) return;
+  if (isApiError(answer)) useStory.setState({ viewLoading: false, view: null, viewError: sentence(answer.error) });
+  else useStory.setState({ viewLoading: false, view: answer });
+}
 
 /** The bands the chart draws by default: those the plugin's outputs share a name with (a geomedian's), else every band it reads. */
 export function defaultBands(story: PixelStory): string[] {
