@@ -218,7 +218,8 @@ export interface Project {
   configYaml: string;
   lastRunConfigYaml: string | null;
   outputLocation: string;
-  settings: { basemapStyleUrl: string; threads: number };
+  /** `aws`: where publishing and watching the fleet send their AWS requests. */
+  settings: { basemapStyleUrl: string; threads: number; aws?: AwsConnection };
   /** The map view. */
   view?: { center: [number, number]; zoom: number };
   /** The summary of the plan that made `cache`. */

@@ -75,6 +75,15 @@ describe('CloudPanel', () => {
     expect(screen.getByTestId('fleet-watch').textContent).toContain('Watching http://q/tasks');
   });
 
+  it('keeps the AWS connection with the project’s settings, so a reload or a reopened project has it', () => {
+    render(<CloudPanel />);
+    fillForm({ profile: 'science', region: 'ap-southeast-2' });
+    expect(useWorkspace.getState().project().settings.aws).toEqual({ profile: 'science', region: 'ap-southeast-2' });
+    cleanup();
+    render(<CloudPanel />);
+    expect((screen.getByLabelText('AWS profile') as HTMLInputElement).value).toBe('science');
+  });
+
   it('says what is missing next to the queue field, and shows the host error in one sentence', async () => {
     setApi(fakeApi({ queueStatus: async () => ({ error: "queue 'nope' does not exist" }) }));
     render(<CloudPanel />);

@@ -32,7 +32,9 @@ export function CloudPanel() {
   const [queue, setQueue] = useState('');
   const [cacheUri, setCacheUri] = useState('');
   const [onlyPicked, setOnlyPicked] = useState(false);
-  const [aws, setAws] = useState<AwsConnection>({});
+  // Kept with the project's settings (and localStorage), so a reload or a reopened project keeps them.
+  const aws = ws.settings.aws ?? {};
+  const setAws = (connection: AwsConnection) => ws.update({ settings: { ...ws.settings, aws: connection } });
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
   const [published, setPublished] = useState<PublishTasksSummary | null>(null);
