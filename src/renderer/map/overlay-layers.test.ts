@@ -9,6 +9,7 @@ function fakeMap() {
   const map = {
     layers,
     sources,
+    style: {} as object | undefined,
     getLayersOrder: () => [...layers],
     addLayer: (layer: { id: string }, before?: string) => layers.splice(before === undefined ? layers.length : layers.indexOf(before), 0, layer.id),
     getSource: (id: string) => sources.get(id),
@@ -51,5 +52,13 @@ describe('overlay layers', () => {
     setGeoJSON(map, 'tasks', EMPTY_COLLECTION);
     setGeoJSON(map, 'tasks', data);
     expect(map.sources.get('tasks')?.data).toBe(data);
+  });
+
+  it('leave a removed map alone (a tool clearing its drawing after the map went)', () => {
+    const map = fakeMap();
+    // What maplibre's remove() leaves.
+    (map as { style?: unknown }).style = undefined;
+    setGeoJSON(map, 'draft', EMPTY_COLLECTION);
+    expect(map.sources.size).toBe(0);
   });
 });

@@ -97,8 +97,13 @@ export function addOrderedLayer(map: maplibregl.Map, layer: AddLayerObject & { i
   );
 }
 
-/** Sets the data of one of our GeoJSON sources, adding the source where the style has none yet. */
+/**
+ * Sets the data of one of our GeoJSON sources, adding the source where the style has none yet.
+ * A removed map (it has no style) is left alone: when the map's view unmounts, the map is
+ * removed before the tools' clean-ups, which clear what they drew, run.
+ */
 export function setGeoJSON(map: maplibregl.Map, id: GeoJSONSourceId, data: FeatureCollection): void {
+  if (!(map.style as maplibregl.Map['style'] | undefined)) return;
   const source = map.getSource<GeoJSONSource>(id);
   if (source) source.setData(data);
   else map.addSource(id, { type: 'geojson', data });
