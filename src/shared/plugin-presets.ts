@@ -24,6 +24,9 @@ const product = (name: string, shortName: string) =>
     "  region_code_format: 'x{x:03d}y{y:03d}'",
   ].join('\n');
 
+/** pq's clear-pixel counts, with and without the opening, before its product. */
+const CLEAR_PIXEL_COUNT = ['plugin: pq', 'plugin_config:', '  mask_band: SCL', '  filters:', '    clear_2_5: [[opening, 2], [dilation, 5]]', '    clear_0_5: [[dilation, 5]]'];
+
 /** The `reduce` plugin's median NDVI of clear observations, before its product. */
 const MEDIAN_NDVI = [
   'plugin: reduce',
@@ -81,12 +84,7 @@ export const PLUGIN_PRESETS: readonly PluginPreset[] = [
     plugin: 'pq',
     title: 'Sentinel-2 clear-pixel count',
     yaml: [
-      'plugin: pq',
-      'plugin_config:',
-      '  mask_band: SCL',
-      '  filters:',
-      '    clear_2_5: [[opening, 2], [dilation, 5]]',
-      '    clear_0_5: [[dilation, 5]]',
+      ...CLEAR_PIXEL_COUNT,
       product('s2_pq_annual', 'pq'),
       '',
     ].join('\n'),
@@ -155,12 +153,7 @@ export const SAMPLE_PRESETS: readonly PluginPreset[] = [
     id: 'sample/pq',
     title: 'Clear-pixel count of the sample (120 m)',
     yaml: [
-      'plugin: pq',
-      'plugin_config:',
-      '  mask_band: SCL',
-      '  filters:',
-      '    clear_2_5: [[opening, 2], [dilation, 5]]',
-      '    clear_0_5: [[dilation, 5]]',
+      ...CLEAR_PIXEL_COUNT,
       product('s2_pq_sample', 'pq'),
       'resolution: 120',
       '',

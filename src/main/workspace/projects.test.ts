@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Project } from '../../shared/api.js';
 import { untitledProject } from '../../shared/untitled-project.js';
 import { ProjectStore } from './projects.js';
+import { planSummary } from '../../shared/test-support/plan-summary.js';
 
 const project = (name: string): Project => ({
   ...untitledProject(),
@@ -35,24 +36,7 @@ describe('ProjectStore', () => {
     const withHistory: Project = {
       ...project('Runs'),
       cache: '/ws/plans/a.db',
-      planSummary: {
-        db: '/ws/plans/a.db',
-        csv: '/ws/plans/a.csv',
-        geojson: [],
-        grid: 'africa-10',
-        frequency: 'annual',
-        temporalRange: '2021--P1Y',
-        counts: {
-          itemsRead: 4,
-          datasets: 4,
-          tasks: 1,
-          tiles: 1,
-          tasksPerPeriod: { '2021--P1Y': 1 },
-          skipped: { noGeometry: 0, noTime: 0, badGeometry: 0, filtered: 0, outsideSelection: 0, duplicates: 0, noAssets: 0, unpaired: 0 },
-        },
-        estimate: { pixelObservations: 10, decodedBytes: 20, fileBytes: null, largestTaskBytes: 30 },
-        warnings: [],
-      },
+      planSummary: planSummary(),
       runs: [{ runId: 'r1', started: '2021-01-01T00:00:00Z', ended: '2021-01-01T00:01:00Z', status: 'failed', location: '/ws/out', configYaml: 'plugin: pq\n', tasks: { '2021--P1Y/218/74': { state: 'failed', error: 'no B05' } } }],
       previews: { layers: [{ id: 'l1', stacItem: '/ws/out/a.stac-item.json', task: '2021--P1Y/218/74', bands: ['clear'], ramp: 'viridis', visible: true, opacity: 0.5 }], outputs: {} },
     };

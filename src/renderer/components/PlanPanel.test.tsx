@@ -1,13 +1,13 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SaveTasksResult } from '../../shared/save-tasks-contract.js';
 import { setApi } from '../api/api.js';
 import { usePlan } from '../stores/plan-store.js';
 import { useWorkspace } from '../stores/workspace-store.js';
 import { fakeApi } from '../test-support/fake-api.js';
 import { PlanPanel } from './PlanPanel.js';
 import { resetStores } from '../test-support/reset-stores.js';
+import { planSummary } from '../../shared/test-support/plan-summary.js';
 
 beforeEach(() => {
   resetStores();
@@ -43,17 +43,10 @@ describe('PlanPanel while planning', () => {
   });
 
   it('shows the warnings of the plan in its summary', async () => {
-    const summary: SaveTasksResult = {
-      db: '/ws/plans/a.db',
-      csv: '/ws/plans/a.csv',
-      geojson: [],
-      grid: 'africa-10',
-      frequency: 'annual',
-      temporalRange: '2021--P1Y',
-      counts: { itemsRead: 3, datasets: 1, tasks: 1, tiles: 1, tasksPerPeriod: { '2021--P1Y': 1 }, skipped: { noGeometry: 0, noTime: 0, badGeometry: 0, filtered: 0, outsideSelection: 0, duplicates: 0, noAssets: 2, unpaired: 0 } },
-      estimate: { pixelObservations: 1, decodedBytes: 1, fileBytes: null, largestTaskBytes: 1 },
+    const summary = planSummary({
+      counts: { ...planSummary().counts, skipped: { ...planSummary().counts.skipped, noAssets: 2 } },
       warnings: ['2 items have no raster asset (GeoTIFF or JPEG 2000) to read and were left out of the tasks: a, b'],
-    };
+    });
     setApi(fakeApi({ planTasks: async () => summary, listTasks: async () => ({ error: 'not needed here' }) }));
     render(<PlanPanel />);
     fireEvent.click(screen.getByRole('button', { name: 'Plan tasks' }));

@@ -1,7 +1,6 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Project, ProjectRun } from '../../shared/api.js';
-import type { SaveTasksResult } from '../../shared/save-tasks-contract.js';
 import { untitledProject } from '../../shared/untitled-project.js';
 import { setApi } from '../api/api.js';
 import { fakeApi } from '../test-support/fake-api.js';
@@ -11,26 +10,10 @@ import { usePreviews } from './preview-store.js';
 import { newProject, openProject, saveProject } from './project-actions.js';
 import { useRun } from './run-store.js';
 import { useWorkspace } from './workspace-store.js';
+import { planSummary } from '../../shared/test-support/plan-summary.js';
 
 const CACHE = '/ws/plans/a.db';
-const SUMMARY: SaveTasksResult = {
-  db: CACHE,
-  csv: '/ws/plans/a.csv',
-  geojson: [],
-  grid: 'africa-10',
-  frequency: 'annual',
-  temporalRange: '2021--P1Y',
-  counts: {
-    itemsRead: 36,
-    datasets: 36,
-    tasks: 1,
-    tiles: 1,
-    tasksPerPeriod: { '2021--P1Y': 1 },
-    skipped: { noGeometry: 0, noTime: 0, badGeometry: 0, filtered: 0, outsideSelection: 0, duplicates: 0, noAssets: 0, unpaired: 0 },
-  },
-  estimate: { pixelObservations: 11_520_000, decodedBytes: 1, fileBytes: null, largestTaskBytes: 2 },
-  warnings: [],
-};
+const SUMMARY = planSummary({ db: CACHE });
 const RUN: ProjectRun = {
   runId: 'r1',
   started: '2021-06-01T10:00:00.000Z',
