@@ -8,7 +8,7 @@ import { CommandFailed, EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK } 
 import { publishTasksCommand } from './publish-tasks-command.js';
 import { saveTasksCommand } from './save-tasks-command.js';
 import { statusCommand } from './status-command.js';
-import { workerCommand } from './worker-command.js';
+import { drainQueueCommand, workerCommand, WORKER_DEFAULTS } from './worker-command.js';
 import { serveCommand } from './serve-command.js';
 
 function createProgram(io: CliIo = processIo): Command {
@@ -19,7 +19,7 @@ function createProgram(io: CliIo = processIo): Command {
     .configureOutput(outputTo(io))
     .exitOverride();
   program.addCommand(saveTasksCommand(io));
-  program.addCommand(runCommand(io));
+  program.addCommand(runCommand(io, (flags) => drainQueueCommand(io, { ...WORKER_DEFAULTS, ...flags })));
   program.addCommand(publishTasksCommand(io));
   program.addCommand(workerCommand(io));
   program.addCommand(statusCommand(io));

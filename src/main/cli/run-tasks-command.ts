@@ -45,12 +45,17 @@ export interface RunFlags {
   json?: boolean;
   /** Warnings about the config (keys it ignores) are errors. */
   strict?: boolean;
+  /** `run --from-sqs QUEUE`: the tasks of a queue, as the `worker` command computes them. */
+  fromSqs?: string;
 }
 
-export function runCommand(io: CliIo): Command {
+/** Computes the tasks of the queue `flags.fromSqs` until it is drained (the `worker` command's job). */
+export type DrainQueue = (flags: RunFlags & { fromSqs: string }) => Promise<void>;
+
+export function runCommand(io: CliIo, drainQueue: DrainQueue): Command {
   return new Command('run')
     .description('Compute tasks of a task cache into COGs and STAC items with a plugin (gm-s2, gm-ls, pq, ...)')
-    .argument('<CACHE>', 'task cache: a path or s3:// URI')
+    .argument('[CACHE]', 'task cache: a path or s3:// URI (with --from-sqs, each message names its own)')
     .argument('[TASKS...]', 'tasks: 2021--P1Y/3/4, 2021--P1Y,+3,-4, x+003/y+004/2021--P1Y, an index or a slice (:100, 1::10); none = all')
     .option('--config <FILE|URL|YAML>', 'run config: a YAML file, an s3:// or https:// URL, or YAML text')
     .option('--plugin <NAME>', 'plugin name or the path of a plugin module')
@@ -73,7 +78,17 @@ export function runCommand(io: CliIo): Command {
     .option('--no-public', 'leave the config\u2019s s3_acl as it is (the default)')
     .option('--json', 'print the summary as JSON')
     .option('--strict', 'refuse a config with keys odc-stats would ignore (by default: a warning each)')
-    .action(async (cache: string, selectors: string[], flags: RunFlags) => {
+    .option('--from-sqs <QUEUE>', 'compute the tasks of an SQS queue until it is drained, as `odc-stats worker --from-sqs QUEUE` does (each message names its task cache)')
+    .action(async (cache: string | undefined, selectors: string[], flags: RunFlags) => {
+      if (flags.fromSqs !== undefined) {
+        if (selectors.length > 0) throw new UserError(`--from-sqs takes its tasks from the queue's messages: give no TASKS (got ${selectors.join(' ')})`);
+        // odc-stats' jobs give the cache too; its messages name it (filedb), and the message's wins, as in odc-stats.
+        if (cache !== undefined) io.err(`the queue's messages name their task cache (filedb): ${cache} is read only where a message names it`);
+        if (flags.dryrun) throw new UserError('--dryrun cannot be given with --from-sqs: use publish-tasks --dryrun to see what a queue would hold');
+        await drainQueue({ ...flags, fromSqs: flags.fromSqs });
+        return;
+      }
+      if (cache === undefined) throw new UserError('no task cache: give CACHE (a path or s3:// URI), or --from-sqs QUEUE');
       const config = await resolveRunConfig(flags, (line) => io.err(line));
       const result = await runInterruptibly(io, (signal) =>
         runTasks({ cache, selectors, config, dryrun: flags.dryrun ?? false }, spawnNodeTaskProcess, {
