@@ -1,4 +1,5 @@
 /** A georeferenced pixel grid: a CRS, an affine pixel-to-world mapping and a size in pixels. */
+import { transformer } from './crs.js';
 
 /** Rasterio/GDAL order: x = a*col + b*row + c; y = d*col + e*row + f (col/row at pixel corners). */
 export type Affine = readonly [number, number, number, number, number, number];
@@ -33,4 +34,13 @@ export function geoboxBounds(g: GeoBox): BBox {
   const xs = corners.map(([x]) => x);
   const ys = corners.map(([, y]) => y);
   return { minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) };
+}
+
+/** The pixel of a north-up grid that holds a longitude and latitude; undefined outside the grid. */
+export function pixelAtLonLat(g: GeoBox, lon: number, lat: number): { col: number; row: number } | undefined {
+  const [x, y] = transformer('EPSG:4326', g.crs)(lon, lat);
+  const [a, , c, , e, f] = g.affine;
+  const col = Math.floor((x - c) / a);
+  const row = Math.floor((y - f) / e);
+  return col >= 0 && row >= 0 && col < g.width && row < g.height ? { col, row } : undefined;
 }

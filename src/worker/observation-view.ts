@@ -16,7 +16,7 @@ import type { ObservationView } from '../shared/pixel-story.js';
 import { formatTaskId } from '../shared/task-id.js';
 import type { WorkerTask } from '../shared/task-messages.js';
 import { closeCachedCogs } from './load/load-band.js';
-import { maskStages, usableObservations, type ObservationMask } from './plugins/observation-mask.js';
+import { cloudOrNotContiguous, maskStages, usableObservations, type ObservationMask } from './plugins/observation-mask.js';
 import type { ObservationChunk, StatsPlugin } from './plugins/plugin.js';
 import { encodePng } from './quicklook/png.js';
 import { renderRgb, type ValueRange } from './quicklook/render.js';
@@ -150,7 +150,8 @@ const MASKED_COLOUR: Rgba = [255, 210, 0, 140];
  */
 function maskImages(chunk: ObservationChunk, mask: ObservationMask): Pick<ObservationView, 'classes' | 'masked' | 'shares'> {
   const { width, height } = chunk.geobox;
-  const { missing, cloud, contiguity } = maskStages(chunk, 0, mask);
+  const stages = maskStages(chunk, 0, mask);
+  const { missing, cloud } = stages;
   const values = chunk.bands[mask.maskBand]![0]!;
   const classes = new Uint8Array(width * height * 4);
   const masked = new Uint8Array(width * height * 4);
@@ -168,7 +169,7 @@ function maskImages(chunk: ObservationChunk, mask: ObservationMask): Pick<Observ
       paint(classes, p, classColour(mask, values[p]!));
       cloudCount++;
     }
-    if (cloud.some((stage) => stage.cleaned[p]) || (contiguity !== undefined && contiguity[p] !== 1)) {
+    if (cloudOrNotContiguous(stages, p)) {
       paint(masked, p, MASKED_COLOUR);
       maskedCount++;
     }

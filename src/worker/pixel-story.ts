@@ -6,6 +6,7 @@
  */
 import { UserError } from '../shared/errors.js';
 import { transformer } from '../shared/crs.js';
+import { pixelAtLonLat, pixelToWorld } from '../shared/geobox.js';
 import { tileGeobox } from '../shared/grid.js';
 import type { PixelObservation, PixelStory } from '../shared/pixel-story.js';
 import { formatTaskId } from '../shared/task-id.js';
@@ -19,13 +20,9 @@ export async function tellPixelStory(task: WorkerTask, lon: number, lat: number,
   try {
     const plugin = await taskPlugin(task);
     const tile = tileGeobox(taskGrid(task), task.id);
-    const [x, y] = transformer('EPSG:4326', tile.crs)(lon, lat);
-    const [a, , c, , e, f] = tile.affine;
-    const col = Math.floor((x - c) / a);
-    const row = Math.floor((y - f) / e);
-    if (!(col >= 0 && col < tile.width && row >= 0 && row < tile.height)) {
-      throw new UserError(`${lon.toFixed(5)}, ${lat.toFixed(5)} is outside tile ${task.id.x},${task.id.y}`);
-    }
+    const at = pixelAtLonLat(tile, lon, lat);
+    if (!at) throw new UserError(`${lon.toFixed(5)}, ${lat.toFixed(5)} is outside tile ${task.id.x},${task.id.y}`);
+    const { col, row } = at;
     const halo = plugin.halo ?? 0;
     const window = { col: col - halo, row: row - halo, width: 1 + 2 * halo, height: 1 + 2 * halo };
     const reaches = (d: TaskDatasetRef) => footprintTouches(tile, footprintInCrs(d.footprint, tile.crs), window);
@@ -43,8 +40,7 @@ export async function tellPixelStory(task: WorkerTask, lon: number, lat: number,
     const reduced = plugin.reduce(chunk);
     const outputs: PixelStory['outputs'] = {};
     for (const band of plugin.measurements) outputs[band.name] = valueOrNull(reduced[band.name]![pixel]!, band.nodata);
-    const [centreX, centreY] = [c + a * (col + 0.5), f + e * (row + 0.5)];
-    const [centreLon, centreLat] = transformer(tile.crs, 'EPSG:4326')(centreX, centreY);
+    const [centreLon, centreLat] = transformer(tile.crs, 'EPSG:4326')(...pixelToWorld(tile.affine, col + 0.5, row + 0.5));
     return {
       task: formatTaskId(task.id),
       plugin: plugin.name,

@@ -3,7 +3,7 @@
  * box (maplibre's image sources are drawn in it), rendered as RGB or through a colour ramp; and
  * every band's value at one lon/lat, read from the COG's own pixel grid.
  */
-import type { GeoBox } from '../../shared/geobox.js';
+import { pixelAtLonLat, type GeoBox } from '../../shared/geobox.js';
 import { transformer } from '../../shared/crs.js';
 import { loadBand } from '../../worker/load/load-band.js';
 import { encodePng } from '../../worker/quicklook/png.js';
@@ -130,12 +130,11 @@ export function itemGeoBox(item: OutputItem): GeoBox {
  */
 export async function inspectOutput(item: OutputItem, itemHref: string, lon: number, lat: number): Promise<Record<string, number | null> | undefined> {
   const grid = itemGeoBox(item);
+  const at = pixelAtLonLat(grid, lon, lat);
+  if (!at) return undefined;
   const { crs } = grid;
-  const [x, y] = transformer('EPSG:4326', crs)(lon, lat);
+  const { col, row } = at;
   const [a, , c, , e, f] = grid.affine;
-  const col = Math.floor((x - c) / a);
-  const row = Math.floor((y - f) / e);
-  if (!(col >= 0 && row >= 0 && col < grid.width && row < grid.height)) return undefined;
   const pixel: GeoBox = { crs, affine: [a, 0, c + col * a, 0, e, f + row * e], width: 1, height: 1 };
   const values: Record<string, number | null> = {};
   for (const band of dataBands(item)) {

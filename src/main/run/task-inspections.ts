@@ -11,7 +11,7 @@ import { parseGrid, tileIndexOf } from '../../shared/grid.js';
 import type { ObservationView, ObservationViewRequest, PixelStory, PixelStoryRequest } from '../../shared/pixel-story.js';
 import { parseTaskId } from '../../shared/task-id.js';
 import type { HostMessage, WorkerTask } from '../../shared/task-messages.js';
-import { TaskCache } from '../taskcache/task-cache.js';
+import { TaskCache, type TaskRow } from '../taskcache/task-cache.js';
 import { appRunConfig } from './app-run-config.js';
 import { prepareRun, workerTaskFor } from './task-builder.js';
 import type { SpawnTaskProcess, TaskProcessChannel } from './task-process-channel.js';
@@ -44,17 +44,12 @@ export class TaskInspections {
   }
 
   async view(request: ObservationViewRequest): Promise<ObservationView> {
-    const setup = await prepareRun(await appRunConfig(request.configYaml, this.outputLocation));
     const id = parseTaskId(request.task);
-    const cache = TaskCache.open(request.cache);
-    let task: WorkerTask;
-    try {
+    const task = await this.workerTask(request, (cache) => {
       const row = cache.task(id.period, id.x, id.y);
       if (!row) throw new UserError(`the plan has no task ${request.task}`);
-      task = workerTaskFor(cache, cache.meta(), row, setup);
-    } finally {
-      cache.close();
-    }
+      return row;
+    });
     return (await this.ask((key) => ({ type: 'view', key, task, ...(request.day !== undefined && { day: request.day }) }))) as ObservationView;
   }
 
@@ -76,20 +71,26 @@ export class TaskInspections {
   }
 
   /** The task of the cache whose tile holds the point (of the request's period, else the first), as a run of the config would send it. */
-  private async taskUnder(request: PixelStoryRequest): Promise<WorkerTask> {
+  private taskUnder(request: PixelStoryRequest): Promise<WorkerTask> {
     if (!Number.isFinite(request.lon) || !Number.isFinite(request.lat)) throw new UserError('the point has no longitude and latitude');
-    const setup = await prepareRun(await appRunConfig(request.configYaml, this.outputLocation));
-    const cache = TaskCache.open(request.cache);
-    try {
-      const meta = cache.meta();
-      const grid = parseGrid(meta.grid);
+    return this.workerTask(request, (cache) => {
+      const grid = parseGrid(cache.meta().grid);
       const tile = tileIndexOf(grid, ...transformer('EPSG:4326', grid.crs)(request.lon, request.lat));
       const row = cache.tasks().find((t) => t.x === tile.x && t.y === tile.y && (request.period === undefined || t.period === request.period));
       if (!row) {
         const period = request.period === undefined ? '' : ` in ${request.period}`;
         throw new UserError(`no task of the plan covers ${request.lon.toFixed(5)}, ${request.lat.toFixed(5)} (tile ${tile.x},${tile.y}${period})`);
       }
-      return workerTaskFor(cache, meta, row, setup);
+      return row;
+    });
+  }
+
+  /** The task of the row `rowOf` finds in the request's cache, as a run of the request's config would send it. */
+  private async workerTask(request: { cache: string; configYaml: string }, rowOf: (cache: TaskCache) => TaskRow): Promise<WorkerTask> {
+    const setup = await prepareRun(await appRunConfig(request.configYaml, this.outputLocation));
+    const cache = TaskCache.open(request.cache);
+    try {
+      return workerTaskFor(cache, cache.meta(), rowOf(cache), setup);
     } finally {
       cache.close();
     }

@@ -54,14 +54,17 @@ export function maskStages(chunk: ObservationChunk, t: number, m: ObservationMas
 
 /** 1 where observation t of the chunk may be used: not missing, not cloud (after cleaning), contiguous. */
 export function usableObservations(chunk: ObservationChunk, t: number, m: ObservationMask): Uint8Array {
-  const { missing, cloud, contiguity } = maskStages(chunk, t, m);
-  const usable = new Uint8Array(missing.length);
-  for (let p = 0; p < usable.length; p++) {
-    let masked = missing[p]! || (contiguity !== undefined && contiguity[p] !== CONTIGUOUS);
-    for (let k = 0; !masked && k < cloud.length; k++) masked = cloud[k]!.cleaned[p] === 1;
-    usable[p] = masked ? 0 : 1;
-  }
+  const stages = maskStages(chunk, t, m);
+  const usable = new Uint8Array(stages.missing.length);
+  for (let p = 0; p < usable.length; p++) usable[p] = stages.missing[p] || cloudOrNotContiguous(stages, p) ? 0 : 1;
   return usable;
+}
+
+/** Whether the stages leave pixel p out as cloud (after its filters) or as not contiguous; missing pixels aside. */
+export function cloudOrNotContiguous({ cloud, contiguity }: MaskStages, p: number): boolean {
+  if (contiguity !== undefined && contiguity[p] !== CONTIGUOUS) return true;
+  for (const stage of cloud) if (stage.cleaned[p] === 1) return true;
+  return false;
 }
 
 /** Why observation t of the chunk is used at `pixel` or not, by the same stages as `usableObservations`. */
