@@ -8,7 +8,6 @@
  * leaves 127.0.0.1.
  */
 import { promises as fs } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -22,6 +21,7 @@ import { createQueue } from '../src/main/fleet/test-support/fleet-fixture.js';
 import { startMotoServer, type MotoServer } from '../src/main/test-support/moto-server.js';
 import { appSessionForTests, pointOf, waitForMapIdle } from './support/app-session.js';
 import { GM_CONFIG, openPlannedProject } from './support/app-states.js';
+import { closedPort } from '../src/main/test-support/closed-port.js';
 
 const PROFILE = 'odc-e2e';
 const REGION = 'us-east-1';
@@ -181,12 +181,3 @@ describe('publishing to the fleet, with the settings’ AWS connection', () => {
     throw new Error(`no message of ${task} in ${queueUrl}`);
   }
 });
-
-/** A port of 127.0.0.1 that was free a moment ago: nothing listens there. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}

@@ -1,9 +1,9 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createQueue } from '../fleet/test-support/fleet-fixture.js';
 import { motoForTests } from '../test-support/moto-for-tests.js';
 import { createSqsClient } from './sqs-client.js';
 import { testAwsConnection } from './test-connection.js';
+import { closedPort } from '../test-support/closed-port.js';
 
 motoForTests();
 let queueUrl: string;
@@ -15,15 +15,6 @@ beforeAll(async () => {
   queueUrl = (await createQueue(sqs, 'connection-check')).url;
   sqs.destroy();
 });
-
-/** A port of 127.0.0.1 that was free a moment ago: nothing listens there. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('testAwsConnection', () => {
   it('says that SQS answered at the endpoint, and that the queue is there', async () => {
