@@ -4,9 +4,10 @@
  * with the grid, so nothing is resampled): water observations → monthly WOfS summaries → their
  * sum (the summaries' STAC items as a catalogue, and as a prefix product); fractional-cover
  * percentiles of FC fused with WO (`ga_ls_fc_3+ga_ls_wo_3`); tasselled-cap percentiles of the
- * ARD. Every output is checked against values computed here from the generator's truth.
+ * ARD; mangrove cover of those two percentile products fused (their output folders as prefix
+ * products). Every output is checked against values computed here from the generator's truth.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
@@ -20,6 +21,7 @@ import {
   type LandsatLayout,
   type LandsatPass,
 } from '../sample/landsat-sample.js';
+import type { LandsatObservation } from '../sample/landsat-scene.js';
 import { writeSampleCatalog, type SampleCatalog } from '../sample/sample-catalog.js';
 import { linesOf, runCli } from '../test-support/spawn-cli.js';
 
@@ -144,10 +146,23 @@ describe('water observations → WOfS summaries → their sum', () => {
   }, 180_000);
 });
 
-describe('fractional cover percentiles of FC fused with water observations', () => {
-  const FC_BANDS = ['pv', 'bs', 'npv'] as const;
-  const QUANTILES = [0.1, 0.5, 0.9];
+const FC_BANDS = ['pv', 'bs', 'npv'] as const;
+const QUANTILES = [0.1, 0.5, 0.9];
 
+/** StatsFCP at a pixel: percentiles of the clear and dry days (the water flags but high slope, 16, are 0), qa, count_valid. */
+function fcPercentilesTruth(observations: LandsatObservation[]): { percentiles: Map<string, number>; qa: number; countValid: number } {
+  const dry = observations.filter((o) => (o.water & ~16) === 0);
+  const everWet = observations.some((o) => (o.water & ~16) === 128);
+  const percentiles = new Map<string, number>();
+  for (const band of FC_BANDS) {
+    const values = dry.map((o) => o.fc[band]).filter((v) => v !== 255);
+    for (const q of QUANTILES) percentiles.set(`${band}_pc_${q * 100}`, percentileOf(values, q, 255));
+  }
+  const allValid = [...percentiles.values()].every((v) => v !== 255);
+  return { percentiles, qa: allValid ? 2 : everWet ? 0 : 1, countValid: dry.length };
+}
+
+describe('fractional cover percentiles of FC fused with water observations', () => {
   it('pairs each FC dataset with the WO of its pass, leaves out a pass without FC, and writes odc-stats’ percentiles and qa', async () => {
     // A folder of item files without the one FC item of 26 January: its water observations have no partner.
     const catalog = path.join(dir, 'fc-catalog');
@@ -170,62 +185,55 @@ describe('fractional cover percentiles of FC fused with water observations', () 
 
     const qaSeen = new Set<number>();
     for (const { p, col, row } of pixels()) {
-      const observations = kept.map((pass) => landsatPixel(pass, col, row, LAYOUT));
-      // StatsFCP: clear and dry where the water flags but high slope (16) are 0; wet where they are 128.
-      const dry = observations.filter((o) => (o.water & ~16) === 0);
-      const everWet = observations.some((o) => (o.water & ~16) === 128);
+      const want = fcPercentilesTruth(kept.map((pass) => landsatPixel(pass, col, row, LAYOUT)));
       const at = `at ${col},${row}`;
-      let allValid = true;
-      for (const band of FC_BANDS) {
-        const values = dry.map((o) => o.fc[band]).filter((v) => v !== 255);
-        for (const q of QUANTILES) {
-          const want = percentileOf(values, q, 255);
-          if (want === 255) allValid = false;
-          expect(outputs.get(`${band}_pc_${q * 100}`)![p], `${band}_pc_${q * 100} ${at}`).toBe(want);
-        }
-      }
-      const wantQa = allValid ? 2 : everWet ? 0 : 1;
-      expect(qa[p], `qa ${at}`).toBe(wantQa);
-      qaSeen.add(wantQa);
-      expect(countValid[p], `count_valid ${at}`).toBe(dry.length);
+      for (const [band, value] of want.percentiles) expect(outputs.get(band)![p], `${band} ${at}`).toBe(value);
+      expect(qa[p], `qa ${at}`).toBe(want.qa);
+      qaSeen.add(want.qa);
+      expect(countValid[p], `count_valid ${at}`).toBe(want.countValid);
     }
     // Pixels with every percentile, and pixels short of clear days that were wet on some.
     expect([...qaSeen]).toEqual(expect.arrayContaining([0, 2]));
   }, 180_000);
 });
 
-describe('tasselled-cap percentiles of the ARD', () => {
-  /** odc-stats' default coefficients (Crist 1985), in the order blue, green, red, nir, swir1, swir2. */
-  const COEFFICIENTS = {
-    wet: [0.0315, 0.2021, 0.3102, 0.1594, -0.6806, -0.6109],
-    bright: [0.2043, 0.4158, 0.5524, 0.5741, 0.3124, 0.2303],
-    green: [-0.1603, -0.2819, -0.4934, 0.794, -0.0002, -0.1446],
-  };
-  const BANDS = ['nbart_blue', 'nbart_green', 'nbart_red', 'nbart_nir', 'nbart_swir_1', 'nbart_swir_2'] as const;
+/** odc-stats' default tasselled-cap coefficients (Crist 1985), in the order blue, green, red, nir, swir1, swir2. */
+const TC_COEFFICIENTS = {
+  wet: [0.0315, 0.2021, 0.3102, 0.1594, -0.6806, -0.6109],
+  bright: [0.2043, 0.4158, 0.5524, 0.5741, 0.3124, 0.2303],
+  green: [-0.1603, -0.2819, -0.4934, 0.794, -0.0002, -0.1446],
+};
+const NBART = ['nbart_blue', 'nbart_green', 'nbart_red', 'nbart_nir', 'nbart_swir_1', 'nbart_swir_2'] as const;
 
+/** The pixel's clear observations for tcw-percentiles: fmask neither nodata, cloud nor shadow; contiguous; no band at −999. */
+const tcClearObservations = (col: number, row: number) =>
+  passes
+    .map((pass) => landsatPixel(pass, col, row, LAYOUT))
+    .filter((o) => ![0, 2, 3].includes(o.fmask) && o.contiguity !== 0 && NBART.every((b) => o.nbart[b] !== -999));
+
+/** An index of each observation: Σ coefficient × DN in float64, truncated to int16. */
+const tcIndexValues = (observations: LandsatObservation[], coefficients: readonly number[]) =>
+  observations.map((o) => {
+    let sum = 0;
+    NBART.forEach((band, k) => (sum += coefficients[k]! * o.nbart[band]));
+    return Math.trunc(sum);
+  });
+
+describe('tasselled-cap percentiles of the ARD', () => {
   it('writes the 10th, 50th and 90th percentiles of each index over the clear observations', async () => {
     const plan = path.join(dir, 'ard.db');
     await succeeded(planArgs(plan, '--catalog', sample.catalogPath, '--input-products', LANDSAT_ARD_COLLECTION, '--year', '2021'));
     const location = path.join(dir, 'tc-percentiles');
     await succeeded(['run', plan, '--plugin', 'tcw-percentiles', '--location', location, '--threads', '1']);
 
-    /** The pixel's clear observations: fmask neither nodata, cloud nor shadow; contiguous; no band at −999. */
-    const clearObservations = (col: number, row: number) =>
-      passes
-        .map((pass) => landsatPixel(pass, col, row, LAYOUT))
-        .filter((o) => ![0, 2, 3].includes(o.fmask) && o.contiguity !== 0 && BANDS.every((b) => o.nbart[b] !== -999));
     // A pixel seen clear on every pass, and one that cloud or the missing quarter hides on some.
-    const all = pixels().find(({ col, row }) => clearObservations(col, row).length === passes.length)!;
-    const some = pixels().find(({ col, row }) => clearObservations(col, row).length === 4)!;
+    const all = pixels().find(({ col, row }) => tcClearObservations(col, row).length === passes.length)!;
+    const some = pixels().find(({ col, row }) => tcClearObservations(col, row).length === 4)!;
     expect([all, some].every(Boolean)).toBe(true);
 
-    for (const [index, coefficients] of Object.entries(COEFFICIENTS)) {
+    for (const [index, coefficients] of Object.entries(TC_COEFFICIENTS)) {
       for (const { p, col, row } of [all, some]) {
-        const values = clearObservations(col, row).map((o) => {
-          let sum = 0;
-          BANDS.forEach((band, k) => (sum += coefficients[k]! * o.nbart[band]));
-          return Math.trunc(sum);
-        });
+        const values = tcIndexValues(tcClearObservations(col, row), coefficients);
         for (const q of [10, 50, 90]) {
           const out = await readBand(bandFile(location, '2021--P1Y', `${index}_pc_${q}`));
           expect(out[p], `${index}_pc_${q} at ${col},${row}`).toBe(percentileOf(values, q / 100, -9999));
@@ -233,4 +241,61 @@ describe('tasselled-cap percentiles of the ARD', () => {
       }
     }
   }, 180_000);
+});
+
+describe('mangrove cover of the two percentile products, fused', () => {
+  /** The extent, in the output CRS as odc-stats takes it: the scene's columns 0–19, less a hole over columns 4–7 of rows 4–7. */
+  const EXTENT_COLUMNS = 20;
+  const inHole = (col: number, row: number) => col >= 4 && col < 8 && row >= 4 && row < 8;
+  const PV_THRESHOLDS = [6, 20, 40];
+  const TCW_THRESHOLD = -2400;
+
+  function extentGeoJson(): string {
+    const { west, north } = LAYOUT.scenes['168060']!;
+    const x = (col: number) => west + col * LAYOUT.pixelMetres;
+    const y = (row: number) => north - row * LAYOUT.pixelMetres;
+    const rect = (c0: number, r0: number, c1: number, r1: number) => [[x(c0), y(r0)], [x(c1), y(r0)], [x(c1), y(r1)], [x(c0), y(r1)], [x(c0), y(r0)]];
+    const polygon = { type: 'Polygon', coordinates: [rect(0, 0, EXTENT_COLUMNS, SIDE), rect(4, 4, 8, 8)] };
+    return JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: polygon }] });
+  }
+
+  it('pairs each tile’s FC and tasselled-cap percentiles of a year and classes the pixels inside the extent', async () => {
+    const fcPlan = path.join(dir, 'mangroves-fc.db');
+    await succeeded(planArgs(fcPlan, '--catalog', sample.catalogPath, '--input-products', 'ga_ls_fc_3+ga_ls_wo_3', '--year', '2021'));
+    const fcLocation = path.join(dir, 'mangroves-fc');
+    await succeeded(['run', fcPlan, '--plugin', 'fc-percentiles', '--location', fcLocation, '--threads', '1']);
+    const tcPlan = path.join(dir, 'mangroves-tc.db');
+    await succeeded(planArgs(tcPlan, '--catalog', sample.catalogPath, '--input-products', LANDSAT_ARD_COLLECTION, '--year', '2021'));
+    const tcLocation = path.join(dir, 'mangroves-tc');
+    await succeeded(['run', tcPlan, '--plugin', 'tcw-percentiles', '--location', tcLocation, '--threads', '1']);
+
+    const plan = path.join(dir, 'mangroves.db');
+    await succeeded(planArgs(plan, '--input-products', `${fcLocation}/+${tcLocation}/`, '--year', '2021'));
+    expect(readFileSync(path.join(dir, 'mangroves.csv'), 'utf8')).toBe('T,X,Y,datasets,days\n2021--P1Y,65,2578,1,1\n');
+
+    const extent = path.join(dir, 'mangrove-extent.geojson');
+    writeFileSync(extent, extentGeoJson());
+    const config = path.join(dir, 'mangroves.yaml');
+    writeFileSync(config, ['plugin: mangroves', 'plugin_config:', `  mangroves_extent: ${extent}`, `  pv_thresholds: [${PV_THRESHOLDS.join(', ')}]`, `  tcw_threshold: ${TCW_THRESHOLD}`, ''].join('\n'));
+    const location = path.join(dir, 'mangroves');
+    await succeeded(['run', plan, '--config', config, '--location', location, '--threads', '1']);
+    const cover = await readBand(bandFile(location, '2021--P1Y', 'canopy_cover_class'));
+
+    const seen = new Set<number>();
+    for (const { p, col, row } of pixels()) {
+      const fc = fcPercentilesTruth(passes.map((pass) => landsatPixel(pass, col, row, LAYOUT)));
+      const wet = percentileOf(tcIndexValues(tcClearObservations(col, row), TC_COEFFICIENTS.wet), 0.1, -9999);
+      const pv = fc.percentiles.get('pv_pc_10')!;
+      // Mangroves: inside the extent and wetter than the threshold; qa 1 is "not observed" (0), qa 2 counts the thresholds pv_pc_10 exceeds.
+      let want = 255;
+      if (col < EXTENT_COLUMNS && !inHole(col, row) && wet > TCW_THRESHOLD) {
+        if (fc.qa === 1) want = 0;
+        else if (fc.qa === 2 && pv > PV_THRESHOLDS[0]!) want = PV_THRESHOLDS.filter((t) => pv > t).length;
+      }
+      expect(cover[p], `canopy_cover_class at ${col},${row} (pv_pc_10 ${pv}, qa ${fc.qa}, wet_pc_10 ${wet})`).toBe(want);
+      seen.add(want);
+    }
+    expect([...seen].sort()).toEqual(expect.arrayContaining([1, 255]));
+    expect(seen.size).toBeGreaterThanOrEqual(3);
+  }, 240_000);
 });

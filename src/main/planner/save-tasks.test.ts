@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -165,6 +165,16 @@ describe('save-tasks', () => {
       `output exists: ${output} (use --overwrite to replace it)`,
     );
     await saveTasks({ catalog, inputProducts: ['prod'], grid: GRID, year: 2021, output, overwrite: true });
+    // A leftover listing of this plan alone is an output of it; x-fc's listing beside it is another plan's.
+    unlinkSync(output);
+    unlinkSync(path.join(dir, 'x.csv'));
+    renameSync(path.join(dir, 'x-2021--P1Y.geojson'), path.join(dir, 'x-fc-2021--P1Y.geojson'));
+    await saveTasks({ catalog, inputProducts: ['prod'], grid: GRID, year: 2021, output });
+    unlinkSync(output);
+    unlinkSync(path.join(dir, 'x.csv'));
+    await expect(saveTasks({ catalog, inputProducts: ['prod'], grid: GRID, year: 2021, output })).rejects.toThrow(
+      `output exists: ${path.join(dir, 'x-2021--P1Y.geojson')} (use --overwrite to replace it)`,
+    );
 
     const empty = path.join(dir, 'none.db');
     await expect(saveTasks({ catalog, inputProducts: ['prod'], grid: GRID, year: 2019, output: empty })).rejects.toThrow(

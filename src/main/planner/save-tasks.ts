@@ -192,11 +192,15 @@ function outputPaths(options: SaveTasksOptions, range: Period | undefined): Outp
   return { db, csv: `${stem}.csv`, stem };
 }
 
+/** What follows `{stem}-` in a task listing's name: a period label (periodLabel) and `.geojson`. */
+const PERIOD_GEOJSON = /^\d{4}(?:-\d{2}){0,2}--P\d+[YMD]\.geojson$/;
+
 async function refuseExistingOutputs({ db, csv, stem }: OutputPaths): Promise<void> {
   const dir = path.dirname(stem);
   const prefix = `${path.basename(stem)}-`;
   const siblings = existsSync(dir) ? await fs.readdir(dir) : [];
-  const geojson = siblings.filter((f) => f.startsWith(prefix) && f.endsWith('.geojson')).map((f) => path.join(dir, f));
+  // Only this plan's listings: another plan's stem may start with this one's (`a-b` beside `a`).
+  const geojson = siblings.filter((f) => f.startsWith(prefix) && PERIOD_GEOJSON.test(f.slice(prefix.length))).map((f) => path.join(dir, f));
   const existing = [db, csv].filter((f) => existsSync(f)).concat(geojson);
   if (existing.length > 0) {
     throw new UserError(`output exists: ${existing[0]} (use --overwrite to replace it)`);
