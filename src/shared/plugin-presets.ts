@@ -27,6 +27,9 @@ const product = (name: string, shortName: string) =>
 /** pq's clear-pixel counts, with and without the opening, before its product. */
 const CLEAR_PIXEL_COUNT = ['plugin: pq', 'plugin_config:', '  mask_band: SCL', '  filters:', '    clear_2_5: [[opening, 2], [dilation, 5]]', '    clear_0_5: [[dilation, 5]]'];
 
+/** DEA's masking of cloud and cloud shadow in water observations, each grown by 6 pixels (its WO summary and FC percentile configs). */
+const DEA_WO_CLOUD_FILTERS = ['  cloud_filters:', '    cloud: [[dilation, 6]]', '    cloud_shadow: [[dilation, 6]]'];
+
 /** The `reduce` plugin's median NDVI of clear observations, before its product. */
 const MEDIAN_NDVI = [
   'plugin: reduce',
@@ -98,6 +101,41 @@ export const PLUGIN_PRESETS: readonly PluginPreset[] = [
     plugin: 'gm-generic',
     title: 'Generic geomedian (fmask)',
     yaml: ['plugin: gm-generic', 'plugin_config:', '  bands: [red, green, blue]', '  mask_band: fmask', product('gm_generic', 'gm'), ''].join('\n'),
+  },
+  {
+    plugin: 'wofs-summary',
+    title: 'Water observation frequency (DEA WO)',
+    yaml: [
+      'plugin: wofs-summary',
+      'plugin_config:',
+      ...DEA_WO_CLOUD_FILTERS,
+      product('ga_ls_wo_fq_cyear_3', 'ga_ls_wo_fq_cyear_3'),
+      '',
+    ].join('\n'),
+  },
+  {
+    plugin: 'fc-percentiles',
+    title: 'Fractional cover percentiles (DEA FC fused with WO)',
+    yaml: [
+      'plugin: fc-percentiles',
+      'plugin_config:',
+      ...DEA_WO_CLOUD_FILTERS,
+      product('ga_ls_fc_pc_cyear_3', 'ga_ls_fc_pc_cyear_3'),
+      '',
+    ].join('\n'),
+  },
+  {
+    plugin: 'tcw-percentiles',
+    title: 'Tasselled cap percentiles (DEA ARD)',
+    yaml: [
+      'plugin: tcw-percentiles',
+      'plugin_config:',
+      '  cloud_filters:',
+      '    cloud: [[dilation, 6]]',
+      '    shadow: [[dilation, 6]]',
+      product('ga_ls_tc_pc_cyear_3', 'ga_ls_tc_pc_cyear_3'),
+      '',
+    ].join('\n'),
   },
   {
     plugin: 'reduce',
