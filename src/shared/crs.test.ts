@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { coordinateOperation, operationMeetsArea } from './coordinate-operations.js';
 import { isGeographicCrs, normaliseCrs, transformer } from './crs.js';
 import { UserError } from './errors.js';
 
@@ -124,5 +125,61 @@ describe('transformer', () => {
     const [x, y] = transformer('EPSG:4326', 'EPSG:3857')(90, 0);
     expect(x).toBeCloseTo((6_378_137 * Math.PI) / 2, 3);
     expect(y).toBeCloseTo(0, 3);
+  });
+});
+
+describe('a coordinate operation chosen by transform_code', () => {
+  /**
+   * PROJ 9's own pipelines for UTM 55S → Australian Albers through "GDA94 to WGS 84 (2)"
+   * (EPSG:9688, a Helmert in the coordinate frame convention) and through the null
+   * "GDA94 to WGS 84 (1)", run backwards with `cct -d 4 -I` on Albers (1 500 000, −3 900 000)
+   * and (1 200 000, −4 300 000) (pipelines from `projinfo -s EPSG:32755 -t EPSG:3577
+   * --spatial-test intersects`).
+   */
+  const ALBERS_POINTS: Array<[number, number]> = [
+    [1_500_000, -3_900_000],
+    [1_200_000, -4_300_000],
+  ];
+  const UTM_THROUGH_9688: Array<[number, number]> = [
+    [636_826.7652, 6_144_969.7908],
+    [386_505.2543, 5_711_573.9886],
+  ];
+  const UTM_THROUGH_NULL_SHIFT: [number, number] = [636_826.222, 6_144_968.3661];
+
+  it('shifts by EPSG:9688 between WGS 84 UTM and GDA94 Albers, both ways, as PROJ does', () => {
+    const op = coordinateOperation('epsg:9688')!;
+    ALBERS_POINTS.forEach(([x, y], k) => {
+      const [e, n] = transformer('EPSG:3577', 'EPSG:32755', op)(x, y);
+      expect(e).toBeCloseTo(UTM_THROUGH_9688[k]![0], 2);
+      expect(n).toBeCloseTo(UTM_THROUGH_9688[k]![1], 2);
+      const [bx, by] = transformer('EPSG:32755', 'EPSG:3577', op)(e, n);
+      expect(bx).toBeCloseTo(x, 2);
+      expect(by).toBeCloseTo(y, 2);
+    });
+  });
+
+  it('is the null shift without one, or with EPSG:1150; about 1.5 m from EPSG:9688 here', () => {
+    for (const op of [undefined, coordinateOperation('EPSG:1150')!]) {
+      const [e, n] = transformer('EPSG:3577', 'EPSG:32755', op)(...ALBERS_POINTS[0]!);
+      expect(e).toBeCloseTo(UTM_THROUGH_NULL_SHIFT[0], 2);
+      expect(n).toBeCloseTo(UTM_THROUGH_NULL_SHIFT[1], 2);
+    }
+  });
+
+  it('refuses an operation that does not join the two CRSs’ datums, and an unknown code', () => {
+    const op = coordinateOperation('EPSG:9688')!;
+    expect(() => transformer('EPSG:32655', 'EPSG:6933', op)).toThrow(
+      new UserError('transform_code EPSG:9688 (GDA94 to WGS 84 (2)) is no coordinate operation between EPSG:32655 (WGS84) and EPSG:6933 (WGS84)'),
+    );
+    expect(() => transformer('EPSG:9473', 'EPSG:32755', op)).toThrow(/between EPSG:9473 \(GDA2020\) and EPSG:32755 \(WGS84\)/);
+    expect(transformer('EPSG:3577', 'EPSG:3577', op)(1, 2)).toEqual([1, 2]);
+    expect(coordinateOperation('EPSG:8048')).toBeUndefined();
+  });
+
+  it('meets an area of interest that overlaps Australia, as DEA’s whole-world one does', () => {
+    const op = coordinateOperation('EPSG:9688')!;
+    expect(operationMeetsArea(op, [-180, -90, 180, 90])).toBe(true);
+    expect(operationMeetsArea(op, [140, -40, 150, -30])).toBe(true);
+    expect(operationMeetsArea(op, [-10, 40, 10, 60])).toBe(false);
   });
 });

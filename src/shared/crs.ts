@@ -3,6 +3,7 @@
  * between them. Every CRS a grid, a region or a dataset may use must be registered here.
  */
 import proj4 from 'proj4';
+import type { CoordinateOperation, Datum } from './coordinate-operations.js';
 import { UserError } from './errors.js';
 
 const WGS84_LONLAT = '+proj=longlat +datum=WGS84 +no_defs';
@@ -35,6 +36,11 @@ const PROJ_DEFINITIONS: ReadonlyMap<string, string> = new Map([
 ]);
 
 const GEOGRAPHIC_CRS = new Set(['EPSG:4326']);
+/** The datum of each CRS not on WGS 84. */
+const DATUMS: ReadonlyMap<string, Datum> = new Map<string, Datum>([
+  ['EPSG:3577', 'GDA94'],
+  ['EPSG:9473', 'GDA2020'],
+]);
 
 for (const [code, definition] of PROJ_DEFINITIONS) proj4.defs(code, definition);
 
@@ -62,11 +68,13 @@ const transformCache = new Map<string, PointTransform>();
 
 /**
  * A function mapping one point from `from` to `to` (x/y, longitude/latitude for EPSG:4326).
- * Built once per CRS pair and cached, since planning transforms millions of points.
+ * Built once per CRS pair and cached, since planning transforms millions of points. Between
+ * datums PROJ's ballpark (a null shift) applies unless `operation` names the transformation, as
+ * odc-stats' `transform_code` does; an operation that does not join the two datums is refused.
  */
-export function transformer(from: string, to: string): PointTransform {
+export function transformer(from: string, to: string, operation?: CoordinateOperation): PointTransform {
   // Keyed by the names as given, so repeated look-ups skip normalisation.
-  const key = `${from}>${to}`;
+  const key = `${from}>${to}>${operation?.code ?? ''}`;
   let transform = transformCache.get(key);
   if (transform === undefined) {
     const source = normaliseCrs(from);
@@ -74,10 +82,22 @@ export function transformer(from: string, to: string): PointTransform {
     if (source === target) {
       transform = (x, y) => [x, y];
     } else {
-      const converter = proj4(source, target);
+      const converter = operation ? proj4(definitionUnder(source, operation, target), definitionUnder(target, operation, source)) : proj4(source, target);
       transform = (x, y) => converter.forward([x, y]) as [number, number];
     }
     transformCache.set(key, transform);
   }
   return transform;
+}
+
+const datumOf = (crs: string): Datum => DATUMS.get(crs) ?? 'WGS84';
+
+/** The PROJ definition of `crs` with the operation's datum shift, when `crs` is on the operation's source datum. */
+function definitionUnder(crs: string, operation: CoordinateOperation, other: string): string {
+  const datums = [datumOf(crs), datumOf(other)];
+  if (!(datums.includes(operation.from) && datums.includes(operation.to) && operation.from !== operation.to)) {
+    throw new UserError(`transform_code ${operation.code} (${operation.name}) is no coordinate operation between ${crs} (${datums[0]}) and ${other} (${datums[1]})`);
+  }
+  const definition = PROJ_DEFINITIONS.get(crs)!;
+  return datumOf(crs) === operation.from ? definition.replace(/\+towgs84=\S+/, `+towgs84=${operation.towgs84.join(',')}`) : definition;
 }

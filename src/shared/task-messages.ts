@@ -43,6 +43,8 @@ export interface WorkerTask {
   s3Acl?: string;
   /** Output pixel size in the grid's units, instead of the grid's own (odc-stats `--resolution`). */
   resolution?: number;
+  /** The datum transformation inputs are reprojected through (`transform_code`, e.g. EPSG:9688); PROJ's default without. */
+  coordinateOperation?: string;
   /** Side of the square blocks a tile is computed in; bounds memory. */
   chunkSize?: number;
   /** Bytes of decoded input blocks the task keeps for reads to come (its share of memory_limit); a default without. */

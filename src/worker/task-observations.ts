@@ -3,6 +3,7 @@
  * the plugin settled for its inputs' types, the tile at the run's resolution, and a window's
  * observations — datasets grouped by solar day, loaded onto the window's pixels and fused.
  */
+import { coordinateOperation, KNOWN_OPERATIONS } from '../shared/coordinate-operations.js';
 import type { GeoBox } from '../shared/geobox.js';
 import { parseGrid, type GridSpec } from '../shared/grid.js';
 import { UserError } from '../shared/errors.js';
@@ -76,13 +77,15 @@ export async function loadObservations(
   const bands: Record<string, SampleArray[]> = {};
   const nodata: Record<string, number | null> = {};
   const inner = subGeobox(geobox, halo, halo, geobox.width - 2 * halo, geobox.height - 2 * halo);
+  const operation = task.coordinateOperation === undefined ? undefined : coordinateOperation(task.coordinateOperation);
+  if (task.coordinateOperation !== undefined && !operation) throw new UserError(`transform_code ${task.coordinateOperation} is not a coordinate operation known here: use one of ${KNOWN_OPERATIONS}`);
   const load = async (input: StatsPlugin['inputs'][number], datasets: TaskDatasetRef[]): Promise<Raster> => {
     const withoutHalo = input.halo === false && halo > 0;
     const rasters: Raster[] = [];
     for (const dataset of datasets) {
       const href = dataset.assets[input.name];
       if (!href) throw new UserError(`dataset ${dataset.id} has no asset '${input.name}' that plugin ${plugin.name} reads`);
-      rasters.push(await loadBand(href, withoutHalo ? inner : geobox, { resampling: input.resampling, unsigned: task.unsigned, ...(signal && { signal }) }));
+      rasters.push(await loadBand(href, withoutHalo ? inner : geobox, { resampling: input.resampling, unsigned: task.unsigned, ...(operation && { operation }), ...(signal && { signal }) }));
     }
     const fused = rasters.length === 1 ? rasters[0]! : fuseSameDay(rasters);
     return withoutHalo ? withNodataHalo(fused, geobox, halo) : fused;

@@ -180,7 +180,7 @@ describe('fractional cover percentiles of FC fused with water observations', () 
     const location = path.join(dir, 'fc-percentiles');
     await succeeded(['run', plan, '--plugin', 'fc-percentiles', '--plugin-config', 'count_valid: true', '--location', location, '--threads', '1']);
     const read = (band: string) => readBand(bandFile(location, '2021--P1Y', band));
-    const outputs = new Map(await Promise.all(FC_BANDS.flatMap((b) => QUANTILES.map(async (q) => [`${b}_pc_${q * 100}`, await read(`${b}_pc_${q * 100}`)] as const))));
+    const outputs = new Map<string, ArrayLike<number>>(await Promise.all(FC_BANDS.flatMap((b) => QUANTILES.map(async (q) => [`${b}_pc_${q * 100}`, await read(`${b}_pc_${q * 100}`)] as const))));
     const [qa, countValid] = await Promise.all([read('qa'), read('count_valid')]);
 
     const qaSeen = new Set<number>();

@@ -53,7 +53,7 @@ describe('odc-stats run', () => {
   it.each([
     [['--config', 'plugin: pq\nproduct: {nmae: x}'], /^odc-stats: error: unknown key 'product\.nmae' in config \(inline\) \(did you mean 'name'\?\)\n$/],
     [['--plugin', 'pq', '--plugin-config', 'filter: {}'], /^odc-stats: error: unknown key 'filter' in plugin_config of pq \(did you mean 'filters'\?\)\n$/],
-    [['--config', 'plugin: gm-ls\nplugin_config: {transform_code: "EPSG:9688"}'], /^odc-stats: error: plugin_config of gm-ls: key 'transform_code' is not supported yet: /],
+    [['--config', 'plugin: gm-ls\nplugin_config: {transform_code: "EPSG:9999"}'], /^odc-stats: error: plugin_config of gm-ls: key 'transform_code' names EPSG:9999, which is not a coordinate operation known here: /],
     [['--plugin', 'nope'], /^odc-stats: error: unknown plugin 'nope'/],
     [['--plugin', 'pq', '--threads', 'two'], /^odc-stats: error: invalid --threads 'two'/],
     [[], /^odc-stats: error: no plugin/],

@@ -46,6 +46,7 @@ export function workerTaskFor(cache: TaskCache, meta: TaskCacheMeta, row: TaskRo
     ...(config.s3_acl && { s3Acl: config.s3_acl }),
     ...(config.s3_public && !config.s3_acl && { s3Acl: 'public-read' }),
     ...(config.resolution !== undefined && { resolution: config.resolution }),
+    ...(typeof config.plugin_config['transform_code'] === 'string' && { coordinateOperation: config.plugin_config['transform_code'] }),
     reduceThreads,
     ...(taskMemory !== undefined && {
       // A quarter for decoded blocks; of the rest, a share for each chunk alive.

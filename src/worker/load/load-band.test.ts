@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import proj4 from 'proj4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coordinateOperation } from '../../shared/coordinate-operations.js';
 import { normaliseCrs } from '../../shared/crs.js';
 import type { Affine, GeoBox } from '../../shared/geobox.js';
 import { closeCachedCogs, DatasetReadError, loadBand } from './load-band.js';
@@ -265,6 +266,31 @@ describe('loadBand with reprojection', () => {
     const integers = await loadBand(file, dst, { dtype: 'uint8' });
     expect(integers.nodata).toBeNull();
     expect(Array.from(integers.data)).toEqual([0, 0, 5, 5]);
+  });
+});
+
+describe('loadBand through a chosen datum transformation', () => {
+  /**
+   * UTM 55S pixels of 0.5 m around the point PROJ 9 puts Albers (1 500 000, −3 900 000) at:
+   * (636 826.7652, 6 144 969.7908) through EPSG:9688 and (636 826.2220, 6 144 968.3661) through
+   * the null shift (`cct -I` of `projinfo -s EPSG:32755 -t EPSG:3577`'s pipelines), 1.5 m apart.
+   */
+  const PIXEL = 0.5;
+  const WEST = 636_816;
+  const NORTH = 6_144_980;
+  const SIDE = 40;
+  const ids = image(Uint32Array, SIDE, SIDE, (col, row) => row * SIDE + col + 1);
+  const idAt = (x: number, y: number) => Math.floor((NORTH - y) / PIXEL) * SIDE + Math.floor((x - WEST) / PIXEL) + 1;
+  /** One Albers pixel of 0.1 m whose centre is (1 500 000, −3 900 000). */
+  const dst: GeoBox = { crs: 'EPSG:3577', affine: [0.1, 0, 1_499_999.95, 0, -0.1, -3_899_999.95], width: 1, height: 1 };
+
+  it('samples the source where EPSG:9688 puts the pixel, and where the null shift does without it', async () => {
+    const file = writeTiff('utm55.tif', [ids], { epsg: 32755, affine: [PIXEL, 0, WEST, 0, -PIXEL, NORTH], tileSize: 16 });
+    const through9688 = await loadBand(file, dst, { operation: coordinateOperation('EPSG:9688')! });
+    const ballpark = await loadBand(file, dst);
+    expect(through9688.data[0]).toBe(idAt(636_826.7652, 6_144_969.7908));
+    expect(ballpark.data[0]).toBe(idAt(636_826.222, 6_144_968.3661));
+    expect(through9688.data[0]).not.toBe(ballpark.data[0]);
   });
 });
 

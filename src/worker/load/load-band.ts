@@ -3,6 +3,7 @@
  * destination needs (from the overview that matches its resolution), then copy it where the
  * grids align or resample it where they do not.
  */
+import type { CoordinateOperation } from '../../shared/coordinate-operations.js';
 import { normaliseCrs } from '../../shared/crs.js';
 import { UserError } from '../../shared/errors.js';
 import type { Affine, GeoBox } from '../../shared/geobox.js';
@@ -32,6 +33,8 @@ export interface LoadOptions {
   dtype?: SampleType;
   /** S3 without credentials. */
   unsigned?: boolean;
+  /** The datum transformation between the source's CRS and the destination's; PROJ's default without. */
+  operation?: CoordinateOperation;
   signal?: AbortSignal;
 }
 
@@ -56,7 +59,7 @@ export async function loadBand(href: string, dst: GeoBox, options: LoadOptions =
     const full = cog.levels[0]!;
     const offset = normaliseCrs(dst.crs) === cog.crs ? alignedOffset(full.affine, dst.affine) : null;
     if (offset) await copyAligned(cog, dst, offset, target, signal);
-    else await reprojectOnto(cog, dst, options.resampling ?? 'nearest', target, signal);
+    else await reprojectOnto(cog, dst, options.resampling ?? 'nearest', options.operation, target, signal);
     return { geobox: dst, data, nodata };
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
@@ -151,10 +154,11 @@ async function reprojectOnto(
   cog: OpenCog,
   dst: GeoBox,
   method: Resampling,
+  operation: CoordinateOperation | undefined,
   target: Target,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const world = ControlGrid.forDestination(dst, cog.crs);
+  const world = ControlGrid.forDestination(dst, cog.crs, operation);
   const level = overviewFor(cog.levels, world);
   const pixels = world.mapped(invertAffine(level.affine));
   const extent = pixels.extent();

@@ -8,6 +8,7 @@
  * a pixel (see reproject.test.ts); interpolated points are convex combinations of control
  * points, so the grid's extent bounds every point asked of it.
  */
+import type { CoordinateOperation } from '../../shared/coordinate-operations.js';
 import { transformer } from '../../shared/crs.js';
 import type { Affine, GeoBox } from '../../shared/geobox.js';
 
@@ -41,12 +42,12 @@ export class ControlGrid {
   ) {}
 
   /** Source-CRS world coordinates of the destination's pixel positions. */
-  static forDestination(dst: GeoBox, sourceCrs: string, step = CONTROL_STEP): ControlGrid {
+  static forDestination(dst: GeoBox, sourceCrs: string, operation?: CoordinateOperation, step = CONTROL_STEP): ControlGrid {
     const columns = Math.ceil(dst.width / step) + 1;
     const rows = Math.ceil(dst.height / step) + 1;
     const xs = new Float64Array(columns * rows);
     const ys = new Float64Array(columns * rows);
-    const toSource = transformer(dst.crs, sourceCrs);
+    const toSource = transformer(dst.crs, sourceCrs, operation);
     const [a, b, c, d, e, f] = dst.affine;
     for (let j = 0; j < rows; j++) {
       const row = Math.min(j * step, dst.height);

@@ -159,8 +159,9 @@ describe('the keys of odc-stats plugins', () => {
   });
 
   it.each([
-    ['gm-ls', { transform_code: 'EPSG:9688' }, 'transform_code', /is not supported yet/],
-    ['gm-ls', { area_of_interest: [-180, -90, 180, 90] }, 'area_of_interest', /is not supported yet/],
+    ['gm-ls', { transform_code: 'EPSG:7844' }, 'transform_code', /names EPSG:7844, which is not a coordinate operation known here: use one of EPSG:1150 \(GDA94 to WGS 84 \(1\)\), EPSG:9688/],
+    ['gm-ls', { transform_code: 'EPSG:9688', area_of_interest: [-10, 40, 10, 60] }, 'area_of_interest', /is outside the area of use of EPSG:9688 \(GDA94 to WGS 84 \(2\)\), so no coordinate operation is found/],
+    ['gm-ls', { area_of_interest: [-180, -90, 180] }, 'area_of_interest', /./],
     ['gm-s2', { optional_bands: ['B01'] }, 'optional_bands', /is not supported yet/],
     ['pq', { group_by: 'time' }, 'group_by', /must be solar_day/],
     ['gm-ls', { bands: ['nbart_red', 'nbart_nir'], basis_band: 'nbart_nir' }, 'basis_band', /must be the first band \(nbart_red\)/],
@@ -170,6 +171,11 @@ describe('the keys of odc-stats plugins', () => {
     expect(error.issues).toEqual([expect.objectContaining({ path: [key], severity: 'error' })]);
     expect(error.message).toMatch(why);
     expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it('takes DEA’s datum transformation and area of interest', async () => {
+    await expect(loadPlugin('gm-ls', { transform_code: 'EPSG:9688', area_of_interest: [-180, -90, 180, 90] })).resolves.toBeDefined();
+    await expect(loadPlugin('gm-ls', { area_of_interest: [112, -44, 154, -10] })).resolves.toBeDefined();
   });
 
   it('accepts the base keys left empty, as odc-stats reads a key without a value', async () => {

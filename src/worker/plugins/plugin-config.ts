@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, checkConfig, unknownKeyIssues } from '../../shared/config-issue.js';
+import { coordinateOperation, KNOWN_OPERATIONS, operationMeetsArea } from '../../shared/coordinate-operations.js';
 
 /** How errors name a plugin's `plugin_config`; the paths of its issues start below that key. */
 function pluginConfigName(plugin: string): string {
@@ -44,32 +45,39 @@ export function refusedKey(plugin: string, key: string, why: string): ConfigErro
  * - `group_by`: only `solar_day`, the default, which is how observations are grouped here;
  * - `rgb_clamp`: the stretch of odc-stats' rgba COG, which is written only for
  *   `cog_opts.overrides.rgba` (refused by the run config); read and without effect;
- * - `transform_code`, `area_of_interest`, `optional_bands`: refused when set (not yet).
+ * - `transform_code`: the datum transformation of the reprojection (coordinate-operations.ts),
+ *   carried to the loader by the task (WorkerTask.coordinateOperation);
+ * - `area_of_interest`: [west, south, east, north] degrees, where odc-algo looks for the
+ *   operation: one outside it is refused, as odc-algo finds none; alone, PROJ's first candidate
+ *   there, which for WGS 84 and GDA94 is the null shift used without it;
+ * - `optional_bands`: refused when set (not yet).
  */
 export const BASE_PLUGIN_KEYS = {
   chunks: z.record(z.string(), z.number().int()).nullable(),
   work_chunks: z.tuple([z.number().int(), z.number().int()]).nullable(),
   group_by: z.string().nullable(),
   rgb_clamp: z.tuple([z.number(), z.number()]).nullable(),
-  transform_code: z.unknown(),
-  area_of_interest: z.unknown(),
+  transform_code: z.string().nullable(),
+  area_of_interest: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
   optional_bands: z.array(z.string()).nullable(),
 };
 
 type BaseKeys = { [K in keyof typeof BASE_PLUGIN_KEYS]?: z.infer<(typeof BASE_PLUGIN_KEYS)[K]> };
 
-const NOT_YET: Readonly<Record<string, string>> = {
-  transform_code: 'is not supported yet: odc-stats chooses the coordinate operation of the reprojection with it, and this program cannot',
-  area_of_interest: 'is not supported yet: odc-stats limits the reprojection to this area with it, and this program cannot',
-  optional_bands: 'is not supported yet: odc-stats loads these bands where datasets have them, and this program does not',
-};
-
 /** Refuses the base keys this program cannot honour (see BASE_PLUGIN_KEYS). */
 export function checkBasePluginKeys(plugin: string, config: BaseKeys): void {
-  for (const key of ['transform_code', 'area_of_interest'] as const) {
-    if (config[key] !== undefined && config[key] !== null) throw refusedKey(plugin, key, NOT_YET[key]!);
+  if (config.transform_code !== undefined && config.transform_code !== null) {
+    const operation = coordinateOperation(config.transform_code);
+    if (!operation) {
+      throw refusedKey(plugin, 'transform_code', `names ${config.transform_code}, which is not a coordinate operation known here: use one of ${KNOWN_OPERATIONS}`);
+    }
+    if (config.area_of_interest && !operationMeetsArea(operation, config.area_of_interest)) {
+      throw refusedKey(plugin, 'area_of_interest', `[${config.area_of_interest.join(', ')}] is outside the area of use of ${operation.code} (${operation.name}), so no coordinate operation is found`);
+    }
   }
-  if (config.optional_bands && config.optional_bands.length > 0) throw refusedKey(plugin, 'optional_bands', NOT_YET.optional_bands!);
+  if (config.optional_bands && config.optional_bands.length > 0) {
+    throw refusedKey(plugin, 'optional_bands', 'is not supported yet: odc-stats loads these bands where datasets have them, and this program does not');
+  }
   if (config.group_by !== undefined && config.group_by !== null && config.group_by !== 'solar_day') {
     throw refusedKey(plugin, 'group_by', "must be solar_day: observations are grouped by solar day here, as odc-stats' default");
   }
