@@ -14,6 +14,7 @@ import type { TaskDatasetRef, WorkerTask } from '../shared/task-messages.js';
 import { footprintInCrs, footprintTouches } from './chunk-coverage.js';
 import { closeCachedCogs } from './load/load-band.js';
 import { groupByDay, loadObservations, subGeobox, taskGrid, taskPlugin } from './task-observations.js';
+import { reduceChunk } from './plugins/plugin.js';
 
 /** The story of the task's pixel under a point (longitude, latitude). */
 export async function tellPixelStory(task: WorkerTask, lon: number, lat: number, signal?: AbortSignal): Promise<PixelStory> {
@@ -37,7 +38,7 @@ export async function tellPixelStory(task: WorkerTask, lon: number, lat: number,
       const verdict = verdicts?.[t];
       return { day, datasets: days[t]![1].filter(reaches).map((d) => d.id), values, ...(verdict && { verdict }) };
     });
-    const reduced = plugin.reduce(chunk);
+    const reduced = await reduceChunk(plugin, chunk);
     const outputs: PixelStory['outputs'] = {};
     for (const band of plugin.measurements) outputs[band.name] = valueOrNull(reduced[band.name]![pixel]!, band.nodata);
     const [centreLon, centreLat] = transformer(tile.crs, 'EPSG:4326')(...pixelToWorld(tile.affine, col + 0.5, row + 0.5));

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { firstLine } from '../shared/first-line.js';
 import { isUserError } from '../shared/errors.js';
 import { loadPlugin } from './plugins/registry.js';
-import type { ObservationChunk } from './plugins/plugin.js';
+import { reduceChunk, type ObservationChunk } from './plugins/plugin.js';
 import { ownBuffers, type ReduceReply, type ReduceThreadData } from './reduce-threads.js';
 
 const port = parentPort!;
@@ -15,8 +15,8 @@ const plugin = loadPlugin(name, pluginConfig);
 
 port.on('message', ({ id, chunk }: { id: number; chunk: ObservationChunk }) => {
   plugin
-    .then((p) => {
-      const bands = p.reduce(chunk);
+    .then((p) => reduceChunk(p, chunk))
+    .then((bands) => {
       const reply: ReduceReply = { id, bands };
       port.postMessage(reply, ownBuffers(Object.values(bands)));
     })

@@ -7,7 +7,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../io/source-entry.js';
 import { UserError } from '../shared/errors.js';
-import type { ObservationChunk, StatsPlugin } from './plugins/plugin.js';
+import { reduceChunk, type ObservationChunk, type StatsPlugin } from './plugins/plugin.js';
 import type { SampleArray } from './raster.js';
 
 export interface ReduceThreadData {
@@ -40,7 +40,7 @@ export function ownBuffers(arrays: Iterable<SampleArray>): ArrayBuffer[] {
 function inlineReducer(plugin: StatsPlugin): Reducer {
   return {
     capacity: 1,
-    reduce: (chunk) => Promise.resolve().then(() => plugin.reduce(chunk)),
+    reduce: (chunk) => Promise.resolve().then(() => reduceChunk(plugin, chunk)),
     close: () => Promise.resolve(),
   };
 }

@@ -9,7 +9,7 @@
 import type { SampleArray } from '../raster.js';
 import type { ControlGrid } from './reproject.js';
 
-export type Resampling = 'nearest' | 'bilinear' | 'average';
+export type Resampling = 'nearest' | 'bilinear' | 'cubic' | 'average';
 
 /** Source pixels read for a destination, placed in the pixel grid of the level read. */
 export interface SourceWindow {
@@ -33,6 +33,8 @@ export function resample(method: Resampling, grid: ControlGrid, source: SourceWi
       return resampleNearest(grid, source, sink);
     case 'bilinear':
       return resampleBilinear(grid, source, sink);
+    case 'cubic':
+      return resampleCubic(grid, source, sink);
     case 'average':
       return resampleAverage(grid, source, sink);
   }
@@ -86,6 +88,23 @@ function resampleNearest(grid: ControlGrid, source: SourceWindow, sink: RowSink)
   }
 }
 
+/** The source pixels a destination may sample: the part of the level inside the window, first and last indices. */
+interface SampleBounds {
+  firstCol: number;
+  firstRow: number;
+  lastCol: number;
+  lastRow: number;
+}
+
+function sampleBounds(source: SourceWindow): SampleBounds {
+  return {
+    firstCol: Math.max(0, source.col0),
+    firstRow: Math.max(0, source.row0),
+    lastCol: Math.min(source.levelWidth, source.col0 + source.width) - 1,
+    lastRow: Math.min(source.levelHeight, source.row0 + source.height) - 1,
+  };
+}
+
 /**
  * Bilinear interpolation between the four source pixel centres around the point, as GDAL's
  * warper does with nodata: a destination pixel whose containing source pixel is nodata is
@@ -98,70 +117,125 @@ function resampleBilinear(grid: ControlGrid, source: SourceWindow, sink: RowSink
   const vs = new Float64Array(width);
   const values = new Float64Array(width);
   const invalid = invalidValue(source.nodata);
+  const bounds = sampleBounds(source);
+  for (let row = 0; row < height; row++) {
+    grid.fillRow(row + 0.5, 0.5, width, us, vs);
+    for (let col = 0; col < width; col++) values[col] = bilinearAt(source, invalid, bounds, us[col]!, vs[col]!);
+    sink(row, values);
+  }
+}
+
+/** The bilinear value at source position (u, v) (see resampleBilinear), NaN for none. */
+function bilinearAt(source: SourceWindow, invalid: number, bounds: SampleBounds, u: number, v: number): number {
   const { data, col0, row0 } = source;
   const windowWidth = source.width;
-  // Source pixels available: the part of the level inside the window.
-  const firstCol = Math.max(0, col0);
-  const firstRow = Math.max(0, row0);
-  const lastCol = Math.min(source.levelWidth, col0 + source.width) - 1;
-  const lastRow = Math.min(source.levelHeight, row0 + source.height) - 1;
+  const { firstCol, firstRow, lastCol, lastRow } = bounds;
+  // The containing pixel: outside the image or nodata, no value.
+  if (!(u >= firstCol && v >= firstRow && u < lastCol + 1 && v < lastRow + 1)) return Number.NaN;
+  const containing = data[((v | 0) - row0) * windowWidth + ((u | 0) - col0)]!;
+  if (containing !== containing || containing === invalid) return Number.NaN;
+  const left = Math.floor(u - 0.5);
+  const top = Math.floor(v - 0.5);
+  const fx = u - 0.5 - left;
+  const fy = v - 0.5 - top;
+  if (left >= firstCol && top >= firstRow && left < lastCol && top < lastRow) {
+    const at = (top - row0) * windowWidth + (left - col0);
+    const v00 = data[at]!;
+    const v10 = data[at + 1]!;
+    const v01 = data[at + windowWidth]!;
+    const v11 = data[at + windowWidth + 1]!;
+    const allValid =
+      v00 === v00 && v10 === v10 && v01 === v01 && v11 === v11 &&
+      v00 !== invalid && v10 !== invalid && v01 !== invalid && v11 !== invalid;
+    if (allValid) {
+      const upper = v00 + fx * (v10 - v00);
+      const lower = v01 + fx * (v11 - v01);
+      return upper + fy * (lower - upper);
+    }
+  }
+  // Near an edge or a nodata neighbour: weigh the valid neighbours inside the image.
+  let sum = 0;
+  let weights = 0;
+  for (let dj = 0; dj < 2; dj++) {
+    const j = top + dj;
+    if (j < firstRow || j > lastRow) continue;
+    const wy = dj === 0 ? 1 - fy : fy;
+    for (let di = 0; di < 2; di++) {
+      const i = left + di;
+      if (i < firstCol || i > lastCol) continue;
+      const value = data[(j - row0) * windowWidth + (i - col0)]!;
+      if (value !== value || value === invalid) continue;
+      const weight = wy * (di === 0 ? 1 - fx : fx);
+      sum += weight * value;
+      weights += weight;
+    }
+  }
+  // The containing pixel always weighs at least a quarter, so this only guards rounding.
+  return weights > 1e-6 ? sum / weights : Number.NaN;
+}
+
+/**
+ * Cubic convolution (Keys' kernel with a = −0.5) over the 4 × 4 source pixel centres around the
+ * point, rows first, as GDAL's warper does (GWKCubicResample4Sample): where one of the sixteen
+ * is nodata or lies beyond the image edge, GDAL takes the bilinear value instead, and so does
+ * this (nodata in the containing pixel thus still gives nodata). Like bilinear here, the kernel
+ * keeps its 4 × 4 size when downsampling, where GDAL widens it (overviews keep the shrink under 2).
+ */
+function resampleCubic(grid: ControlGrid, source: SourceWindow, sink: RowSink): void {
+  const { width, height } = grid;
+  const us = new Float64Array(width);
+  const vs = new Float64Array(width);
+  const values = new Float64Array(width);
+  const invalid = invalidValue(source.nodata);
+  const bounds = sampleBounds(source);
+  const { data, col0, row0 } = source;
+  const windowWidth = source.width;
+  const across = new Float64Array(4);
+  const rowValues = new Float64Array(4);
   for (let row = 0; row < height; row++) {
     grid.fillRow(row + 0.5, 0.5, width, us, vs);
     for (let col = 0; col < width; col++) {
       const u = us[col]!;
       const v = vs[col]!;
-      // The containing pixel: outside the image or nodata, no value.
-      if (!(u >= firstCol && v >= firstRow && u < lastCol + 1 && v < lastRow + 1)) {
-        values[col] = Number.NaN;
-        continue;
-      }
-      const containing = data[((v | 0) - row0) * windowWidth + ((u | 0) - col0)]!;
-      if (containing !== containing || containing === invalid) {
-        values[col] = Number.NaN;
-        continue;
-      }
       const left = Math.floor(u - 0.5);
       const top = Math.floor(v - 0.5);
-      const fx = u - 0.5 - left;
-      const fy = v - 0.5 - top;
-      if (left >= firstCol && top >= firstRow && left < lastCol && top < lastRow) {
-        const at = (top - row0) * windowWidth + (left - col0);
-        const v00 = data[at]!;
-        const v10 = data[at + 1]!;
-        const v01 = data[at + windowWidth]!;
-        const v11 = data[at + windowWidth + 1]!;
-        const allValid =
-          v00 === v00 && v10 === v10 && v01 === v01 && v11 === v11 &&
-          v00 !== invalid && v10 !== invalid && v01 !== invalid && v11 !== invalid;
-        if (allValid) {
-          const upper = v00 + fx * (v10 - v00);
-          const lower = v01 + fx * (v11 - v01);
-          values[col] = upper + fy * (lower - upper);
-          continue;
+      const inside = left - 1 >= bounds.firstCol && left + 2 <= bounds.lastCol && top - 1 >= bounds.firstRow && top + 2 <= bounds.lastRow;
+      let allValid = inside;
+      if (inside) {
+        cubicWeights(u - 0.5 - left, across);
+        for (let k = 0; k < 4 && allValid; k++) {
+          const at = (top - 1 + k - row0) * windowWidth + (left - 1 - col0);
+          let sum = 0;
+          for (let m = 0; m < 4; m++) {
+            const value = data[at + m]!;
+            if (value !== value || value === invalid) {
+              allValid = false;
+              break;
+            }
+            sum += across[m]! * value;
+          }
+          rowValues[k] = sum;
         }
       }
-      // Near an edge or a nodata neighbour: weigh the valid neighbours inside the image.
-      let sum = 0;
-      let weights = 0;
-      for (let dj = 0; dj < 2; dj++) {
-        const j = top + dj;
-        if (j < firstRow || j > lastRow) continue;
-        const wy = dj === 0 ? 1 - fy : fy;
-        for (let di = 0; di < 2; di++) {
-          const i = left + di;
-          if (i < firstCol || i > lastCol) continue;
-          const value = data[(j - row0) * windowWidth + (i - col0)]!;
-          if (value !== value || value === invalid) continue;
-          const weight = wy * (di === 0 ? 1 - fx : fx);
-          sum += weight * value;
-          weights += weight;
-        }
+      if (!allValid) {
+        values[col] = bilinearAt(source, invalid, bounds, u, v);
+        continue;
       }
-      // The containing pixel always weighs at least a quarter, so this only guards rounding.
-      values[col] = weights > 1e-6 ? sum / weights : Number.NaN;
+      cubicWeights(v - 0.5 - top, across);
+      values[col] = across[0]! * rowValues[0]! + across[1]! * rowValues[1]! + across[2]! * rowValues[2]! + across[3]! * rowValues[3]!;
     }
     sink(row, values);
   }
+}
+
+/** Keys' cubic convolution weights (a = −0.5) of the samples at −1, 0, 1, 2 for a point t ∈ [0, 1) past sample 0. */
+function cubicWeights(t: number, out: Float64Array): void {
+  const t2 = t * t;
+  const t3 = t2 * t;
+  out[0] = 0.5 * (-t3 + 2 * t2 - t);
+  out[1] = 0.5 * (3 * t3 - 5 * t2 + 2);
+  out[2] = 0.5 * (-3 * t3 + 4 * t2 + t);
+  out[3] = 0.5 * (t3 - t2);
 }
 
 /**

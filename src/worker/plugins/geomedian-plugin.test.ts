@@ -32,4 +32,13 @@ describe('geomedian plugins', () => {
       for (const m of plugin.measurements) expect(whole[m.name]![p], `${m.name} at pixel ${p}`).toBe(single[m.name]![0]);
     }
   });
+
+  it('resample their bands cubic when asked, as odc-stats’ plugins take any of GDAL’s', async () => {
+    const gm = await loadPlugin('gm-ls-bitmask', { bands: ['red', 'nir08'], resampling: 'cubic' });
+    expect(gm.inputs).toEqual([
+      { name: 'red', resampling: 'cubic', halo: false },
+      { name: 'nir08', resampling: 'cubic', halo: false },
+      { name: 'QA_PIXEL', resampling: 'nearest' },
+    ]);
+  });
 });

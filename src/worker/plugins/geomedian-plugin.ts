@@ -184,7 +184,7 @@ const common = {
   cloud_classes: classList,
   cloud_filters: filtersValue,
   aux_names: auxNames,
-  resampling: z.enum(['nearest', 'bilinear', 'average']),
+  resampling: z.enum(['nearest', 'bilinear', 'cubic', 'average']),
   rgb_bands: z.tuple([z.string(), z.string(), z.string()]),
   eps: z.number().positive(),
   maxiters: z.number().int().positive(),

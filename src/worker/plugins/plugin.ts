@@ -36,6 +36,8 @@ export interface ObservationChunk {
   days: string[];
   bands: Record<string, SampleArray[]>;
   nodata: Record<string, number | null>;
+  /** For a plugin that predicts: its model's answers, one array of the chunk's pixels a day (see `predict`). */
+  predictions?: Float32Array[];
 }
 
 type QuicklookSpec =
@@ -67,6 +69,12 @@ export interface StatsPlugin {
    * task asks for it before it writes anything.
    */
   withInputTypes?(types: Readonly<Record<string, InputType>>): StatsPlugin;
+  /**
+   * For a plugin that runs a model: the model's answers for the chunk, one array of its pixels a
+   * day. A model runtime answers asynchronously, so they are awaited first and `reduce` finds
+   * them in the chunk's `predictions`: chunks are reduced through `reduceChunk`.
+   */
+  predict?(chunk: ObservationChunk): Promise<Float32Array[]>;
   /** Output bands for the chunk, `width × height` each, in the measurements' dtypes. */
   reduce(chunk: ObservationChunk): Record<string, SampleArray>;
   /** Why each observation of the chunk is used at `pixel` or not, decided as `reduce` decides it; absent where the plugin does not say. */
@@ -85,3 +93,8 @@ export interface InputType {
 
 /** What a plugin module exports (by default, for external plugins): config in, plugin out. */
 export type PluginFactory = (config: Record<string, unknown>) => StatsPlugin;
+
+/** The chunk's output bands by the plugin, its model's predictions made first where it has one. */
+export async function reduceChunk(plugin: StatsPlugin, chunk: ObservationChunk): Promise<Record<string, SampleArray>> {
+  return plugin.reduce(plugin.predict ? { ...chunk, predictions: await plugin.predict(chunk) } : chunk);
+}

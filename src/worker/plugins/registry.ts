@@ -13,6 +13,12 @@ import { mangrovesPlugin } from './mangroves-plugin.js';
 import { vegCountPlugin } from './lc-veg-count-plugin.js';
 import { demInStatsPlugin, vegClassL1Plugin } from './lc-veg-class-plugin.js';
 import { lccsLevel3Plugin } from './lc-level3-plugin.js';
+import { cultivatedClassPlugin, woodyCoverPlugin } from './lc-ml-tree-plugin.js';
+import { urbanClassPlugin } from './lc-ml-urban-plugin.js';
+import { lccsLevel34Plugin } from './lc-level34-plugin.js';
+import { ndviMedianPlugin } from './ndvi-median-plugin.js';
+import { lcA3Plugin } from './lc-a3-plugin.js';
+import { cloudProbaPercentilesPlugin } from './cloud-proba-percentiles-plugin.js';
 import { firstLine } from '../../shared/first-line.js';
 
 const S2_AUX = { smad: 'SMAD', emad: 'EMAD', bcmad: 'BCMAD', count: 'COUNT' };
@@ -82,6 +88,13 @@ const BUILT_IN_PLUGINS: Record<string, PluginFactory> = {
   veg_class_l1: vegClassL1Plugin,
   dem_in_stats: demInStatsPlugin,
   lccs_level3: lccsLevel3Plugin,
+  cultivated_class: cultivatedClassPlugin,
+  woody_cover: woodyCoverPlugin,
+  urban_class: urbanClassPlugin,
+  lccs_level34: lccsLevel34Plugin,
+  'ndvi-median': ndviMedianPlugin,
+  lc_a3: lcA3Plugin,
+  's2_gm_tools.S2Cloudless_percentiles': cloudProbaPercentilesPlugin,
 };
 
 type ProductDefaults = NonNullable<StatsPlugin['productDefaults']>;
@@ -108,9 +121,13 @@ const BUILT_IN_PRODUCTS: Record<string, ProductDefaults> = {
   veg_class_l1: { name: 'ga_ls_lccs_veg_class_a1', version: '0.0.1', productFamily: 'lccs' },
   dem_in_stats: { name: 'ga_ls_lccs_(ni)dem', version: '0.0.1', productFamily: 'lccs' },
   lccs_level3: { name: 'ga_ls_lccs_level3', version: '0.0.1', productFamily: 'lccs' },
+  lccs_level34: { name: 'ga_ls_lccs_Level34', version: '0.0.1', productFamily: 'lccs' },
   urban_class: { name: 'ga_ls_urban', version: '0.0.1', productFamily: 'lccs' },
   cultivated_class: { name: 'ga_ls_cultivated', version: '0.0.1', productFamily: 'lccs' },
   woody_cover: { name: 'ga_ls_woody_cover', version: '0.0.1', productFamily: 'lccs' },
+  'ndvi-median': { name: 'ndvi_median', version: '1.0', productFamily: 'ndvi' },
+  lc_a3: { name: 'ga_ls_lccs_veg_bare_class_a3', version: '0.0.1', productFamily: 'lccs' },
+  's2_gm_tools.S2Cloudless_percentiles': { name: 'S2Cloudless_percentiles', version: '1.0.0', productFamily: 'percentiles' },
   // Ours, not odc-stats'.
   reduce: { name: 'reduce', version: '0.0.0' },
 };
@@ -135,9 +152,13 @@ const ODC_STATS_CLASSES: Record<string, string> = {
   'odc.stats.plugins.lc_veg_class_a1.StatsVegClassL1': 'veg_class_l1',
   'odc.stats.plugins.lc_veg_class_a1.StatsDem': 'dem_in_stats',
   'odc.stats.plugins.lc_level3.StatsLccsLevel3': 'lccs_level3',
+  'odc.stats.plugins.lc_level34.StatsLccsLevel4': 'lccs_level34',
   'odc.stats.plugins.lc_tf_urban.StatsUrbanClass': 'urban_class',
   'odc.stats.plugins.lc_treelite_cultivated.StatsCultivatedClass': 'cultivated_class',
   'odc.stats.plugins.lc_treelite_woody.StatsWoodyCover': 'woody_cover',
+  'odc.stats.plugins.ls_ndvi_median.StatsNDVI': 'ndvi-median',
+  'odc.stats.plugins.lc_veg_bare_water_a3.StatsVegDryClassA3': 'lc_a3',
+  'odc.stats.plugins.cloud_proba_percentiles.S2Cloudless_percentiles': 's2_gm_tools.S2Cloudless_percentiles',
 };
 
 /** A plugin with its product defaults: the table's, overridden by its own. */
