@@ -142,9 +142,10 @@ describe('parseRunConfig', () => {
     expect(parse('cog_opts:\n  overrides: null\n  count: { predictor: 2 }\n').cog_opts).toEqual({ common: {}, overrides: { count: { predictor: 2 } } });
   });
 
-  it('refuses dataset_filters, which would leave datasets out unannounced, and takes an empty one', () => {
-    expect(() => parse('dataset_filters: \'{"dataset_maturity": "final"}\'\n')).toThrow(/^config run\.yaml: key 'dataset_filters' is not supported yet by run: /);
-    expect(() => parse('dataset_filters: {dataset_maturity: final}\n')).toThrow(/key 'dataset_filters' is not supported yet/);
+  it('reads dataset_filters as odc-stats does, JSON objects joined by |, or one mapping; refuses others in one line', () => {
+    expect(parse('dataset_filters: \'{"dataset_maturity": "final"}|{"datetime": "2013-01--P5M"}\'\n').dataset_filters).toBe('{"dataset_maturity": "final"}|{"datetime": "2013-01--P5M"}');
+    expect(parse('dataset_filters: {dataset_maturity: final}\n').dataset_filters).toEqual({ dataset_maturity: 'final' });
+    expect(() => parse('dataset_filters: \'{"datetime": "2013"}|x\'\n')).toThrow(/^config run\.yaml: key 'dataset_filters' filter 1 \("\{\\"datetime\\": \\"2013\\"\}"\): invalid temporal range/);
     expect(readRunConfig('dataset_filters: {}\n', 'run.yaml').warnings).toEqual([]);
   });
 

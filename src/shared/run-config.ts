@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConfigError, checkConfig, strictIssues, unknownKeyIssues, type ConfigCheck, type ConfigIssue, type ConfigPath } from './config-issue.js';
+import { parseDatasetFilters, type DatasetFilter } from './dataset-filters.js';
 import { UserError } from './errors.js';
 import { isMapping, readYamlMapping } from './yaml-mapping.js';
 import { regionCode } from './grid.js';
@@ -236,24 +237,24 @@ export function checkRunConfig(mapping: Record<string, unknown>): ConfigCheck<Ru
  */
 function runKeyIssues(runKeys: Record<string, unknown>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  if (!isEmptyDatasetFilter(runKeys.dataset_filters)) issues.push({ path: ['dataset_filters'], message: DATASET_FILTERS_REFUSED, severity: 'error' });
+  try {
+    runDatasetFilters(runKeys.dataset_filters);
+  } catch (e) {
+    issues.push({ path: ['dataset_filters'], message: (e as Error).message, severity: 'error' });
+  }
   if (runKeys.apply_eodatasets3 === true) issues.push({ path: ['apply_eodatasets3'], message: EODATASETS3_IGNORED, severity: 'warning' });
   return issues;
 }
 
-/** Why `dataset_filters` (and `run --dataset-filters`) is refused when it filters anything. */
-export const DATASET_FILTERS_REFUSED =
-  "is not supported yet by run: odc-stats leaves out each task's datasets that do not match; filter them when planning instead (save-tasks' dataset_filter)";
+/** The filters of a run's `dataset_filters`; undefined where it has none (absent or blank). */
+export function runDatasetFilters(value: unknown): DatasetFilter[] | undefined {
+  if (typeof value === 'string' && value.trim() !== '') return parseDatasetFilters(value);
+  return isMapping(value) ? parseDatasetFilters(value) : undefined;
+}
 
 /** The warning for `apply_eodatasets3: true` (and `run --apply_eodatasets3`). */
 export const EODATASETS3_IGNORED =
   'is ignored: odc-stats then writes eodatasets3 metadata (odc-metadata.yaml, proc-info.yaml) beside the STAC item, from the product keys for it; this program writes the STAC item only';
-
-/** A `dataset_filters` value that filters nothing: absent, blank, `{}` or an empty mapping. */
-export function isEmptyDatasetFilter(filters: unknown): boolean {
-  if (typeof filters === 'string') return filters.trim() === '' || filters.trim() === '{}';
-  return !isMapping(filters) || Object.keys(filters).length === 0;
-}
 
 /**
  * Reads the YAML text of a run config (a file's content or an inline `--config` string) with

@@ -48,6 +48,8 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
   if (!task.overwrite && (await sink.exists(itemPath))) {
     return { status: 'skipped', stacItem: itemPath, outputs: [], seconds: seconds() };
   }
+  // A planned task has datasets; only the run's dataset_filters can leave it none (odc-stats fails loading nothing too).
+  if (task.datasets.length === 0) throw new UserError('no dataset of the task passes dataset_filters: nothing to compute');
   setDecodedBlockBudget(task.blockCacheBytes);
   const plugin = await taskPlugin(task);
   const grid = taskGrid(task);

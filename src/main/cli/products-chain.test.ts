@@ -87,24 +87,24 @@ function percentileOf(values: number[], q: number, nodata: number): number {
   return sorted[rank]!;
 }
 
-describe('water observations → WOfS summaries → their sum', () => {
-  /** odc-stats StatsWofs, per pass: not clear where the nodata bit is clear and any of bits 1–6 set; dry 0; wet 128; else no observation. */
-  function monthlyTruth(month: LandsatPass[], col: number, row: number): { wet: number; clear: number } {
-    let wet = 0;
-    let clear = 0;
-    let observed = false;
-    for (const pass of month) {
-      const water = landsatPixel(pass, col, row, LAYOUT).water;
-      if ((water & 1) === 0 && (water & 0b0111_1110) !== 0) observed = true;
-      else if (water === 0 || water === 128) {
-        observed = true;
-        clear++;
-        if (water === 128) wet++;
-      }
+/** odc-stats StatsWofs, per pass: not clear where the nodata bit is clear and any of bits 1–6 set; dry 0; wet 128; else no observation. */
+function summaryTruth(month: LandsatPass[], col: number, row: number): { wet: number; clear: number } {
+  let wet = 0;
+  let clear = 0;
+  let observed = false;
+  for (const pass of month) {
+    const water = landsatPixel(pass, col, row, LAYOUT).water;
+    if ((water & 1) === 0 && (water & 0b0111_1110) !== 0) observed = true;
+    else if (water === 0 || water === 128) {
+      observed = true;
+      clear++;
+      if (water === 128) wet++;
     }
-    return observed ? { wet, clear } : { wet: COUNT_NODATA, clear: COUNT_NODATA };
   }
+  return observed ? { wet, clear } : { wet: COUNT_NODATA, clear: COUNT_NODATA };
+}
 
+describe('water observations → WOfS summaries → their sum', () => {
   it('plans the summaries’ own STAC items, by product name or by their folder, and sums them', async () => {
     const january = passes.slice(0, 2);
     const february = passes.slice(2, 4);
@@ -116,7 +116,7 @@ describe('water observations → WOfS summaries → their sum', () => {
 
     for (const [period, month] of [['2021-01--P1M', january], ['2021-02--P1M', february]] as const) {
       const clear = await readBand(bandFile(summaries, period, 'count_clear'));
-      for (const { p, col, row } of pixels()) expect(clear[p], `${period} count_clear at ${col},${row}`).toBe(monthlyTruth(month, col, row).clear);
+      for (const { p, col, row } of pixels()) expect(clear[p], `${period} count_clear at ${col},${row}`).toBe(summaryTruth(month, col, row).clear);
     }
 
     // The summaries as a catalogue (their items name their product in odc:product) and as a prefix product.
@@ -134,7 +134,7 @@ describe('water observations → WOfS summaries → their sum', () => {
     const [wet, clear, frequency] = await Promise.all([read('count_wet'), read('count_clear'), read('frequency')]);
     let wetSomewhere = 0;
     for (const { p, col, row } of pixels()) {
-      const months = [monthlyTruth(january, col, row), monthlyTruth(february, col, row)].filter((m) => m.clear !== COUNT_NODATA);
+      const months = [summaryTruth(january, col, row), summaryTruth(february, col, row)].filter((m) => m.clear !== COUNT_NODATA);
       const sum = (key: 'wet' | 'clear') => (months.length === 0 ? COUNT_NODATA : months.reduce((s, m) => s + m[key], 0));
       const at = `at ${col},${row}`;
       expect([wet[p], clear[p]], at).toEqual([sum('wet'), sum('clear')]);
@@ -161,6 +161,28 @@ function fcPercentilesTruth(observations: LandsatObservation[]): { percentiles: 
   const allValid = [...percentiles.values()].every((v) => v !== 255);
   return { percentiles, qa: allValid ? 2 : everWet ? 0 : 1, countValid: dry.length };
 }
+
+describe('dataset_filters of run', () => {
+  it('leaves out of each task the datasets no filter matches, as odc-stats’ DatasetChecker does', async () => {
+    const plan = path.join(dir, 'wo-2021.db');
+    await succeeded(planArgs(plan, '--catalog', sample.catalogPath, '--input-products', WATER_OBSERVATIONS_COLLECTION, '--year', '2021'));
+    // January's two passes, and March's pass of Landsat 8 (STAC's platform read as eo3's eo:platform); not February's.
+    const filters = '{"datetime": "2021-01--P1M"}|{"datetime": "2021-03--P1M", "eo:platform": "landsat-8"}|{"datetime": "2021-02--P1M", "eo:platform": "landsat-9"}';
+    const dry = await succeeded(['run', plan, '--plugin', 'wofs-summary', '--dataset-filters', filters, '--location', path.join(dir, 'filtered'), '--dryrun']);
+    expect(dry).toMatch(/^2021--P1Y\/65\/2578 days: 3 datasets: 3 /m);
+    const location = path.join(dir, 'filtered');
+    await succeeded(['run', plan, '--plugin', 'wofs-summary', '--dataset-filters', filters, '--location', location, '--threads', '1']);
+    const clear = await readBand(bandFile(location, '2021--P1Y', 'count_clear'));
+    const kept = [passes[0]!, passes[1]!, passes[4]!];
+    for (const { p, col, row } of pixels()) expect(clear[p], `count_clear at ${col},${row}`).toBe(summaryTruth(kept, col, row).clear);
+  }, 180_000);
+
+  it('refuses filters that are not JSON objects joined by |, in one line', async () => {
+    const r = await runCli(['run', path.join(dir, 'wo-2021.db'), '--plugin', 'wofs-summary', '--dataset-filters', '{"datetime": "2021-01--P1M"}|landsat-8', '--dryrun']);
+    expect(r.code).toBe(1);
+    expect(linesOf(r.stderr)).toEqual([expect.stringMatching(/^odc-stats: error: invalid --dataset-filters: filter 2 \("landsat-8"\) is not JSON/)]);
+  });
+});
 
 describe('fractional cover percentiles of FC fused with water observations', () => {
   it('pairs each FC dataset with the WO of its pass, leaves out a pass without FC, and writes odc-stats’ percentiles and qa', async () => {

@@ -92,11 +92,10 @@ describe("odc-stats' options of run", () => {
     expect(config.plugin_config).toEqual({ resampling: 'average', bands: ['B02'] });
   });
 
-  it('refuses a --dataset-filters that filters, as it refuses the key', async () => {
-    await expect(resolveRunConfig({ datasetFilters: '{"dataset_maturity": "final"}' })).rejects.toThrow(
-      "--dataset-filters is not supported yet by run: odc-stats leaves out each task's datasets that do not match; filter them when planning instead (save-tasks' dataset_filter)",
-    );
-    await expect(resolveRunConfig({ datasetFilters: '{}' })).resolves.toBeDefined();
+  it('takes --dataset-filters over the key, and refuses one that is not JSON objects joined by |', async () => {
+    const config = await resolveRunConfig({ config: 'dataset_filters: \'{"dataset_maturity": "interim"}\'', datasetFilters: '{"dataset_maturity": "final"}' });
+    expect(config.dataset_filters).toBe('{"dataset_maturity": "final"}');
+    await expect(resolveRunConfig({ datasetFilters: 'final' })).rejects.toThrow(/^invalid --dataset-filters: filter 1 \("final"\) is not JSON/);
   });
 
   it('warns of --apply_eodatasets3 as of the key, and refuses it with --strict', async () => {

@@ -7,9 +7,8 @@ import { ConfigError, formatConfigIssue, strictIssues, type ConfigIssue } from '
 import { readYamlMapping } from '../../shared/yaml-mapping.js';
 import {
   cogOptionsWarnings,
-  DATASET_FILTERS_REFUSED,
   EODATASETS3_IGNORED,
-  isEmptyDatasetFilter,
+  runDatasetFilters,
   mergeRunConfig,
   parseCogConfig,
   parseRunConfig,
@@ -69,7 +68,7 @@ export function runCommand(io: CliIo, drainQueue: DrainQueue): Command {
     .option('--heartbeat-filepath <FILE>', 'file rewritten with the time while tasks run')
     .option('--resolution <METRES>', 'output pixel size instead of the grid\u2019s (odc-stats\u2019 Y,X form too, e.g. -30,30)')
     .option('--resampling <NAME>', 'input resampling (plugin_config.resampling), e.g. average')
-    .option('--dataset-filters <JSON>', 'as the dataset_filters key (not supported yet when not empty)')
+    .option('--dataset-filters <JSON>', "as the dataset_filters key: JSON objects joined by '|'; a task keeps the datasets one of them matches")
     .option('--apply_eodatasets3', 'as the apply_eodatasets3 key: a warning, only the STAC item is written')
     .option('--overwrite', 'recompute tasks that are finished already')
     .option('--dryrun', 'list what would run, and do nothing')
@@ -169,7 +168,13 @@ export async function resolveRunConfig(flags: RunFlags & { maxReceive?: string }
   };
   report(warnings, `config ${base.source}`);
   if (flags.apply_eodatasets3) report([{ path: [], message: EODATASETS3_IGNORED, severity: 'warning' }], '--apply_eodatasets3');
-  if (flags.datasetFilters !== undefined && !isEmptyDatasetFilter(flags.datasetFilters)) throw new UserError(`--dataset-filters ${DATASET_FILTERS_REFUSED}`);
+  if (flags.datasetFilters !== undefined) {
+    try {
+      runDatasetFilters(flags.datasetFilters);
+    } catch (e) {
+      throw new UserError(`invalid --dataset-filters: ${(e as Error).message}`);
+    }
+  }
   const overrides = parseRunSettings(
     {
       plugin: flags.plugin,
@@ -181,6 +186,7 @@ export async function resolveRunConfig(flags: RunFlags & { maxReceive?: string }
       heartbeat_filepath: flags.heartbeatFilepath,
       resolution: resolutionOption(flags.resolution),
       max_receive: numberIfNumeric(flags.maxReceive),
+      dataset_filters: flags.datasetFilters,
       ...(flags.overwrite && { overwrite: true }),
       ...(flags.public && { s3_acl: 'public-read' }),
       ...(flags.awsUnsigned && { aws_unsigned: true }),

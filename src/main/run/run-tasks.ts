@@ -4,7 +4,6 @@ import { formatTaskId, parseTaskSelector, selectTasks } from '../../shared/task-
 import type { TaskProgress, WorkerTask } from '../../shared/task-messages.js';
 import { checkOutputLocation, sinkFor } from '../../worker/output/sink.js';
 import { removeUnfinishedOutputs } from '../../worker/output/unfinished-outputs.js';
-import type { TaskRow } from '../taskcache/task-cache.js';
 import { prepareRun, taskProcessCount, workerTaskFor } from './task-builder.js';
 import { openTaskCache } from './open-task-cache.js';
 import { startHeartbeat } from './heartbeat.js';
@@ -54,11 +53,9 @@ export async function runTasks(
   const { product, location } = setup;
   const cache = await openTaskCache(request.cache, { unsigned: config.aws_unsigned ?? false });
   let tasks: WorkerTask[];
-  let rows: TaskRow[];
   try {
     const meta = cache.meta();
-    rows = selectTasks(cache.tasks(), request.selectors.map(parseTaskSelector));
-    tasks = rows.map((row) => workerTaskFor(cache, meta, row, setup));
+    tasks = selectTasks(cache.tasks(), request.selectors.map(parseTaskSelector)).map((row) => workerTaskFor(cache, meta, row, setup));
   } finally {
     cache.close();
   }
@@ -66,13 +63,14 @@ export async function runTasks(
   if (request.dryrun) {
     const sink = sinkFor(location, { unsigned: config.aws_unsigned ?? false });
     const lines: DryRunLine[] = [];
-    for (const [i, t] of tasks.entries()) {
+    for (const t of tasks) {
       const output = stacItemPath(location, product, t.id);
       const exists = await sink.exists(output);
       lines.push({
         task: formatTaskId(t.id),
-        days: rows[i]!.days,
-        datasets: rows[i]!.datasets,
+        // After dataset_filters, as the task will read them.
+        days: new Set(t.datasets.map((d) => d.solarDay)).size,
+        datasets: t.datasets.length,
         output,
         state: !exists ? 'new' : config.overwrite ? 'recompute' : 'skip',
       });

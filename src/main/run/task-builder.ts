@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { chunkSizeFor } from '../../shared/chunk-size.js';
-import { resolveOutputLocation, resolveOutputProduct, type OutputProduct, type RunConfig } from '../../shared/run-config.js';
+import { passesDatasetFilters, type DatasetFilter } from '../../shared/dataset-filters.js';
+import { resolveOutputLocation, resolveOutputProduct, runDatasetFilters, type OutputProduct, type RunConfig } from '../../shared/run-config.js';
 import { UserError } from '../../shared/errors.js';
 import type { LonLatFootprint } from '../../shared/geometry.js';
 import type { StacItem } from '../../shared/stac.js';
@@ -15,13 +16,15 @@ export interface RunSetup {
   plugin: StatsPlugin;
   product: OutputProduct;
   location: string;
+  /** `dataset_filters`: a task keeps the datasets one of them passes; all without. */
+  datasetFilters: DatasetFilter[] | undefined;
 }
 
 export async function prepareRun(config: RunConfig): Promise<RunSetup> {
   if (!config.plugin) throw new UserError('no plugin: set plugin in the run config or give --plugin (e.g. gm-s2, pq)');
   const plugin = await loadPlugin(config.plugin, config.plugin_config);
   const product = resolveOutputProduct(config, plugin.productDefaults ?? {});
-  return { config, plugin, product, location: resolveOutputLocation(config, product) };
+  return { config, plugin, product, location: resolveOutputLocation(config, product), datasetFilters: runDatasetFilters(config.dataset_filters) };
 }
 
 /** The message a task process gets for one task of a cache. */
@@ -35,7 +38,7 @@ export function workerTaskFor(cache: TaskCache, meta: TaskCacheMeta, row: TaskRo
     id: { period: row.period, x: row.x, y: row.y },
     period: { label: row.period, start: Date.parse(row.periodStart), end: Date.parse(row.periodEnd) },
     grid: meta.grid,
-    datasets: datasetRefs(cache, row),
+    datasets: datasetRefs(cache, row, setup.datasetFilters),
     plugin: config.plugin!,
     pluginConfig: config.plugin_config,
     product: setup.product,
@@ -71,8 +74,10 @@ function reduceThreadCount(threadsPerTask: number | undefined, threads: number |
   return Math.max(1, Math.floor(os.availableParallelism() / taskProcessCount(threads)));
 }
 
-function datasetRefs(cache: TaskCache, row: TaskRow): TaskDatasetRef[] {
-  return cache.datasetsOf(row.taskId).map(({ item, solarDay }) => {
+function datasetRefs(cache: TaskCache, row: TaskRow, filters: DatasetFilter[] | undefined): TaskDatasetRef[] {
+  const datasets = cache.datasetsOf(row.taskId);
+  const kept = filters ? datasets.filter(({ item }) => passesDatasetFilters(filters, item.properties)) : datasets;
+  return kept.map(({ item, solarDay }) => {
     const assets: Record<string, string> = {};
     for (const [key, asset] of Object.entries(item.assets ?? {})) assets[key] = asset.href;
     const self = item.links?.find((l) => l.rel === 'self')?.href;
