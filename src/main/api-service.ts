@@ -15,11 +15,11 @@ import { describeOutput, inspectOutputs, outputHistogram, previewOutput } from '
 import { planFailureField, planRequestProblem } from './plan-error-field.js';
 import { spawnNodeTaskProcess } from './run/task-process-node.js';
 import { TaskInspections } from './run/task-inspections.js';
+import { openLocalTaskCache } from './run/open-task-cache.js';
 import { RunMonitor } from './run/run-monitor.js';
 import { validateRunConfig } from './run/validate-config.js';
 import type { SpawnTaskProcess } from './run/task-process-channel.js';
 import { SAMPLE_COLLECTION, SAMPLE_PIXEL_METRES, sampleItems, writeSampleCatalog } from './sample/sample-catalog.js';
-import { TaskCache } from './taskcache/task-cache.js';
 import { APP_VERSION } from './version.js';
 import { ProjectStore } from './workspace/projects.js';
 
@@ -191,8 +191,8 @@ function defaultPlanPath(workspace: string, request: PlanTasksRequest): string {
   return path.join(workspace, 'plans', `${name}.db`);
 }
 
-function listTasks(cache: string): TaskList {
-  const db = TaskCache.open(cache);
+async function listTasks(cache: string): Promise<TaskList> {
+  const db = await openLocalTaskCache(cache);
   try {
     const meta = db.meta();
     return {

@@ -4,14 +4,14 @@ import type { RunConfig } from '../../shared/run-config.js';
 import { formatTaskId } from '../../shared/task-id.js';
 import type { WorkerTask } from '../../shared/task-messages.js';
 import { checkOutputLocation } from '../../worker/output/sink.js';
-import { openTaskCache } from '../run/open-task-cache.js';
+import { openTaskCache, type TaskCacheReader } from '../run/open-task-cache.js';
 import { prepareRun, workerTaskFor, type RunSetup } from '../run/task-builder.js';
 import type { SpawnTaskProcess } from '../run/task-process-channel.js';
 import { spawnNodeTaskProcess } from '../run/task-process-node.js';
 import { redriveTargetOf, resolveQueueUrl } from '../sqs/queue-url.js';
 import { createSqsClient } from '../sqs/sqs-client.js';
 import type { TaskMessage } from '../sqs/task-message.js';
-import type { TaskCache, TaskCacheMeta } from '../taskcache/task-cache.js';
+import type { TaskCacheMeta } from '../taskcache/task-cache.js';
 import { QueueConsumer, type ConsumerSummary } from './queue-consumer.js';
 import { TaskProcess } from './task-process.js';
 import { configForMessage, readPublishedConfig } from './message-config.js';
@@ -153,7 +153,7 @@ class RunSetups {
 
 /** The task caches the messages name, each opened (downloaded) once and kept for the next. */
 class TaskCaches {
-  private readonly open = new Map<string, Promise<{ cache: TaskCache; meta: TaskCacheMeta }>>();
+  private readonly open = new Map<string, Promise<{ cache: TaskCacheReader; meta: TaskCacheMeta }>>();
 
   constructor(private readonly setups: RunSetups) {}
 

@@ -9,17 +9,26 @@ import { UserError } from '../../shared/errors.js';
 import { s3Client } from '../../io/s3-client.js';
 import { parseS3Uri } from '../../io/s3-uri.js';
 import { s3ReadError } from '../io/s3.js';
+import { DscacheTaskCache, isLmdb } from '../taskcache/dscache-task-cache.js';
 import { TaskCache } from '../taskcache/task-cache.js';
 
 const downloaded = new Map<string, string>();
+
+/** What a run reads of a task cache: this application's SQLite file or odc-stats' odc-dscache file alike. */
+export type TaskCacheReader = Pick<TaskCache, 'meta' | 'tasks' | 'task' | 'datasetsOf' | 'datasetCount' | 'close'>;
+
+/** A local task cache, told apart by its first bytes: an LMDB file is odc-stats' odc-dscache, anything else SQLite. */
+export function openLocalTaskCache(file: string): Promise<TaskCacheReader> {
+  return isLmdb(file) ? DscacheTaskCache.open(file) : Promise.resolve(TaskCache.open(file));
+}
 
 /**
  * Opens a task cache from a path or an s3:// URI. A remote cache is downloaded once per
  * process into the temporary folder and reused (a worker draining a queue sees the same
  * cache in many messages).
  */
-export async function openTaskCache(uri: string, options: { unsigned?: boolean; connection?: AwsConnection } = {}): Promise<TaskCache> {
-  if (!uri.startsWith('s3://')) return TaskCache.open(uri);
+export async function openTaskCache(uri: string, options: { unsigned?: boolean; connection?: AwsConnection } = {}): Promise<TaskCacheReader> {
+  if (!uri.startsWith('s3://')) return openLocalTaskCache(uri);
   let local = downloaded.get(uri);
   if (!local) {
     const { bucket, key } = parseS3Uri(uri);
@@ -35,5 +44,5 @@ export async function openTaskCache(uri: string, options: { unsigned?: boolean; 
     }
     downloaded.set(uri, local);
   }
-  return TaskCache.open(local);
+  return openLocalTaskCache(local);
 }

@@ -8,7 +8,8 @@ import type { StacItem } from '../../shared/stac.js';
 import type { TaskDatasetRef, WorkerTask } from '../../shared/task-messages.js';
 import { loadPlugin } from '../../worker/plugins/registry.js';
 import type { StatsPlugin } from '../../worker/plugins/plugin.js';
-import type { TaskCache, TaskCacheMeta, TaskRow } from '../taskcache/task-cache.js';
+import type { TaskCacheMeta, TaskRow } from '../taskcache/task-cache.js';
+import type { TaskCacheReader } from './open-task-cache.js';
 
 /** What every task of a run shares, resolved once from the run config (and checked there). */
 export interface RunSetup {
@@ -28,7 +29,7 @@ export async function prepareRun(config: RunConfig): Promise<RunSetup> {
 }
 
 /** The message a task process gets for one task of a cache. */
-export function workerTaskFor(cache: TaskCache, meta: TaskCacheMeta, row: TaskRow, setup: RunSetup): WorkerTask {
+export function workerTaskFor(cache: TaskCacheReader, meta: TaskCacheMeta, row: TaskRow, setup: RunSetup): WorkerTask {
   const { config } = setup;
   const reduceThreads = reduceThreadCount(config.threads_per_task, config.threads);
   // A task holds the chunk it loads and, with reduce threads, one more per thread being reduced.
@@ -74,7 +75,7 @@ function reduceThreadCount(threadsPerTask: number | undefined, threads: number |
   return Math.max(1, Math.floor(os.availableParallelism() / taskProcessCount(threads)));
 }
 
-function datasetRefs(cache: TaskCache, row: TaskRow, filters: DatasetFilter[] | undefined): TaskDatasetRef[] {
+function datasetRefs(cache: TaskCacheReader, row: TaskRow, filters: DatasetFilter[] | undefined): TaskDatasetRef[] {
   const datasets = cache.datasetsOf(row.taskId);
   const kept = filters ? datasets.filter(({ item }) => passesDatasetFilters(filters, item.properties)) : datasets;
   return kept.map(({ item, solarDay }) => {

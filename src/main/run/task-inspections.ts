@@ -11,8 +11,9 @@ import { parseGrid, tileIndexOf } from '../../shared/grid.js';
 import type { ObservationView, ObservationViewRequest, PixelStory, PixelStoryRequest } from '../../shared/pixel-story.js';
 import { parseTaskId } from '../../shared/task-id.js';
 import type { HostMessage, WorkerTask } from '../../shared/task-messages.js';
-import { TaskCache, type TaskRow } from '../taskcache/task-cache.js';
+import type { TaskRow } from '../taskcache/task-cache.js';
 import { appRunConfig } from './app-run-config.js';
+import { openLocalTaskCache, type TaskCacheReader } from './open-task-cache.js';
 import { prepareRun, workerTaskFor } from './task-builder.js';
 import type { SpawnTaskProcess, TaskProcessChannel } from './task-process-channel.js';
 
@@ -86,9 +87,9 @@ export class TaskInspections {
   }
 
   /** The task of the row `rowOf` finds in the request's cache, as a run of the request's config would send it. */
-  private async workerTask(request: { cache: string; configYaml: string }, rowOf: (cache: TaskCache) => TaskRow): Promise<WorkerTask> {
+  private async workerTask(request: { cache: string; configYaml: string }, rowOf: (cache: TaskCacheReader) => TaskRow): Promise<WorkerTask> {
     const setup = await prepareRun(await appRunConfig(request.configYaml, this.outputLocation));
-    const cache = TaskCache.open(request.cache);
+    const cache = await openLocalTaskCache(request.cache);
     try {
       return workerTaskFor(cache, cache.meta(), rowOf(cache), setup);
     } finally {
