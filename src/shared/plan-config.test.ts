@@ -39,10 +39,23 @@ describe('plan config', () => {
     );
   });
 
-  it('refuses ignore_time and optional_products, which it cannot plan with yet, and accepts them left empty', () => {
-    expect(() => parsePlanConfig('ignore_time: [s3://b/dem/]\n', 'c.yaml')).toThrow("config c.yaml: key 'ignore_time' is not supported yet: ");
-    expect(() => parsePlanConfig('optional_products: [s3://b/m/]\n', 'c.yaml')).toThrow("config c.yaml: key 'optional_products' is not supported yet: ");
-    expect(parsePlanConfig('ignore_time:\noptional_products:\n', 'c.yaml')).toEqual({});
+  it('reads ignore_time and optional_products as lists of products, gqa as a number, and leaves out keys without a value', () => {
+    expect(parsePlanConfig('ignore_time: [s3://b/dem/]\noptional_products: ga_ls_mangrove_cover_cyear_3\ngqa: 1\n', 'c.yaml')).toEqual({
+      ignore_time: ['s3://b/dem/'],
+      optional_products: ['ga_ls_mangrove_cover_cyear_3'],
+      gqa: 1,
+    });
+    expect(parsePlanConfig('ignore_time:\noptional_products:\ngqa:\n', 'c.yaml')).toEqual({});
+    expect(() => parsePlanConfig('gqa: good\n', 'c.yaml')).toThrow("config c.yaml: key 'gqa' must be a number");
+  });
+
+  it('warns of usgs_collection_category and env, options whose keys odc-stats reads from no config', () => {
+    const { config, warnings } = readPlanConfig('usgs_collection_category: T1\nenv: dea\ngrid: au-30\n', 'c.yaml');
+    expect(config).toEqual({ grid: 'au-30' });
+    expect(warnings).toEqual([
+      { path: ['usgs_collection_category'], message: 'is ignored, as odc-stats ignores it in a config: give --usgs-collection-category', severity: 'warning' },
+      { path: ['env'], message: 'is ignored, as odc-stats ignores it in a config; planning reads STAC: give --catalog', severity: 'warning' },
+    ]);
   });
 
   it('names a key of the wrong type', () => {

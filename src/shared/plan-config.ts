@@ -29,6 +29,9 @@ const datasetFilter = z.unknown().transform((value, ctx) => {
   return z.NEVER;
 });
 
+/** A product or a list of them, as `ignore_time` and `optional_products` name them. */
+const productList = z.union([z.string().transform((name) => [name]), z.array(z.string()).min(1)]);
+
 export const planConfigSchema = z
   .object({
     grid: z.string(),
@@ -42,6 +45,12 @@ export const planConfigSchema = z
     dataset_filter: datasetFilter,
     overwrite: z.boolean(),
     aws_unsigned: z.boolean(),
+    /** Fused products whose datasets join every period's, whatever their time (an elevation model). */
+    ignore_time: productList,
+    /** Fused products a fused dataset may lack. */
+    optional_products: productList,
+    /** Keep datasets whose `gqa:iterative_mean_xy` is at most this (DEA Landsat geometric accuracy, pixels). */
+    gqa: z.number(),
   })
   .partial();
 
@@ -73,20 +82,17 @@ export const RUN_CONFIG_KEYS = [
   'apply_eodatasets3',
 ] as const;
 
-/** odc-stats save-tasks keys that tune its Datacube index or file format; they have no meaning here. */
-export const PLAN_KEYS_WITHOUT_EFFECT = ['complevel', 'gqa', 'usgs_collection_category', 'env', 'predicate'] as const;
+/** odc-stats save-tasks keys that tune its Datacube index or file format, or that its config does not read; they have no meaning here. */
+export const PLAN_KEYS_WITHOUT_EFFECT = ['complevel', 'usgs_collection_category', 'env', 'predicate'] as const;
+
+/** Keys that name odc-stats save-tasks options its config does not read: warned of, since a user writing them expects an effect. */
+const OPTION_ONLY_KEYS: Record<string, string> = {
+  usgs_collection_category: 'is ignored, as odc-stats ignores it in a config: give --usgs-collection-category',
+  env: 'is ignored, as odc-stats ignores it in a config; planning reads STAC: give --catalog',
+};
 
 const PLAN_KEYS = Object.keys(planConfigSchema.shape);
-const ACCEPTED_KEYS: ReadonlySet<string> = new Set([...PLAN_KEYS, ...RUN_CONFIG_KEYS, ...PLAN_KEYS_WITHOUT_EFFECT, 'ignore_time', 'optional_products']);
-
-/**
- * odc-stats save-tasks keys that change the plan, which this program cannot make yet: refused
- * when set, rather than ignored.
- */
-const PLAN_KEYS_NOT_YET: Record<string, string> = {
-  ignore_time: 'is not supported yet: odc-stats fuses the datasets of these products with the others whatever their time',
-  optional_products: 'is not supported yet: odc-stats keeps a fused group that lacks these products',
-};
+const ACCEPTED_KEYS: ReadonlySet<string> = new Set([...PLAN_KEYS, ...RUN_CONFIG_KEYS, ...PLAN_KEYS_WITHOUT_EFFECT]);
 
 /**
  * The save-tasks keys of a config's YAML text, with a warning for each key neither command reads
@@ -94,10 +100,11 @@ const PLAN_KEYS_NOT_YET: Record<string, string> = {
  */
 export function readPlanConfig(yamlText: string, source: string, strict = false): { config: PlanConfig; warnings: ConfigIssue[] } {
   const doc = readYamlMapping(yamlText, source);
-  const planKeys = Object.fromEntries(Object.entries(doc).filter(([key]) => PLAN_KEYS.includes(key)));
+  // As in odc-stats, a key without a value is a key left out.
+  const planKeys = Object.fromEntries(Object.entries(doc).filter(([key, value]) => PLAN_KEYS.includes(key) && value !== null));
   const issues = unknownKeyIssues(doc, ACCEPTED_KEYS, `save-tasks keys: ${PLAN_KEYS.join(', ')}`, [], 'warning');
-  for (const [key, message] of Object.entries(PLAN_KEYS_NOT_YET)) {
-    if (doc[key] !== undefined && doc[key] !== null) issues.push({ path: [key], message, severity: 'error' });
+  for (const [key, message] of Object.entries(OPTION_ONLY_KEYS)) {
+    if (doc[key] !== undefined && doc[key] !== null) issues.push({ path: [key], message, severity: 'warning' });
   }
   const checked = checkConfig(planConfigSchema, planKeys, strict ? strictIssues(issues) : issues);
   if (!checked.config) throw new ConfigError(checked.issues, `config ${source}`);

@@ -20,6 +20,14 @@ export interface SaveTasksOptions {
   /** The region as GeoJSON, as drawn in the app; used when `region` is not given. */
   regionGeoJSON?: unknown;
   datasetFilter?: Record<string, string | number | boolean>;
+  /** Products of fused groups whose datasets join every period's on their region, whatever their time (odc-stats `ignore_time`). */
+  ignoreTime?: string[];
+  /** Products a fused dataset may lack (odc-stats `optional_products`). */
+  optionalProducts?: string[];
+  /** Keep datasets whose `gqa:iterative_mean_xy` is at most this (odc-stats `--gqa`). */
+  gqa?: number;
+  /** Keep datasets of the USGS products ls5_sr … ls9_sr whose `landsat:collection_category` is this (odc-stats `--usgs-collection-category`). */
+  usgsCollectionCategory?: string;
   /** Task cache path; by default `{products}_{range label or all}.db` in the working folder. */
   output?: string;
   overwrite?: boolean;

@@ -7,6 +7,8 @@ import { interruption, processIo, resetInterruption, type CliIo } from './cli-io
 import { CommandFailed, EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import { publishTasksCommand } from './publish-tasks-command.js';
 import { saveTasksCommand } from './save-tasks-command.js';
+import { locateGridsCommand } from './locate-grids-command.js';
+import { generateMosaicCommand } from './generate-mosaic-command.js';
 import { statusCommand } from './status-command.js';
 import { drainQueueCommand, workerCommand, WORKER_DEFAULTS } from './worker-command.js';
 import { serveCommand } from './serve-command.js';
@@ -19,6 +21,8 @@ function createProgram(io: CliIo = processIo): Command {
     .configureOutput(outputTo(io))
     .exitOverride();
   program.addCommand(saveTasksCommand(io));
+  program.addCommand(locateGridsCommand(io));
+  program.addCommand(generateMosaicCommand(io));
   program.addCommand(runCommand(io, (flags) => drainQueueCommand(io, { ...WORKER_DEFAULTS, ...flags })));
   program.addCommand(publishTasksCommand(io));
   program.addCommand(workerCommand(io));

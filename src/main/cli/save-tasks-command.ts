@@ -23,6 +23,12 @@ interface SaveTasksFlags {
   tiles?: string;
   region?: string;
   datasetFilter?: string;
+  ignoreTime?: string[];
+  optionalProducts?: string[];
+  gqa?: string;
+  usgsCollectionCategory?: string;
+  debug?: boolean;
+  env?: string;
   awsUnsigned?: boolean;
   overwrite?: boolean;
   json?: boolean;
@@ -45,6 +51,12 @@ export function saveTasksCommand(io: CliIo): Command {
     .option('--tiles <x0:x1,y0:y1>', "limit to these tile index ranges (half-open), within the grid's extent")
     .option('--region <FILE>', 'limit to tiles intersecting the polygons of this GeoJSON file (lon/lat, or a crs member)')
     .option('--dataset-filter <JSON>', 'keep items whose properties equal these values, e.g. \'{"s2:processing_baseline": "05.10"}\'')
+    .option('--ignore-time <PRODUCT>', 'a product of a fused group whose datasets join every period, whatever their time (e.g. an elevation model); repeatable', collect)
+    .option('--optional-products <PRODUCT>', 'a product of a fused group that a fused dataset may lack; repeatable', collect)
+    .option('--gqa <PIXELS>', 'keep datasets whose gqa:iterative_mean_xy is at most this (DEA Landsat)')
+    .option('--usgs-collection-category <CATEGORY>', 'keep datasets of ls5_sr, ls7_sr, ls8_sr, ls9_sr whose landsat:collection_category is this (T1, T2)')
+    .addOption(new Option('--debug', "odc-stats' pickle dump of its cells (refused)").hideHelp())
+    .option('-E, --env <NAME>', 'a Datacube environment (refused: planning reads STAC; see --catalog)')
     .option('--aws-unsigned', 'read s3:// catalogues without credentials (public buckets)')
     .option('--overwrite', 'replace existing outputs')
     .option('--json', 'print the summary as JSON')
@@ -67,6 +79,14 @@ export function saveTasksCommand(io: CliIo): Command {
 }
 
 async function resolveOptions(output: string | undefined, flags: SaveTasksFlags, warn: (line: string) => void): Promise<SaveTasksOptions> {
+  if (flags.env !== undefined) {
+    throw new UserError(
+      `--env ${flags.env} names a Datacube environment, but planning reads STAC: give --catalog the STAC API of that index (datacube-explorer serves one at its /stac, e.g. https://explorer.dea.ga.gov.au/stac)`,
+    );
+  }
+  if (flags.debug) {
+    throw new UserError("--debug dumps odc-stats' Python cells to pickle files, which have no counterpart here: the task cache, its CSV and GeoJSON hold the whole plan");
+  }
   let config: PlanConfig = {};
   if (flags.config) {
     let text: string;
@@ -100,11 +120,28 @@ async function resolveOptions(output: string | undefined, flags: SaveTasksFlags,
   if (region) options.region = region;
   const filter = flags.datasetFilter ? parseDatasetFilter(flags.datasetFilter) : config.dataset_filter;
   if (filter) options.datasetFilter = filter;
+  const ignoreTime = flags.ignoreTime ?? config.ignore_time;
+  if (ignoreTime) options.ignoreTime = ignoreTime;
+  const optionalProducts = flags.optionalProducts ?? config.optional_products;
+  if (optionalProducts) options.optionalProducts = optionalProducts;
+  const gqa = flags.gqa === undefined ? config.gqa : parseGqa(flags.gqa);
+  if (gqa !== undefined) options.gqa = gqa;
+  if (flags.usgsCollectionCategory !== undefined) options.usgsCollectionCategory = flags.usgsCollectionCategory;
   return options;
 }
 
 function requireValue(value: string | undefined, option: string, example: string): string {
   if (!value) throw new UserError(`missing ${option} (${example}); give it as an option or in --config`);
+  return value;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function parseGqa(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new UserError(`invalid --gqa '${text}': expected a number of pixels such as 1`);
   return value;
 }
 

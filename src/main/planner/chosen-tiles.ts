@@ -19,7 +19,7 @@ export interface ChosenTiles {
  * 55 000 tiles; a region spanning more than this only arises with tiny custom tiles, and would
  * take minutes before the first item is read.
  */
-const MAX_REGION_TILE_SQUARES = 1_000_000;
+export const MAX_REGION_TILE_SQUARES = 1_000_000;
 
 /**
  * `selection` must be clamped to the grid already (clampTileSelection). `checkpoint` is awaited

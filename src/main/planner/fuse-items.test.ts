@@ -79,3 +79,28 @@ describe('fusing products observation by observation', () => {
     );
   });
 });
+
+describe('optional products and products without time', () => {
+  const bandsOf = (fused: StacItem | undefined) => Object.keys(fused?.assets ?? {}).filter((band) => band !== 'thumbnail');
+
+  it('fuses a region and day that lacks only an optional product once every item is in', () => {
+    const fuser = new ItemFuser([FC, WO], { optional: new Set([WO]) });
+    expect(add(fuser, item(FC, '2021-01-10'))).toBeUndefined();
+    expect(add(fuser, item(FC, '2021-01-26'))).toBeUndefined();
+    expect(bandsOf(add(fuser, item(WO, '2021-01-26')))).toEqual(['pv', 'bs', 'npv', 'water']);
+    // A day with the optional product alone lacks a required one.
+    expect(add(fuser, item(WO, '2021-02-11'))).toBeUndefined();
+    const finished = fuser.finish();
+    expect(finished.map((fused) => [fused.properties.datetime, bandsOf(fused)])).toEqual([['2021-01-10T07:41:00Z', ['pv', 'bs', 'npv']]]);
+    expect(fuser.leftOver).toBe(1);
+  });
+
+  it('joins the item without time of a region to each fused dataset there, at their time, and leaves out a region without one', () => {
+    const elevation = { ...item(WO, '2000-02-11', { bands: ['dem_h'] }), id: 'dem_168060', collection: 'dem' };
+    const fuser = new ItemFuser([FC, 'dem'], { timeless: new Map([['dem', new Map([['168060', elevation]])]]) });
+    const fused = add(fuser, item(FC, '2021-01-10'));
+    expect([fused?.properties.datetime, bandsOf(fused), fused?.collection]).toEqual(['2021-01-10T07:41:00Z', ['pv', 'bs', 'npv', 'dem_h'], 'fused__ga_ls_fc_3__dem']);
+    expect(add(fuser, item(FC, '2021-01-10', { region: '168061' }))).toBeUndefined();
+    expect(fuser.leftOver).toBe(1);
+  });
+});

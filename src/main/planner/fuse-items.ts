@@ -5,7 +5,8 @@
  * bands of all; a region and time that lacks one of the products is left out. odc-stats
  * matches times exactly; here datasets match on the solar day (at the footprint's centre), so
  * that products whose times are written to different precision still meet. Datasets without a
- * region code match on their exact time instead.
+ * region code match on their exact time instead. Products may be optional, and products
+ * without time (an elevation model) join the fused datasets of their region (FusionOptions).
  *
  * The fused dataset is a STAC item of its own: odc-stats' id for it (`odc_uuid` of the fused
  * product `fused__A__B`, version 0.0.0, over the sources), the first product's geometry, the
@@ -20,50 +21,111 @@ import { isRasterAsset } from './plan-item.js';
 /** odc-stats' namespace for the UUIDs of derived datasets (`ODC_NS`). */
 const ODC_NAMESPACE = '6f34c6f4-13d6-43c0-8e4e-42b6c13203af';
 
+/** What a fused group may lack, and what joins it whatever its time. */
+export interface FusionOptions {
+  /** Products of the group a fused dataset may lack (odc-stats `optional_products`). */
+  optional?: ReadonlySet<string>;
+  /**
+   * Products of the group without time (odc-stats `ignore_time`, e.g. an elevation model): their
+   * items by region code, each joining every fused dataset of its region, whatever its time.
+   */
+  timeless?: ReadonlyMap<string, ReadonlyMap<string, StacItem>>;
+}
+
+/** The items of one region and day met so far, by product. */
+interface PendingGroup {
+  region: string | undefined;
+  members: Map<string, StacItem>;
+}
+
 /**
  * The items of one fused group of products, gathered by region and day until each product has
  * one. Items wait in memory for their partners: a catalogue that lists one product after the
- * other holds the first one's items of the plan's tiles and range until the other's come.
+ * other holds the first one's items of the plan's tiles and range until the other's come. A
+ * region and day that lacks only optional products is fused when the catalogue has been read
+ * (`finish`), since until then its missing products may still come.
  */
 export class ItemFuser {
-  private readonly pending = new Map<string, Map<string, StacItem>>();
+  private readonly pending = new Map<string, PendingGroup>();
+  /** The products whose items come with a time, in the group's order. */
+  private readonly timed: readonly string[];
   private extra = 0;
+  private unmatched = 0;
 
   /** `products`: the group's products, in the order `input_products` gives them. */
-  constructor(readonly products: readonly string[]) {}
+  constructor(
+    readonly products: readonly string[],
+    private readonly options: FusionOptions = {},
+  ) {
+    this.timed = products.filter((p) => !options.timeless?.has(p));
+  }
 
   /** Adds an item of `product` taken at `time`; gives the fused item once its region and day have every product. */
   add(item: StacItem, product: string, time: number): StacItem | undefined {
-    const key = matchKey(item, time);
-    let members = this.pending.get(key);
-    if (!members) {
-      members = new Map();
-      this.pending.set(key, members);
+    const { key, region } = matchKey(item, time);
+    let group = this.pending.get(key);
+    if (!group) {
+      group = { region, members: new Map() };
+      this.pending.set(key, group);
     }
-    if (members.has(product)) {
+    if (group.members.has(product)) {
       // A second dataset of the product on the same region and day: it has nothing to fuse with.
       this.extra++;
       return undefined;
     }
-    members.set(product, item);
-    if (members.size < this.products.length) return undefined;
+    group.members.set(product, item);
+    if (group.members.size < this.timed.length) return undefined;
     this.pending.delete(key);
-    return fusedItem(this.products.map((p) => members.get(p)!));
+    return this.fuse(group);
+  }
+
+  /** Once every item has been added: the fused items of the regions and days that lack only optional products. */
+  finish(): StacItem[] {
+    const fused: StacItem[] = [];
+    for (const [key, group] of this.pending) {
+      if (this.timed.some((p) => !group.members.has(p) && !this.options.optional?.has(p))) continue;
+      this.pending.delete(key);
+      const item = this.fuse(group);
+      if (item) fused.push(item);
+    }
+    return fused;
   }
 
   /** How many items found no dataset of every other product on their region and day. */
   get leftOver(): number {
     let waiting = 0;
-    for (const members of this.pending.values()) waiting += members.size;
-    return waiting + this.extra;
+    for (const group of this.pending.values()) waiting += group.members.size;
+    return waiting + this.extra + this.unmatched;
+  }
+
+  /** The group's items, then those of the timeless products on its region, as one item; undefined when a timeless product that is not optional has none there. */
+  private fuse(group: PendingGroup): StacItem | undefined {
+    const sources = this.timed.flatMap((p) => group.members.get(p) ?? []);
+    for (const product of this.products) {
+      const byRegion = this.options.timeless?.get(product);
+      if (!byRegion) continue;
+      const source = group.region === undefined ? undefined : byRegion.get(group.region);
+      if (source) sources.push(source);
+      else if (!this.options.optional?.has(product)) {
+        this.unmatched += group.members.size;
+        return undefined;
+      }
+    }
+    return fusedItem(sources);
   }
 }
 
-function matchKey(item: StacItem, time: number): string {
+/** The region code of an item, when it has one. */
+export function regionCode(item: StacItem): string | undefined {
   const region = item.properties['odc:region_code'];
-  if (typeof region !== 'string' && typeof region !== 'number') return `time ${time}`;
+  return typeof region === 'string' || typeof region === 'number' ? String(region) : undefined;
+}
+
+function matchKey(item: StacItem, time: number): { key: string; region: string | undefined } {
+  const region = regionCode(item);
+  if (region === undefined) return { key: `time ${time}`, region };
   const lon = centreLongitude(item);
-  return `${region}\u0000${solarDay(time, lon === undefined ? 0 : solarOffsetHours(lon))}`;
+  return { key: `${region}\u0000${solarDay(time, lon === undefined ? 0 : solarOffsetHours(lon))}`, region };
 }
 
 function centreLongitude(item: StacItem): number | undefined {

@@ -11,6 +11,7 @@ import { solarDay, solarOffsetHours } from '../../shared/solar.js';
 import { itemTime, type StacAsset, type StacItem } from '../../shared/stac.js';
 import type { TaskCacheWriter } from '../taskcache/task-cache-writer.js';
 import type { ChosenTiles } from './chosen-tiles.js';
+import type { ItemTest } from './item-selection.js';
 import type { SkippedItems } from '../../shared/save-tasks-contract.js';
 
 /** Counts of items left out, by reason (a type literal, so that it reads as a `Record<string, number>`). */
@@ -22,7 +23,8 @@ export interface ItemPlanner {
   chosen: ChosenTiles;
   /** Undefined for the `all` frequency without a range: every dataset goes in one period. */
   binner: Binner | undefined;
-  datasetFilter: Record<string, string | number | boolean> | undefined;
+  /** Which items the plan keeps (item-selection.ts); undefined: all. */
+  keeps: ItemTest | undefined;
   writer: TaskCacheWriter;
   /** Solar offset in hours of each tile met so far, by `x,y`. */
   tileOffsets: Map<string, number>;
@@ -74,7 +76,7 @@ function itemPlacement(item: StacItem, planner: ItemPlanner): Placement | SkipRe
   if (!item.geometry) return 'noGeometry';
   const time = itemTime(item);
   if (time === undefined) return 'noTime';
-  if (planner.datasetFilter && !matchesFilter(item, planner.datasetFilter)) return 'filtered';
+  if (planner.keeps && !planner.keeps(item)) return 'filtered';
   try {
     return { time, ...tileCoversIntersecting(planner.grid, polygonalFromGeoJSON(item.geometry)) };
   } catch {

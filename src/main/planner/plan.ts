@@ -9,8 +9,10 @@ import { estimateWork, type WorkEstimate } from '../../shared/work-estimate.js';
 import { chooseTiles, type ChosenTiles } from './chosen-tiles.js';
 import type { ProductGroup } from '../../shared/input-products.js';
 import { itemTime, type StacItem } from '../../shared/stac.js';
-import { ItemFuser } from './fuse-items.js';
-import { emptyTally, matchesFilter, planItem, type ItemPlanner, type PlanTally } from './plan-item.js';
+import { ItemFuser, regionCode, type FusionOptions } from './fuse-items.js';
+import type { FusionRoles } from './fusion-roles.js';
+import type { ItemTest } from './item-selection.js';
+import { emptyTally, planItem, type ItemPlanner, type PlanTally } from './plan-item.js';
 import { timeSlicer } from './time-slice.js';
 import type { PlanCounts, SkippedItems } from '../../shared/save-tasks-contract.js';
 
@@ -28,8 +30,10 @@ export interface PlanRequest {
   tiles?: TileSelection;
   /** The region to plan, lon/lat: the tiles it shares area with are planned. */
   region?: Polygonal;
-  /** Items are kept when each of these properties equals the given value. */
-  datasetFilter?: Record<string, string | number | boolean>;
+  /** Which items are kept (item-selection.ts); undefined: all. */
+  keeps?: ItemTest;
+  /** Products of fused groups that are optional, or without time. */
+  roles?: FusionRoles;
 }
 
 interface PlanProgress {
@@ -73,15 +77,17 @@ export async function planTasks(
     grid,
     chosen,
     binner: wholeHistory ? undefined : makeBinner(request.frequency, request.range),
-    datasetFilter: request.datasetFilter,
+    keeps: request.keeps,
     writer,
     tileOffsets: new Map(),
   };
   // Fused datasets are made of items the filter kept, and keep only the properties their sources share.
-  const fusedPlanner: ItemPlanner = { ...planner, datasetFilter: undefined };
-  const routes = productRoutes(request.products);
+  const fusedPlanner: ItemPlanner = { ...planner, keeps: undefined };
   const tally = emptyTally();
-  for await (const { item, product } of requestItems(request, catalogueQuery(request, chosen), options.signal)) {
+  const timeless = await readTimelessItems(request, chosen, planner.keeps, tally, options.signal, checkpoint);
+  const routes = productRoutes(request.products, { optional: request.roles?.optional ?? new Set(), timeless });
+  const timed = (product: string) => !timeless.has(product);
+  for await (const { item, product } of requestItems(request, catalogueQuery(request, chosen, timed), options.signal, timed)) {
     await checkpoint();
     tally.itemsRead++;
     if (tally.itemsRead % PROGRESS_EVERY === 0) {
@@ -91,7 +97,7 @@ export async function planTasks(
     if (!route) continue;
     if (route.alone) planItem(item, planner, tally);
     if (route.fusers.length === 0) continue;
-    const time = fusionTime(item, planner.datasetFilter);
+    const time = fusionTime(item, planner.keeps);
     if (typeof time === 'string') {
       // An item planned alone as well has been counted already.
       if (!route.alone) tally.skipped[time]++;
@@ -102,7 +108,10 @@ export async function planTasks(
       if (fused) planItem(fused, fusedPlanner, tally);
     }
   }
-  for (const fuser of new Set([...routes.values()].flatMap((r) => r.fusers))) tally.skipped.unpaired += fuser.leftOver;
+  for (const fuser of new Set([...routes.values()].flatMap((r) => r.fusers))) {
+    for (const fused of fuser.finish()) planItem(fused, fusedPlanner, tally);
+    tally.skipped.unpaired += fuser.leftOver;
+  }
   const allPeriod = wholeHistory ? relabelWholeHistory(writer, tally) : undefined;
   return {
     counts: planCounts(writer, tally),
@@ -118,7 +127,7 @@ interface ProductRoute {
   fusers: ItemFuser[];
 }
 
-function productRoutes(groups: readonly ProductGroup[]): Map<string, ProductRoute> {
+function productRoutes(groups: readonly ProductGroup[], fusion: FusionOptions): Map<string, ProductRoute> {
   const routes = new Map<string, ProductRoute>();
   const routeOf = (name: string) => {
     let route = routes.get(name);
@@ -130,34 +139,74 @@ function productRoutes(groups: readonly ProductGroup[]): Map<string, ProductRout
       routeOf(group[0]!.name).alone = true;
       continue;
     }
-    const fuser = new ItemFuser(group.map((p) => p.name));
-    for (const product of group) routeOf(product.name).fusers.push(fuser);
+    const fuser = new ItemFuser(group.map((p) => p.name), fusion);
+    // The items of products without time are read beforehand (readTimelessItems).
+    for (const product of group) if (!fusion.timeless?.has(product.name)) routeOf(product.name).fusers.push(fuser);
   }
   return routes;
 }
 
 /** The time of an item to fuse, or why it is left out. */
-function fusionTime(item: StacItem, filter: ItemPlanner['datasetFilter']): number | 'filtered' | 'noTime' {
-  if (filter && !matchesFilter(item, filter)) return 'filtered';
+function fusionTime(item: StacItem, keeps: ItemTest | undefined): number | 'filtered' | 'noTime' {
+  if (keeps && !keeps(item)) return 'filtered';
   return itemTime(item) ?? 'noTime';
+}
+
+/**
+ * The items of the products without time (odc-stats `ignore_time`), of any time, by product
+ * and region code; those the plan does not keep, or without a region code to join a fused
+ * dataset by, or a second one of a product on a region, are counted as left out.
+ */
+async function readTimelessItems(
+  request: PlanRequest,
+  chosen: ChosenTiles,
+  keeps: ItemTest | undefined,
+  tally: PlanTally,
+  signal: AbortSignal | undefined,
+  checkpoint: () => Promise<void> | undefined,
+): Promise<Map<string, Map<string, StacItem>>> {
+  const byProduct = new Map<string, Map<string, StacItem>>();
+  const names = request.roles?.timeless ?? new Set<string>();
+  if (names.size === 0) return byProduct;
+  for (const name of names) byProduct.set(name, new Map());
+  const selects = (product: string) => names.has(product);
+  const { datetime: _anyTime, ...query } = catalogueQuery(request, chosen, selects);
+  for await (const { item, product } of requestItems(request, query, signal, selects)) {
+    await checkpoint();
+    tally.itemsRead++;
+    const byRegion = byProduct.get(product);
+    if (!byRegion) continue;
+    const region = regionCode(item);
+    if (keeps && !keeps(item)) tally.skipped.filtered++;
+    else if (region === undefined) tally.skipped.unpaired++;
+    else if (byRegion.has(region)) tally.skipped.duplicates++;
+    else byRegion.set(region, item);
+  }
+  return byProduct;
 }
 
 /**
  * The items of every product with the product each belongs to: the catalogue's, of their
  * collection, then those under each location.
  */
-async function* requestItems(request: PlanRequest, query: CatalogQuery, signal: AbortSignal | undefined): AsyncIterable<{ item: StacItem; product: string }> {
+async function* requestItems(
+  request: PlanRequest,
+  query: CatalogQuery,
+  signal: AbortSignal | undefined,
+  selects: (product: string) => boolean,
+): AsyncIterable<{ item: StacItem; product: string }> {
   if (request.catalog && query.collections.length > 0) {
     for await (const item of request.catalog.items(query, signal)) yield { item, product: item.collection ?? '' };
   }
   for (const [location, catalog] of request.locations ?? []) {
+    if (!selects(location)) continue;
     for await (const item of catalog.items(query, signal)) yield { item, product: location };
   }
 }
 
-/** What the catalogue is asked for: the collections, within the chosen tiles' box and around the range. */
-function catalogueQuery(request: PlanRequest, chosen: ChosenTiles): CatalogQuery {
-  const collections = request.products.flat().filter((p) => p.kind === 'collection').map((p) => p.name);
+/** What the catalogue is asked for: the collections it `selects`, within the chosen tiles' box and around the range. */
+function catalogueQuery(request: PlanRequest, chosen: ChosenTiles, selects: (product: string) => boolean): CatalogQuery {
+  const collections = request.products.flat().filter((p) => p.kind === 'collection' && selects(p.name)).map((p) => p.name);
   return {
     collections: [...new Set(collections)],
     ...(chosen.bbox && { bbox: chosen.bbox }),

@@ -16,6 +16,8 @@ import { clampTileSelection, parseTileSelection } from '../../shared/tile-select
 import { tasksToCsv, tasksToGeoJSON } from '../../shared/task-geojson.js';
 import type { PlanCounts, SaveTasksOptions, SaveTasksResult } from '../../shared/save-tasks-contract.js';
 import { APP_VERSION } from '../version.js';
+import { fusionRoles } from './fusion-roles.js';
+import { itemTest } from './item-selection.js';
 import { planTasks, type PlanControl, type PlanOutcome, type PlanRequest } from './plan.js';
 
 /** Plans tasks from a catalogue into a task cache with its CSV and per-period GeoJSON. */
@@ -80,6 +82,8 @@ async function resolveRequest(options: SaveTasksOptions): Promise<Omit<PlanReque
   if (!options.catalog && products.flat().some((p) => p.kind === 'collection')) {
     throw new UserError('no catalogue: give --catalog (a STAC catalogue path or URL, or a STAC API URL)');
   }
+  const roles = fusionRoles(products, options.ignoreTime, options.optionalProducts);
+  const keeps = itemTest(options, products);
   const tiles = options.tiles ? clampTileSelection(grid, parseTileSelection(options.tiles)) : undefined;
   const region = options.region
     ? await readRegionFile(options.region, 'region file')
@@ -93,7 +97,8 @@ async function resolveRequest(options: SaveTasksOptions): Promise<Omit<PlanReque
     ...(range && { range }),
     ...(tiles && { tiles }),
     ...(region && { region }),
-    ...(options.datasetFilter && { datasetFilter: options.datasetFilter }),
+    ...(keeps && { keeps }),
+    roles,
   };
 }
 
@@ -125,6 +130,10 @@ async function writeTaskCache(
         tiles: options.tiles ?? null,
         region: options.region ?? options.regionGeoJSON ?? null,
         dataset_filter: options.datasetFilter ?? null,
+        ignore_time: options.ignoreTime ?? null,
+        optional_products: options.optionalProducts ?? null,
+        gqa: options.gqa ?? null,
+        usgs_collection_category: options.usgsCollectionCategory ?? null,
       },
       config: options.config ?? null,
     });

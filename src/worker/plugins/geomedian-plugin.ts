@@ -285,7 +285,7 @@ export function enumGeomedianPlugin(preset: EnumPreset, config: Record<string, u
     maskKind: 'enum',
     nodataClasses: preset.classNames(c.nodata_classes ?? preset.nodataClasses),
     className: preset.className,
-    cloudParts: enumCloudParts(preset.name, c, preset.classNames, preset),
+    cloudParts: enumCloudParts(preset.name, withRadiusPairSteps(c), preset.classNames, preset),
     nodataBits: [],
     cloudBits: [],
     ...(contiguityBand && { contiguityBand }),
@@ -302,6 +302,17 @@ export function enumGeomedianPlugin(preset: EnumPreset, config: Record<string, u
     eps: c.eps ?? 1e-6,
     maxIters: c.maxiters ?? 1000,
   });
+}
+
+/**
+ * odc-stats' first form of the geomedian's `filters` (2021, still in its README's sample): a pair
+ * of radii `[r1, r2]`, odc-algo's `mask_cleanup(mask, (r1, r2))` of the time, an opening of r1
+ * then a dilation of r2 of the cloud mask, a radius of 0 skipping its step. Read as those steps.
+ */
+function withRadiusPairSteps<C extends { filters?: unknown }>(c: C): C {
+  const pair = c.filters;
+  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((radius) => typeof radius === 'number')) return c;
+  return { ...c, filters: [['opening', pair[0]], ['dilation', pair[1]]] };
 }
 
 /**

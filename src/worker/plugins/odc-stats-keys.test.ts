@@ -60,6 +60,15 @@ describe('gm-ls cloud_filters in the mapping form of DEA Landsat configs', () =>
     expect(both.message).toBe("plugin_config of gm-ls: key 'filters' cannot be given with 'cloud_filters': they are two names of one setting");
   });
 
+  it("reads odc-stats' first form of filters, a pair of radii: an opening, then a dilation, 0 skipping a step", async () => {
+    const pair = async (filters: number[]) => Array.from((await loadPlugin('gm-ls', { bands: ['nbart_red'], filters })).reduce(chunk)['count']!);
+    expect(await pair([1, 1])).toEqual([2, 2, 2, 1, 1, 1, 1, 1, 2]);
+    expect(await pair([0, 0])).toEqual([2, 1, 2, 2, 1, 1, 1, 2, 1]);
+    // Only the dilation: day 1's cloud {1, 4, 5, 6} grows to {0, …, 7}, day 2's shadow {8} to {7, 8}.
+    expect(await pair([0, 1])).toEqual([1, 1, 1, 1, 1, 1, 1, 0, 1]);
+    await expect(loadPlugin('gm-ls', { filters: [1.5, 0] })).rejects.toThrow('plugin_config.filters[0]: the radius of opening must be a whole number of pixels, 0 or more, got 1.5');
+  });
+
   it('refuses cloud_classes beside the mapping form, whose keys are the cloud classes', async () => {
     const error = await refusal('gm-ls', { cloud_classes: ['cloud'], cloud_filters: { shadow: [] } });
     expect(error.issues[0]!.path).toEqual(['cloud_classes']);
