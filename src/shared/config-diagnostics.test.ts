@@ -56,12 +56,11 @@ describe('checkRunConfigText', () => {
     expect(config).toBeUndefined();
   });
 
-  it('warns of settings for the rgba preview COG on their line', () => {
-    const text = 'plugin: pq\ncog_opts:\n  zlevel: 9\n  overrides:\n    rgba:\n      compress: webp\n';
+  it('reads settings for the rgba preview COG without a word, as they are honoured', () => {
+    const text = 'plugin: pq\ncog_opts:\n  zlevel: 9\n  overrides:\n    rgba:\n      compress: jpeg\n';
     const { diagnostics, config } = checkRunConfigText(text);
-    expect(diagnostics).toEqual([expect.objectContaining({ line: 5, severity: 'warning' })]);
-    expect(diagnostics[0]!.message).toMatch(/^key 'cog_opts\.overrides\.rgba' is ignored: odc-stats writes an RGBA preview COG/);
-    expect(config?.cog_opts?.common.zlevel).toBe(9);
+    expect(diagnostics).toEqual([]);
+    expect(config?.cog_opts?.overrides['rgba']).toEqual({ compress: 'jpeg' });
   });
 
   it('reports every problem, each on its line', () => {

@@ -5,6 +5,7 @@ import { RUN_CONFIG_KEYS, planConfigSchema } from './plan-config.js';
 import {
   RUN_KEYS,
   cogOptionsForBand,
+  rgbaPreviewOptions,
   mergeRunConfig,
   parseCogConfig,
   parseMemory,
@@ -149,18 +150,18 @@ describe('parseRunConfig', () => {
     expect(readRunConfig('dataset_filters: {}\n', 'run.yaml').warnings).toEqual([]);
   });
 
-  it('warns that apply_eodatasets3 writes no eodatasets3 metadata here', () => {
-    expect(readRunConfig('apply_eodatasets3: true\n', 'run.yaml').warnings).toEqual([
-      { path: ['apply_eodatasets3'], message: expect.stringMatching(/^is ignored: odc-stats then writes eodatasets3 metadata/), severity: 'warning' },
-    ]);
+  it('reads apply_eodatasets3 without a word, as it is honoured', () => {
+    expect(readRunConfig('apply_eodatasets3: true\n', 'run.yaml')).toMatchObject({ config: { apply_eodatasets3: true }, warnings: [] });
     expect(readRunConfig('apply_eodatasets3: false\n', 'run.yaml').warnings).toEqual([]);
   });
 
-  it('warns that settings of the rgba band, read, write no rgba COG here', () => {
-    const nested = readRunConfig('cog_opts:\n  overrides:\n    rgba: { compress: webp }\n', 'run.yaml');
-    expect(nested.config.cog_opts?.overrides.rgba).toEqual({ compress: 'webp' });
-    expect(nested.warnings).toEqual([{ path: ['cog_opts', 'overrides', 'rgba'], message: expect.stringMatching(/^is ignored: odc-stats writes an RGBA preview COG/), severity: 'warning' }]);
-    expect(readRunConfig('cog_opts:\n  rgba: { compress: webp }\n', 'run.yaml').warnings[0]?.path).toEqual(['cog_opts', 'rgba']);
+  it('reads settings of the rgba band, under overrides or beside them, without a word: they ask for the RGBA preview', () => {
+    const nested = readRunConfig('cog_opts:\n  overrides:\n    rgba: { compress: jpeg }\n', 'run.yaml');
+    expect(nested.config.cog_opts?.overrides.rgba).toEqual({ compress: 'jpeg' });
+    expect(nested.warnings).toEqual([]);
+    const beside = readRunConfig('cog_opts:\n  overrides:\n  rgba: { compress: jpeg }\n', 'run.yaml');
+    expect(beside.config.cog_opts?.overrides.rgba).toEqual({ compress: 'jpeg' });
+    expect(beside.warnings).toEqual([]);
   });
 
   it('names the key of a value of the wrong type', () => {
@@ -314,6 +315,15 @@ describe('cogOptionsForBand', () => {
   });
 });
 
+describe('rgbaPreviewOptions', () => {
+  it('is the rgba band\'s settings over the common ones, and undefined without settings for it (no preview, as odc-stats)', () => {
+    const { cog_opts } = parse('cog_opts:\n  zlevel: 6\n  overrides:\n    rgba: { compress: JPEG, jpeg_quality: 90 }\n');
+    expect(rgbaPreviewOptions(cog_opts)).toEqual({ compress: 'JPEG', zlevel: 6, blocksize: 800, ovr_blocksize: 256, overview_resampling: 'average', jpeg_quality: 90 });
+    expect(rgbaPreviewOptions(parse('cog_opts:\n  zlevel: 6\n').cog_opts)).toBeUndefined();
+    expect(rgbaPreviewOptions(undefined)).toBeUndefined();
+  });
+});
+
 describe('resolveOutputProduct', () => {
   it('completes the product section as odc-stats product_for_plugin does', () => {
     const cfg = parse('product:\n  name: gm_s2_annual\n  version: 0.3.1\n  properties: { odc:producer: example.org, extra: 1 }\n');
@@ -347,6 +357,21 @@ describe('resolveOutputProduct', () => {
       maturity: 'final',
       href: 'https://explorer.example.org/product/mine',
     });
+  });
+
+  it('carries the eodatasets3 product keys with odc-stats\u2019 defaults when apply_eodatasets3 is true, and none otherwise', () => {
+    const section = 'product: { name: ga_x_3, version: 3.0.0, maturity: final, classifier: ard, collection_number: 2, inherit_skip_properties: [eo:cloud_cover] }\n';
+    expect(resolveOutputProduct(parse(section)).eo3).toBeUndefined();
+    expect(resolveOutputProduct(parse(`${section}apply_eodatasets3: true\n`)).eo3).toEqual({
+      classifier: 'ard',
+      collectionNumber: 2,
+      explorerPath: 'https://explorer.dea.ga.gov.au/',
+      productConfig: { name: 'ga_x_3', version: '3.0.0', maturity: 'final', classifier: 'ard', collection_number: 2, inherit_skip_properties: ['eo:cloud_cover'] },
+    });
+    expect(resolveOutputProduct(parse('product: { name: a, version: 1.0.0 }\napply_eodatasets3: true\n')).eo3).toMatchObject({ classifier: 'level3', collectionNumber: 3 });
+    expect(() => resolveOutputProduct(parse('product: { name: a, version: 1.0.0, naming_conventions_values: dea_s2 }\napply_eodatasets3: true\n'))).toThrow(
+      "product.naming_conventions_values 'dea_s2' is not supported with apply_eodatasets3: the EO3 metadata follows DEA's 'dea_c3' only",
+    );
   });
 
   it('refuses a product without a name or a version', () => {

@@ -4,7 +4,7 @@
  * (odc/stats/_cli_run.py), with the product section of `product_for_plugin`.
  */
 import { z } from 'zod';
-import { ConfigError, checkConfig, strictIssues, unknownKeyIssues, type ConfigCheck, type ConfigIssue, type ConfigPath } from './config-issue.js';
+import { ConfigError, checkConfig, strictIssues, unknownKeyIssues, type ConfigCheck, type ConfigIssue } from './config-issue.js';
 import { parseDatasetFilters, type DatasetFilter } from './dataset-filters.js';
 import { UserError } from './errors.js';
 import { isMapping, readYamlMapping } from './yaml-mapping.js';
@@ -101,18 +101,6 @@ const cogOptionsSchema = z
     return { common, overrides };
   });
 
-/**
- * Warnings about COG settings (`cog_opts`, or `--cog-config` with `at` []) that are read but
- * have no effect: settings for the rgba band, for which odc-stats writes an RGBA preview COG
- * from the plugin's RGB bands, which this program does not write yet.
- */
-export function cogOptionsWarnings(raw: unknown, at: ConfigPath): ConfigIssue[] {
-  if (!isMapping(raw)) return [];
-  const overrides = raw.overrides;
-  const path = isMapping(overrides) && RGBA_PREVIEW_BAND in overrides ? [...at, 'overrides', RGBA_PREVIEW_BAND] : RGBA_PREVIEW_BAND in raw ? [...at, RGBA_PREVIEW_BAND] : undefined;
-  if (path === undefined) return [];
-  return [{ path, message: 'is ignored: odc-stats writes an RGBA preview COG with these settings, which this program does not write yet', severity: 'warning' }];
-}
 
 /** The `product` section: odc-stats `product_for_plugin` arguments. */
 const productSchema = z
@@ -194,7 +182,10 @@ const runSchema = z.object({
   dataset_filters: z
     .union([z.string(), z.record(z.string(), scalar)], { error: 'must be a JSON string or a mapping' })
     .optional(),
-  /** odc-stats' choice of eodatasets3 for the metadata; true is read with a warning: only the STAC item is written. */
+  /**
+   * odc-stats' eodatasets3 packaging: true writes, beside the STAC item, the EO3 dataset document
+   * (`.odc-metadata.yaml`), `.proc-info.yaml` and a JPEG thumbnail (`src/worker/eo3/`).
+   */
   apply_eodatasets3: z.boolean().optional(),
 });
 
@@ -203,13 +194,8 @@ export type RunConfig = z.infer<typeof runSchema>;
 /** The keys `run` reads, in the order of the schema. */
 export const RUN_KEYS: readonly string[] = Object.keys(runSchema.shape);
 const PRODUCT_KEYS: ReadonlySet<string> = new Set(Object.keys(productSchema.shape));
-/**
- * odc-stats `save-tasks` keys that our `save-tasks` does not read yet; `run` ignores them, as it
- * ignores every planning key.
- */
-const OTHER_SAVE_TASKS_KEYS = ['ignore_time', 'optional_products'];
 /** The keys of `save-tasks`, which `run` accepts and ignores. */
-const IGNORED_KEYS: readonly string[] = [...Object.keys(planConfigSchema.shape), ...PLAN_KEYS_WITHOUT_EFFECT, ...OTHER_SAVE_TASKS_KEYS];
+const IGNORED_KEYS: readonly string[] = [...Object.keys(planConfigSchema.shape), ...PLAN_KEYS_WITHOUT_EFFECT];
 const ACCEPTED_KEYS: ReadonlySet<string> = new Set([...RUN_KEYS, ...IGNORED_KEYS]);
 
 /**
@@ -225,7 +211,7 @@ export function checkRunConfig(mapping: Record<string, unknown>): ConfigCheck<Ru
     if (RUN_KEYS.includes(key) && value !== null) runKeys[key] = value;
   }
   const issues = unknownKeyIssues(mapping, ACCEPTED_KEYS, `run keys: ${RUN_KEYS.join(', ')}`, [], 'warning');
-  issues.push(...cogOptionsWarnings(runKeys.cog_opts, ['cog_opts']), ...runKeyIssues(runKeys));
+  issues.push(...runKeyIssues(runKeys));
   const product = runKeys.product;
   if (isMapping(product)) issues.push(...unknownKeyIssues(product, PRODUCT_KEYS, `product keys: ${[...PRODUCT_KEYS].join(', ')}`, ['product']));
   return checkConfig(runSchema, runKeys, issues);
@@ -233,7 +219,7 @@ export function checkRunConfig(mapping: Record<string, unknown>): ConfigCheck<Ru
 
 /**
  * Run keys this program reads but cannot honour as odc-stats does: refused where the outputs
- * would differ unannounced, a warning where something odc-stats writes besides is not written.
+ * would differ unannounced.
  */
 function runKeyIssues(runKeys: Record<string, unknown>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -242,7 +228,6 @@ function runKeyIssues(runKeys: Record<string, unknown>): ConfigIssue[] {
   } catch (e) {
     issues.push({ path: ['dataset_filters'], message: (e as Error).message, severity: 'error' });
   }
-  if (runKeys.apply_eodatasets3 === true) issues.push({ path: ['apply_eodatasets3'], message: EODATASETS3_IGNORED, severity: 'warning' });
   return issues;
 }
 
@@ -251,10 +236,6 @@ export function runDatasetFilters(value: unknown): DatasetFilter[] | undefined {
   if (typeof value === 'string' && value.trim() !== '') return parseDatasetFilters(value);
   return isMapping(value) ? parseDatasetFilters(value) : undefined;
 }
-
-/** The warning for `apply_eodatasets3: true` (and `run --apply_eodatasets3`). */
-export const EODATASETS3_IGNORED =
-  'is ignored: odc-stats then writes eodatasets3 metadata (odc-metadata.yaml, proc-info.yaml) beside the STAC item, from the product keys for it; this program writes the STAC item only';
 
 /**
  * Reads the YAML text of a run config (a file's content or an inline `--config` string) with
@@ -322,6 +303,14 @@ export function cogOptionsForBand(cogOptions: CogOptions | undefined, band: stri
   return { ...DEFAULT_COG_OPTIONS, ...cogOptions?.common, ...cogOptions?.overrides[band] };
 }
 
+/**
+ * The settings of the RGBA preview COG, which odc-stats writes (from the plugin's RGB bands)
+ * only when `cog_opts` has settings for the rgba band; undefined when it has none.
+ */
+export function rgbaPreviewOptions(cogOptions: CogOptions | undefined): CogBandOptions | undefined {
+  return cogOptions?.overrides[RGBA_PREVIEW_BAND] === undefined ? undefined : cogOptionsForBand(cogOptions, RGBA_PREVIEW_BAND);
+}
+
 /** The product fields a plugin supplies when the config leaves them out (odc-stats `StatsPluginInterface`). */
 export interface PluginProductDefaults {
   name?: string;
@@ -344,6 +333,21 @@ export interface OutputProduct {
   href: string;
   /** Properties every STAC item of the product carries. */
   properties: Record<string, unknown>;
+  /** With `apply_eodatasets3`: what the EO3 metadata takes from the product section. */
+  eo3?: Eo3Packaging;
+}
+
+/** The one naming convention of odc-stats' eodatasets3 packaging this program writes (its default). */
+const EO3_NAMING_CONVENTIONS = 'dea_c3';
+
+/** The product keys of odc-stats' eodatasets3 packaging, with odc-stats' defaults (odc/stats/model.py `OutputProduct`). */
+export interface Eo3Packaging {
+  /** The lineage's key for the input datasets (`classifier`, default `level3`). */
+  classifier: string;
+  collectionNumber: number;
+  explorerPath: string;
+  /** The product section as the config gives it: proc-info's `odc-stats-config`. */
+  productConfig: Record<string, unknown>;
 }
 
 const DEFAULT_COLLECTIONS_SITE = 'collections.dea.ga.gov.au';
@@ -358,6 +362,10 @@ export function resolveOutputProduct(cfg: RunConfig, plugin: PluginProductDefaul
   const version = product.version ?? plugin.version;
   if (version === undefined) throw new UserError('the output product has no version: set product.version in the run config');
   const productFamily = product.product_family ?? plugin.productFamily ?? DEFAULT_PRODUCT_FAMILY;
+  const naming = product.naming_conventions_values;
+  if (cfg.apply_eodatasets3 === true && naming !== undefined && naming !== EO3_NAMING_CONVENTIONS) {
+    throw new UserError(`product.naming_conventions_values '${naming}' is not supported with apply_eodatasets3: the EO3 metadata follows DEA's '${EO3_NAMING_CONVENTIONS}' only`);
+  }
   return {
     name,
     shortName: product.short_name ?? (plugin.shortName || name),
@@ -372,6 +380,14 @@ export function resolveOutputProduct(cfg: RunConfig, plugin: PluginProductDefaul
       'odc:producer': product.producer ?? DEFAULT_PRODUCER,
       ...product.properties,
     },
+    ...(cfg.apply_eodatasets3 === true && {
+      eo3: {
+        classifier: product.classifier ?? 'level3',
+        collectionNumber: product.collection_number ?? 3,
+        explorerPath: product.explorer_path ?? 'https://explorer.dea.ga.gov.au/',
+        productConfig: { ...product },
+      },
+    }),
   };
 }
 

@@ -161,13 +161,17 @@ describe('runTask', () => {
     ] as const;
     const datasets = days.map(([id, day, b2, b3, b4, cls]) => dataset(`gm-${id}`, day, { B02: band(b2), B03: band(b3), B04: band(b4), SCL: new Uint8Array(n).fill(cls) }));
     const location = path.join(dir, 'out-gm');
-    const outcome = await runTask(task(datasets, 'gm-s2', { bands: ['B02', 'B03', 'B04'], cloud_filters: [] }, location));
+    // Settings for the rgba band ask for the RGBA preview, as in odc-stats.
+    const gm = task(datasets, 'gm-s2', { bands: ['B02', 'B03', 'B04'], cloud_filters: [] }, location);
+    const outcome = await runTask({ ...gm, cogOptions: { common: { blocksize: 64 }, overrides: { rgba: { compress: 'JPEG', jpeg_quality: 90 } } } });
     expect(outcome.status).toBe('finished');
     const prefix = path.join(location, 'x250', 'y9900', '2021--P1Y', 'test_pq_x250y9900_2021--P1Y');
     expect((await readTif(`${prefix}_B02.tif`)).data[1234]).toBe(1000);
     expect((await readTif(`${prefix}_B04.tif`)).data[99]).toBe(3000);
     expect((await readTif(`${prefix}_COUNT.tif`)).data[5000]).toBe(3);
-    expect(existsSync(`${prefix}_rgba.tif`)).toBe(true);
+    const rgba = await (await fromArrayBuffer(new Uint8Array(readFileSync(`${prefix}_rgba.tif`)).buffer)).getImage();
+    expect([rgba.fileDirectory.getValue('Compression'), rgba.getSamplesPerPixel(), rgba.getTileWidth()]).toEqual([7, 3, 64]);
+    expect(JSON.parse(readFileSync(`${prefix}.stac-item.json`, 'utf8')).assets.quicklook.href).toBe('test_pq_x250y9900_2021--P1Y_rgba.tif');
     // EMAD in DN: distances 0, √3·100, 0 → median 0, up to the iteration's tolerance
     // (eps 1e-6 of |estimate| ≈ 0.37 reflectance, i.e. ~0.004 DN).
     expect((await readTif(`${prefix}_EMAD.tif`)).data[5000]).toBeLessThan(0.01);
@@ -258,6 +262,8 @@ describe('runTask', () => {
           expect(checkCogLayout(written).errors).toEqual([]);
           expect(Buffer.compare(written, Buffer.from(expected)), `${name} ${band.name}, chunks of ${chunkSize}, ${reduceThreads} threads`).toBe(0);
         }
+        // No settings for the rgba band: no RGBA preview, as in odc-stats.
+        expect(existsSync(`${path.join(location, 'x250', 'y9900', '2021--P1Y', 'test_pq_x250y9900_2021--P1Y')}_rgba.tif`)).toBe(false);
       }
     }
   });

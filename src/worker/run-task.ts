@@ -5,16 +5,31 @@ import path from 'node:path';
 import type { GeoBox } from '../shared/geobox.js';
 import { tileFootprintLonLat } from '../shared/geometry.js';
 import { tileGeobox, type GridSpec } from '../shared/grid.js';
-import { bandFileName, bandPath, previewFileName, previewPath, quicklookFileName, quicklookPath, sha1Path, stacItemPath } from '../shared/output-layout.js';
-import { cogOptionsForBand, type CogBandOptions } from '../shared/run-config.js';
+import {
+  bandFileName,
+  bandPath,
+  previewFileName,
+  previewPath,
+  quicklookFileName,
+  quicklookPath,
+  sha1FileName,
+  sha1Path,
+  stacItemPath,
+  taskFolder,
+  type PreviewFormat,
+} from '../shared/output-layout.js';
+import { cogOptionsForBand, rgbaPreviewOptions } from '../shared/run-config.js';
 import type { StacItem } from '../shared/stac.js';
 import type { TaskDatasetRef, TaskOutcome, TaskProgress, WorkerTask } from '../shared/task-messages.js';
-import type { CogOptions as CogWriterOptions } from './cog/cog-writer.js';
+import { bandWriterOptions, rgbaWriterOptions } from './cog/cog-settings.js';
 import { firstLine } from '../shared/first-line.js';
 import { UserError } from '../shared/errors.js';
 import { closeCachedCogs } from './load/load-band.js';
 import { setDecodedBlockBudget } from './load/read-window.js';
 import { renderStacItem } from './output/stac-item.js';
+import { eo3TaskMetadata } from './eo3/task-metadata.js';
+import { encodeJpeg } from './quicklook/jpeg.js';
+import { encodePng } from './quicklook/png.js';
 import { sinkFor, type OutputSink } from './output/sink.js';
 import { removeUnfinishedOutputs } from './output/unfinished-outputs.js';
 import type { OutputBand, StatsPlugin } from './plugins/plugin.js';
@@ -35,9 +50,9 @@ export interface RunTaskControl {
 
 /**
  * Computes one task: loads its datasets chunk by chunk onto the tile, reduces them with the
- * plugin, and writes one COG per band, a preview, the checksums and, last, the STAC item —
- * so a task whose item exists is complete. A task with an item already is skipped unless
- * `overwrite`. A task that fails or is aborted (`signal`) removes what it wrote.
+ * plugin, and writes one COG per band, a preview, the checksums, with `apply_eodatasets3` the
+ * EO3 metadata and, last, the STAC item — so a task whose item exists is complete. A task with
+ * an item already is skipped unless `overwrite`. A task that fails or is aborted (`signal`) removes what it wrote.
  */
 export async function runTask(task: WorkerTask, control: RunTaskControl = {}): Promise<TaskOutcome> {
   const started = performance.now();
@@ -54,10 +69,12 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
   const plugin = await taskPlugin(task);
   const grid = taskGrid(task);
   const tile = tileGeobox(grid, task.id);
-  const bandOptions = (band: OutputBand) => writerOptions(cogOptionsForBand(task.cogOptions, band.name), band.overviewResampling);
+  const bandOptions = (band: OutputBand) => bandWriterOptions(cogOptionsForBand(task.cogOptions, band.name), band.overviewResampling);
+  // odc-stats' plugins without RGB bands make no RGBA preview (their `rgba` is None), whatever the settings.
+  const rgbaSettings = plugin.quicklook?.kind === 'rgb' ? rgbaPreviewOptions(task.cogOptions) : undefined;
   const chunkSize = alignedChunkSize(task.chunkSize ?? DEFAULT_CHUNK, plugin.measurements.map((b) => bandOptions(b).blocksize ?? DEFAULT_BLOCKSIZE));
   const scratchDir = await fs.mkdtemp(path.join(os.tmpdir(), 'odc-stats-task-'));
-  const outputs = new TileOutputs(plugin, tile, bandOptions, scratchDir, chunkSize);
+  const outputs = new TileOutputs(plugin, tile, { bandOptions, ...(rgbaSettings && { rgbaOptions: rgbaWriterOptions(rgbaSettings) }) }, scratchDir, chunkSize);
   try {
     await computeOutputs(task, plugin, tile, chunkSize, outputs, control);
     return await writeOutputs(task, plugin, tile, grid, outputs, sink, control, seconds);
@@ -130,14 +147,48 @@ async function writeOutputs(
     await write(file);
     written.push(file);
   }
-  const item = renderTaskItem(task, plugin, tile, grid, new Set(written.map((f) => f.name)));
+  const writtenNames = new Set(written.map((f) => f.name));
+  const item = renderTaskItem(task, plugin, tile, grid, writtenNames);
+  const metadata = eo3Files(task, plugin, tile, item, writtenNames);
   const itemFile = textFile(itemPath, JSON.stringify(item, null, 2), 'application/json');
-  const sums = checksumsFile(task, [...written, itemFile]);
+  const sums = checksumsFile(task, [...written, ...metadata, itemFile]);
   await write(sums);
+  for (const file of metadata) await write(file);
   // Last: the item's presence is what says the task is finished.
   await write(itemFile);
   control.onProgress?.({ stage: 'writing', done: 1, total: 1 });
-  return { status: 'finished', stacItem: itemPath, outputs: [...written.map((w) => w.uri), sums.uri, itemPath], seconds: seconds() };
+  const uris = [...written, sums, ...metadata].map((f) => f.uri);
+  return { status: 'finished', stacItem: itemPath, outputs: [...uris, itemPath], seconds: seconds() };
+}
+
+/**
+ * With `apply_eodatasets3`: the processing record and the EO3 dataset document, as odc-stats
+ * writes them through eodatasets3, and the item's links to them (added to `item`). None without.
+ */
+function eo3Files(task: WorkerTask, plugin: StatsPlugin, tile: GeoBox, item: StacItem, written: Set<string>): OutputFile[] {
+  const { eo3 } = task.product;
+  if (!eo3) return [];
+  const thumbnail = previewFileName(task.product, task.id, 'jpg');
+  const metadata = eo3TaskMetadata({
+    task,
+    product: { ...task.product, eo3 },
+    bands: plugin.measurements.map((b) => b.name),
+    tile,
+    item,
+    files: {
+      band: (band) => bandFileName(task.product, task.id, band),
+      checksum: sha1FileName(task.product, task.id),
+      ...(written.has(thumbnail) && { thumbnail }),
+    },
+  });
+  item.links = [...(item.links ?? []), ...metadata.links];
+  const folder = taskFolder(task.location, task.product, task.id);
+  return metadata.files.map((file) => textFile(`${folder}/${file.name}`, file.text, 'text/yaml'));
+}
+
+/** odc-stats' thumbnail is a JPEG with `apply_eodatasets3`; a PNG preview otherwise. */
+function previewFormat(task: WorkerTask): PreviewFormat {
+  return task.product.eo3 ? 'jpg' : 'png';
 }
 
 /** One COG per band, then the quicklook COG and the preview where the plugin has them, each made when its turn comes. */
@@ -158,14 +209,18 @@ async function* imageFiles(task: WorkerTask, plugin: StatsPlugin, outputs: TileO
   }
   const preview = outputs.preview();
   if (preview) {
-    const name = previewFileName(task.product, task.id, 'png');
-    yield { name, uri: previewPath(task.location, task.product, task.id, 'png'), body: preview, contentType: 'image/png' };
+    const format = previewFormat(task);
+    const name = previewFileName(task.product, task.id, format);
+    const uri = previewPath(task.location, task.product, task.id, format);
+    const { rgba, width, height } = preview;
+    if (format === 'jpg') yield { name, uri, body: encodeJpeg(rgba, width, height), contentType: 'image/jpeg' };
+    else yield { name, uri, body: encodePng(rgba, width, height), contentType: 'image/png' };
   }
 }
 
 /** The task's STAC item; `written` names the files written, which says whether it has a quicklook and a preview. */
 function renderTaskItem(task: WorkerTask, plugin: StatsPlugin, tile: GeoBox, grid: GridSpec, written: Set<string>): StacItem {
-  const previewName = previewFileName(task.product, task.id, 'png');
+  const previewName = previewFileName(task.product, task.id, previewFormat(task));
   const quicklookName = quicklookFileName(task.product, task.id);
   return renderStacItem({
     product: task.product,
@@ -270,23 +325,4 @@ async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBo
     throw e;
   }
   progress();
-}
-
-function writerOptions(o: CogBandOptions, bandResampling: 'nearest' | 'average' | 'mode' | undefined): CogWriterOptions {
-  const resampling = (bandResampling === 'nearest' || bandResampling === 'mode' ? bandResampling : o.overview_resampling) ?? 'nearest';
-  const compress = String(o.compress ?? 'deflate').toLowerCase();
-  if (compress !== 'deflate' && compress !== 'none') {
-    throw new UserError(`cog_opts: compress '${o.compress}' is not supported (deflate or none)`);
-  }
-  if (!['nearest', 'average', 'mode'].includes(String(resampling).toLowerCase())) {
-    throw new UserError(`cog_opts: overview_resampling '${resampling}' is not supported (nearest, average or mode)`);
-  }
-  return {
-    compress: compress as 'deflate' | 'none',
-    ...(o.zlevel !== undefined && { zlevel: Math.min(9, o.zlevel) }),
-    ...(o.blocksize !== undefined && { blocksize: o.blocksize }),
-    overviewResampling: String(resampling).toLowerCase() as 'nearest' | 'average' | 'mode',
-    ...(o.overview_levels && { overviewLevels: o.overview_levels }),
-    ...(o.predictor !== undefined && { predictor: o.predictor === true ? 'auto' : o.predictor === false ? 1 : (o.predictor as 1 | 2 | 3) }),
-  };
 }

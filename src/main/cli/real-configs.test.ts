@@ -18,10 +18,6 @@ import { oneDatasetCache } from '../test-support/one-dataset-cache.js';
 
 const CONFIGS = fileURLToPath(new URL('./test-support/real-configs/', import.meta.url));
 
-const EODATASETS3 = (file: string) =>
-  `odc-stats: warning: config ${file}: key 'apply_eodatasets3' is ignored: odc-stats then writes eodatasets3 metadata (odc-metadata.yaml, proc-info.yaml) beside the STAC item, from the product keys for it; this program writes the STAC item only`;
-const RGBA = (file: string, key: string) =>
-  `odc-stats: warning: config ${file}: key '${key}' is ignored: odc-stats writes an RGBA preview COG with these settings, which this program does not write yet`;
 const NOT_ONNX = (plugin: string, file: string, kind: string) =>
   `odc-stats: error: plugin_config of ${plugin}: key 'model_path' names ${file}, ${kind}, which this program cannot run: convert the model to ONNX (docs/plugins.md, "Converting DEA's models")`;
 const INTER_CLASS_OUTPUT = 'x10/y20/2021--P1Y/ga_ls_landcover_inter_class_cyear_3_x10y20_2021--P1Y_final.stac-item.json';
@@ -35,10 +31,10 @@ interface Expected {
   datasets?: number;
 }
 
-const refusedAfterEodatasets3 = (error: string): Expected => ({ stderr: (f) => [EODATASETS3(f), error] });
-/** A DEA config accepted with the eodatasets3 warning alone; its product writes DEA's `final` item for the task. */
+const refusedDea = (error: string): Expected => ({ stderr: () => [error] });
+/** A DEA config accepted without a word; its product writes DEA's `final` item for the task. */
 const acceptedDea = (product: string): Expected => ({
-  stderr: (f) => [EODATASETS3(f)],
+  stderr: () => [],
   output: `x10/y20/2021--P1Y/${product}_x10y20_2021--P1Y_final.stac-item.json`,
 });
 
@@ -52,7 +48,7 @@ const EXPECTED: Record<string, Expected> = {
   'dea-config/ga_ls_tc_pc_cyear_3.yaml': { ...acceptedDea('ga_ls_tc_pc_cyear_3'), datasets: 0 },
   // `dataset-filters` (a hyphen) is a key odc-stats ignores, as here with a warning.
   'dea-config/ga_ls_tc_pc_fyear_3.yaml': {
-    stderr: (f) => [`odc-stats: warning: unknown key 'dataset-filters' in config ${f} is ignored (did you mean 'dataset_filters'?)`, EODATASETS3(f)],
+    stderr: (f) => [`odc-stats: warning: unknown key 'dataset-filters' in config ${f} is ignored (did you mean 'dataset_filters'?)`],
     output: 'x10/y20/2021--P1Y/ga_ls_tc_pc_fyear_3_x10y20_2021--P1Y_final.stac-item.json',
   },
   // transform_code EPSG:9688 and the whole world as area_of_interest: the GDA94 datum shift.
@@ -64,45 +60,43 @@ const EXPECTED: Record<string, Expected> = {
   'dea-config/ga_ls_wo_fq_myear_3.yaml': acceptedDea('ga_ls_wo_fq_myear_3'),
   // The shapefile is named relative to where the job runs ("needs to be overwritten", the config
   // says); odc-stats refuses both in its constructor too (FileNotFoundError, ValueError).
-  'dea-config/ga_ls_mangrove_cover_cyear_3.yaml': refusedAfterEodatasets3(
+  'dea-config/ga_ls_mangrove_cover_cyear_3.yaml': refusedDea(
     "odc-stats: error: plugin_config of mangroves: key 'mangroves_extent' names maximum_extent_of_mangroves_Apr2019.shp, which is not found",
   ),
-  'dea-config/ga_ls_mangrove_cover_fyear_3.yaml': refusedAfterEodatasets3(
+  'dea-config/ga_ls_mangrove_cover_fyear_3.yaml': refusedDea(
     "odc-stats: error: plugin_config of mangroves: key 'mangroves_extent' is required (the mangrove extent, a shapefile or GeoJSON file in the output CRS)",
   ),
   // Land cover: some of its plugins are built in (veg_count, veg_class_l1, dem_in_stats,
   // lccs_level3, lccs_level34), the others not yet.
-  'dea-config/ga_ls5_landcover_inter_class_cyear_3.yaml': { stderr: (f) => [EODATASETS3(f)], output: INTER_CLASS_OUTPUT },
-  'dea-config/ga_ls7_landcover_inter_class_cyear_3.yaml': { stderr: (f) => [EODATASETS3(f)], output: INTER_CLASS_OUTPUT },
-  'dea-config/ga_ls8ls9_landcover_inter_class_cyear_3.yaml': { stderr: (f) => [EODATASETS3(f)], output: INTER_CLASS_OUTPUT },
+  'dea-config/ga_ls5_landcover_inter_class_cyear_3.yaml': { stderr: () => [], output: INTER_CLASS_OUTPUT },
+  'dea-config/ga_ls7_landcover_inter_class_cyear_3.yaml': { stderr: () => [], output: INTER_CLASS_OUTPUT },
+  'dea-config/ga_ls8ls9_landcover_inter_class_cyear_3.yaml': { stderr: () => [], output: INTER_CLASS_OUTPUT },
   'dea-config/ga_ls_landcover_vwf_cyear_3.yaml': acceptedDea('ga_ls_landcover_vwf_cyear_3'),
   'dea-config/ga_ls_landcover_nidem_myear_2.yaml': acceptedDea('ga_ls_landcover_nidem_myear_2'),
   'dea-config/srtm_landcover_dem.yaml': acceptedDea('srtm_landcover_dem'),
-  'dea-config/ga_ls_landcover_artificial_surface_cyear_3.yaml': refusedAfterEodatasets3(NOT_ONNX('urban_class', 'urban_model_tf_2_16_2.tflite', 'a TensorFlow Lite model')),
+  'dea-config/ga_ls_landcover_artificial_surface_cyear_3.yaml': refusedDea(NOT_ONNX('urban_class', 'urban_model_tf_2_16_2.tflite', 'a TensorFlow Lite model')),
   // Its class table and urban shapefile are on S3 (the shapefile zipped), which a plugin does not read here.
-  'dea-config/ga_ls_landcover_class_cyear_3.yaml': refusedAfterEodatasets3(
+  'dea-config/ga_ls_landcover_class_cyear_3.yaml': refusedDea(
     "odc-stats: error: plugin_config of lccs_level34: key 'class_def_path' names s3://dea-public-data-dev/lccs_validation/c3/data_to_plot/lccs_colour_scheme_golden_dark_au_c3.csv, which is not read here yet: copy the CSV and name it by its local path",
   ),
-  'dea-config/ga_ls_landcover_cultivated_cyear_3.yaml': refusedAfterEodatasets3(NOT_ONNX('cultivated_class', 'cultivated_treelite.so', 'a compiled treelite model')),
-  'dea-config/ga_ls_landcover_woody_cyear_3.yaml': refusedAfterEodatasets3(NOT_ONNX('woody_cover', 'woody_treelite.so', 'a compiled treelite model')),
+  'dea-config/ga_ls_landcover_cultivated_cyear_3.yaml': refusedDea(NOT_ONNX('cultivated_class', 'cultivated_treelite.so', 'a compiled treelite model')),
+  'dea-config/ga_ls_landcover_woody_cyear_3.yaml': refusedDea(NOT_ONNX('woody_cover', 'woody_treelite.so', 'a compiled treelite model')),
 
   // odc-stats' own sample (DE Africa's Sentinel-2 pixel quality).
   'odc-stats-example-cfg.yaml': {
-    stderr: (f) => [RGBA(f, 'cog_opts.overrides.rgba')],
+    stderr: () => [],
     output: 'x010/y020/2021--P1Y/pc_s2_annual_x010y020_2021--P1Y.stac-item.json',
   },
   // odc-stats' README sample, from 2021: `filters: [0, 0]` is odc-stats' first geomedian form, a
   // pair of radii (opening, then dilation; 0 skips), which odc-stats itself no longer reads.
   'odc-stats-readme-gm-ls.yaml': {
-    stderr: (f) => [
-      RGBA(f, 'cog_opts.overrides.rgba'),
-      'odc-stats: error: plugin_config.filters[0]: expected an [operation, radius] pair such as [["opening", 2], ["dilation", 5]], got 0',
-    ],
+    stderr: () => [],
+    output: 'x10/y20/2021--P1Y/ga_ls8c_nbart_gm_cyear_3_x10y20_2021--P1Y.stac-item.json',
   },
-  // DE Africa's Sentinel-2 geomedian sample: its `overrides:` is empty (null), its `rgba:` a
-  // cog_opts key of its own.
+  // DE Africa's Sentinel-2 geomedian sample: its `overrides:` is empty (null), its `rgba:` (a
+  // JPEG preview) a cog_opts key of its own.
   'odc-tools-readme-gm-s2-deafrica.yaml': {
-    stderr: (f) => [RGBA(f, 'cog_opts.rgba')],
+    stderr: () => [],
     output: 'x010/y020/2021--P1Y/gm_s2_annual_x010y020_2021--P1Y.stac-item.json',
   },
 };
@@ -151,13 +145,7 @@ describe('the field\u2019s odc-stats configs, unchanged, in run --dryrun', () =>
  * The same configs as `save-tasks --config` reads them: their planning keys, or the one line that
  * refuses them. Those not named here are read without a word.
  */
-const IGNORE_TIME = (name: string) =>
-  `config ${name}: key 'ignore_time' is not supported yet: odc-stats fuses the datasets of these products with the others whatever their time`;
-const PLAN_REFUSED: Record<string, string> = {
-  'dea-config/ga_ls5_landcover_inter_class_cyear_3.yaml': IGNORE_TIME('dea-config/ga_ls5_landcover_inter_class_cyear_3.yaml'),
-  'dea-config/ga_ls7_landcover_inter_class_cyear_3.yaml': IGNORE_TIME('dea-config/ga_ls7_landcover_inter_class_cyear_3.yaml'),
-  'dea-config/ga_ls8ls9_landcover_inter_class_cyear_3.yaml': IGNORE_TIME('dea-config/ga_ls8ls9_landcover_inter_class_cyear_3.yaml'),
-};
+const PLAN_REFUSED: Record<string, string> = {};
 const PLAN_WARNINGS: Record<string, string[]> = {
   'dea-config/ga_ls_tc_pc_fyear_3.yaml': ["unknown key 'dataset-filters' in config dea-config/ga_ls_tc_pc_fyear_3.yaml is ignored (did you mean 'dataset_filters'?)"],
 };
@@ -187,7 +175,7 @@ describe('the same configs in save-tasks --config', () => {
     expect([strict.code, linesOf(strict.stderr)]).toEqual([1, [`odc-stats: error: unknown key 'dataset-filters' in config ${file} (did you mean 'dataset_filters'?)`]]);
   });
 
-  it('reads DEA\u2019s dataset_filter, a JSON string', () => {
+  it('reads DEA\u2019s dataset_filter, a JSON string, and its gqa', () => {
     const name = 'dea-config/ga_ls8cls9c_gm_cyear_3.yaml';
     expect(readPlanConfig(readFileSync(path.join(CONFIGS, name), 'utf8'), name).config).toEqual({
       input_products: 'ga_ls8c_ard_3-ga_ls9c_ard_3',
@@ -195,6 +183,7 @@ describe('the same configs in save-tasks --config', () => {
       grid: 'au_extended_30',
       aws_unsigned: true,
       dataset_filter: { dataset_maturity: 'final' },
+      gqa: 1,
     });
   });
 });

@@ -98,13 +98,12 @@ describe("odc-stats' options of run", () => {
     await expect(resolveRunConfig({ datasetFilters: 'final' })).rejects.toThrow(/^invalid --dataset-filters: filter 1 \("final"\) is not JSON/);
   });
 
-  it('warns of --apply_eodatasets3 as of the key, and refuses it with --strict', async () => {
+  it('takes --apply_eodatasets3 as the key set to true, without a word, --strict too', async () => {
     const warnings: string[] = [];
-    await resolveRunConfig({ apply_eodatasets3: true }, (line) => warnings.push(line));
-    expect(warnings).toEqual([
-      'odc-stats: warning: --apply_eodatasets3 is ignored: odc-stats then writes eodatasets3 metadata (odc-metadata.yaml, proc-info.yaml) beside the STAC item, from the product keys for it; this program writes the STAC item only',
-    ]);
-    await expect(resolveRunConfig({ apply_eodatasets3: true, strict: true })).rejects.toThrow(/^--apply_eodatasets3 is ignored: /);
+    expect((await resolveRunConfig({ apply_eodatasets3: true }, (line) => warnings.push(line))).apply_eodatasets3).toBe(true);
+    expect((await resolveRunConfig({ config: 'apply_eodatasets3: false', apply_eodatasets3: true, strict: true })).apply_eodatasets3).toBe(true);
+    expect((await resolveRunConfig({ config: 'apply_eodatasets3: true' })).apply_eodatasets3).toBe(true);
+    expect(warnings).toEqual([]);
   });
 
   it('accepts them on the command line', async () => {

@@ -4,10 +4,7 @@ import { Command } from 'commander';
 import { UserError } from '../../shared/errors.js';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, formatConfigIssue, strictIssues, type ConfigIssue } from '../../shared/config-issue.js';
-import { readYamlMapping } from '../../shared/yaml-mapping.js';
 import {
-  cogOptionsWarnings,
-  EODATASETS3_IGNORED,
   runDatasetFilters,
   mergeRunConfig,
   parseCogConfig,
@@ -69,7 +66,7 @@ export function runCommand(io: CliIo, drainQueue: DrainQueue): Command {
     .option('--resolution <METRES>', 'output pixel size instead of the grid\u2019s (odc-stats\u2019 Y,X form too, e.g. -30,30)')
     .option('--resampling <NAME>', 'input resampling (plugin_config.resampling), e.g. average')
     .option('--dataset-filters <JSON>', "as the dataset_filters key: JSON objects joined by '|'; a task keeps the datasets one of them matches")
-    .option('--apply_eodatasets3', 'as the apply_eodatasets3 key: a warning, only the STAC item is written')
+    .option('--apply_eodatasets3', 'as the apply_eodatasets3 key: write the EO3 dataset document, proc-info and JPEG thumbnail of each task')
     .option('--overwrite', 'recompute tasks that are finished already')
     .option('--dryrun', 'list what would run, and do nothing')
     .option('--aws-unsigned', 'read and write S3 without credentials')
@@ -167,7 +164,6 @@ export async function resolveRunConfig(flags: RunFlags & { maxReceive?: string }
     for (const issue of issues) warn?.(`odc-stats: warning: ${formatConfigIssue(issue, where)}`);
   };
   report(warnings, `config ${base.source}`);
-  if (flags.apply_eodatasets3) report([{ path: [], message: EODATASETS3_IGNORED, severity: 'warning' }], '--apply_eodatasets3');
   if (flags.datasetFilters !== undefined) {
     try {
       runDatasetFilters(flags.datasetFilters);
@@ -188,6 +184,7 @@ export async function resolveRunConfig(flags: RunFlags & { maxReceive?: string }
       max_receive: numberIfNumeric(flags.maxReceive),
       dataset_filters: flags.datasetFilters,
       ...(flags.overwrite && { overwrite: true }),
+      ...(flags.apply_eodatasets3 && { apply_eodatasets3: true }),
       ...(flags.public && { s3_acl: 'public-read' }),
       ...(flags.awsUnsigned && { aws_unsigned: true }),
     },
@@ -202,7 +199,6 @@ export async function resolveRunConfig(flags: RunFlags & { maxReceive?: string }
   if (flags.cogConfig !== undefined) {
     const { text, source } = await readFileOrText(flags.cogConfig, '--cog-config', unsigned);
     overrides.cog_opts = parseCogConfig(text, source);
-    report(cogOptionsWarnings(readYamlMapping(text, source), []), `--cog-config ${source}`);
   }
   return mergeRunConfig(config, overrides);
 }

@@ -8,6 +8,8 @@ import { newSampleArray, type SampleArray, type SampleType } from '../raster.js'
 import { CogStream, type CogBody } from './cog-stream.js';
 import { encodeCog, encodeRgbaCog, type CogOptions } from './cog-writer.js';
 import { checkCogLayout } from './test-support/cog-validate.js';
+import { loadZstdForTiles } from './tiles.js';
+import { loadWebpForTiles } from './webp-tile.js';
 
 let folder: string;
 let n = 0;
@@ -15,6 +17,8 @@ beforeAll(() => {
   folder = mkdtempSync(path.join(tmpdir(), 'cog-stream-'));
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
+// encodeCog and encodeRgbaCog, the references, need the codecs loaded; the streams load them themselves.
+beforeAll(() => Promise.all([loadZstdForTiles(), loadWebpForTiles()]));
 
 const scratch = () => ({ scratchPath: path.join(folder, `scratch-${++n}`) });
 
@@ -61,6 +65,8 @@ describe('CogStream', () => {
     { type: 'int16', width: 129, height: 131, nodata: -999, options: { blocksize: 16, overviewResampling: 'mode', overviewLevels: [3, 5, 7] }, pieces: [13] },
     { type: 'uint8', width: 100, height: 90, nodata: null, options: { blocksize: 64, compress: 'none' }, pieces: [90] },
     { type: 'float64', width: 70, height: 400, nodata: null, options: { blocksize: 16, overviewResampling: 'average', zlevel: 1 }, pieces: [5, 3] },
+    { type: 'int16', width: 200, height: 170, nodata: -999, options: { blocksize: 32, compress: 'LZW' }, pieces: [50] },
+    { type: 'float32', width: 130, height: 100, nodata: Number.NaN, options: { blocksize: 32, compress: 'zstd', zstdLevel: 3 }, pieces: [30] },
   ];
   for (const c of cases) {
     it(`${c.type} ${c.width}×${c.height} ${c.options.overviewResampling ?? 'nearest'} in pieces of ${c.pieces.join(', ')} rows: the bytes encodeCog writes`, async () => {
@@ -94,18 +100,21 @@ describe('CogStream', () => {
     expect(Buffer.compare(Buffer.from(bytes), Buffer.from(expected))).toBe(0);
   });
 
-  it('RGBA with average overviews: the bytes encodeRgbaCog writes', async () => {
-    const [w, h] = [200, 150];
-    const bands = [0, 1, 2].map((k) => ({ geobox: geobox(w, h), data: pattern('uint16', w, h, 0).map((v) => v + k), nodata: 0 }));
-    const rgba = renderRgb(bands as [never, never, never], { min: 0, max: 120 });
-    const expected = encodeRgbaCog(rgba, geobox(w, h), { blocksize: 32 });
-    const stream = CogStream.rgba(geobox(w, h), { blocksize: 32 }, scratch());
-    await feed(stream, rgba, w * 4, [40, 9]);
-    const body = await stream.finish();
-    const bytes = await bytesOf(body);
-    body.close();
-    expect(Buffer.compare(Buffer.from(bytes), Buffer.from(expected))).toBe(0);
-  });
+  const rgbaCases: CogOptions[] = [{ blocksize: 32 }, { blocksize: 32, compress: 'jpeg', jpegQuality: 90 }, { blocksize: 32, compress: 'webp', webpLevel: 80 }];
+  for (const options of rgbaCases) {
+    it(`RGBA with average overviews, ${options.compress ?? 'deflate'}: the bytes encodeRgbaCog writes`, async () => {
+      const [w, h] = [200, 150];
+      const bands = [0, 1, 2].map((k) => ({ geobox: geobox(w, h), data: pattern('uint16', w, h, 0).map((v) => v + k), nodata: 0 }));
+      const rgba = renderRgb(bands as [never, never, never], { min: 0, max: 120 });
+      const expected = encodeRgbaCog(rgba, geobox(w, h), options);
+      const stream = CogStream.rgba(geobox(w, h), options, scratch());
+      await feed(stream, rgba, w * 4, [40, 9]);
+      const body = await stream.finish();
+      const bytes = await bytesOf(body);
+      body.close();
+      expect(Buffer.compare(Buffer.from(bytes), Buffer.from(expected))).toBe(0);
+    });
+  }
 
   it('keeps the smallest level at least as large as asked, or the full resolution', async () => {
     // 1000 × 600 in tiles of 64: overviews 500, 250, 125, 63 wide.

@@ -26,7 +26,7 @@ import {
 } from './cog-writer.js';
 import { overviewSourceRows, resampleOverview, resampleWithAlpha, type RowPart } from './overviews.js';
 import { CompressionSlots } from './compression-slots.js';
-import { compressTileInPool, predictedTile, tileCounts, type PixelGrid, type TileEncoding } from './tiles.js';
+import { encodeTileInPool, predictedTile, tileCounts, type EncodedTile, type PixelGrid, type TileEncoding } from './tiles.js';
 
 const BLOCK_LEADER_BYTES = 4;
 const BLOCK_TRAILER_BYTES = 4;
@@ -35,6 +35,13 @@ const BLOCK_TRAILER_BYTES = 4;
 export interface CogBody {
   size: number;
   read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** An encoded tile in the scratch file: where, how long, and its last 4 bytes. */
+interface LandedTile {
+  at: number;
+  length: number;
+  tail: Uint8Array;
 }
 
 interface StreamLevel {
@@ -49,10 +56,10 @@ interface StreamLevel {
   pending: SampleArray;
   pendingFrom: number;
   /**
-   * The level's encoded tiles, row-major: where in the scratch file, how long, its last 4 bytes;
-   * undefined while a tile is being compressed (they land in the scratch file as they finish).
+   * The level's encoded tiles, row-major, each with its mask tile for a masked image; undefined
+   * while a tile is being compressed (they land in the scratch file as they finish).
    */
-  tiles: Array<{ at: number; length: number; tail: Uint8Array } | undefined>;
+  tiles: Array<{ data: LandedTile; mask?: LandedTile } | undefined>;
   /** The whole level, kept when asked for (`keepLevel`). */
   kept: SampleArray | null;
 }
@@ -133,7 +140,7 @@ export class CogStream {
   /** A single band of `type` (see `encodeCog`). */
   static band(geobox: GeoBox, type: SampleType, nodata: number | null, options: CogOptions, stream: CogStreamOptions): CogStream {
     const resolved = resolveOptions(options, type, 'nearest');
-    return new CogStream(bandImage(geobox, type, nodata), resolved, (base, width, height, part) => resampleOverview(base, width, height, resolved.resampling, nodata, part), stream);
+    return new CogStream(bandImage(geobox, type, nodata, resolved.compression), resolved, (base, width, height, part) => resampleOverview(base, width, height, resolved.resampling, nodata, part), stream);
   }
 
   /** An 8-bit RGBA image, 4 samples a pixel (see `encodeRgbaCog`). */
@@ -141,7 +148,7 @@ export class CogStream {
     const resolved = resolveOptions(options, 'uint8', 'average');
     const resampling = resolved.resampling;
     if (resampling === 'mode') throw new Error("COG RGBA overview resampling 'mode' is not supported: use average or nearest");
-    return new CogStream(rgbaImage(geobox), resolved, (base, width, height, part) => resampleWithAlpha(base, width, height, resampling, part), stream);
+    return new CogStream(rgbaImage(geobox, resolved.compression), resolved, (base, width, height, part) => resampleWithAlpha(base, width, height, resampling, part), stream);
   }
 
   /**
@@ -232,7 +239,7 @@ export class CogStream {
       }
       const index = level.tiles.length;
       level.tiles.push(undefined);
-      const done = compressTileInPool(predictedTile(grid, column, 0, this.encoding), this.encoding)
+      const done = encodeTileInPool(predictedTile(grid, column, 0, this.encoding), this.encoding)
         .then(
           (tile) => this.landTile(level, index, tile),
           (error: unknown) => {
@@ -247,11 +254,16 @@ export class CogStream {
     }
   }
 
-  private landTile(level: StreamLevel, index: number, tile: Uint8Array): void {
+  private landTile(level: StreamLevel, index: number, tile: EncodedTile): void {
     if (this.discarded) return;
-    writeSync(this.fd, tile, 0, tile.length, this.scratchSize);
-    level.tiles[index] = { at: this.scratchSize, length: tile.length, tail: tile.slice(tile.length - BLOCK_TRAILER_BYTES) };
-    this.scratchSize += tile.length;
+    level.tiles[index] = { data: this.land(tile.data), ...(tile.mask && { mask: this.land(tile.mask) }) };
+  }
+
+  private land(bytes: Uint8Array): LandedTile {
+    writeSync(this.fd, bytes, 0, bytes.length, this.scratchSize);
+    const landed = { at: this.scratchSize, length: bytes.length, tail: bytes.slice(bytes.length - BLOCK_TRAILER_BYTES) };
+    this.scratchSize += bytes.length;
+    return landed;
   }
 
   /** The level kept whole (see `keepLevelOfSize`), once every row is in. */
@@ -281,26 +293,34 @@ export class CogStream {
       const { across, down } = tileCounts(level.width, level.height, this.resolved.tileSize);
       if (level.tiles.length !== across * down || level.tiles.includes(undefined)) throw new Error(`COG stream: a level has ${level.tiles.length} tiles of ${across * down}`);
     }
-    const { head, tileOffsets, fileLength } = layOutCog(
+    const { head, tileOffsets, maskOffsets, fileLength } = layOutCog(
       this.image,
       this.resolved,
-      this.levels.map((l) => ({ width: l.width, height: l.height, tileLengths: l.tiles.map((t) => t!.length) })),
+      this.levels.map((l) => ({
+        width: l.width,
+        height: l.height,
+        tileLengths: l.tiles.map((t) => t!.data.length),
+        ...(this.image.masked && { maskLengths: l.tiles.map((t) => t!.mask?.length ?? 0) }),
+      })),
     );
     const segments: Segment[] = [{ start: 0, length: head.length, bytes: head }];
     let offset = head.length;
+    const place = (tile: LandedTile, expectedOffset: number | undefined) => {
+      if (tile.length === 0) return;
+      const leader = new Uint8Array(BLOCK_LEADER_BYTES);
+      new DataView(leader.buffer).setUint32(0, tile.length, true);
+      segments.push({ start: offset, length: BLOCK_LEADER_BYTES, bytes: leader });
+      offset += BLOCK_LEADER_BYTES;
+      if (expectedOffset !== offset) throw new Error('COG stream: tile offsets out of step with the layout');
+      segments.push({ start: offset, length: tile.length, scratchAt: tile.at });
+      offset += tile.length;
+      segments.push({ start: offset, length: BLOCK_TRAILER_BYTES, bytes: tile.tail });
+      offset += BLOCK_TRAILER_BYTES;
+    };
     for (let l = this.levels.length - 1; l >= 0; l--) {
       this.levels[l]!.tiles.forEach((landed, index) => {
-        const tile = landed!;
-        if (tile.length === 0) return;
-        const leader = new Uint8Array(BLOCK_LEADER_BYTES);
-        new DataView(leader.buffer).setUint32(0, tile.length, true);
-        segments.push({ start: offset, length: BLOCK_LEADER_BYTES, bytes: leader });
-        offset += BLOCK_LEADER_BYTES;
-        if (tileOffsets[l]![index] !== offset) throw new Error('COG stream: tile offsets out of step with the layout');
-        segments.push({ start: offset, length: tile.length, scratchAt: tile.at });
-        offset += tile.length;
-        segments.push({ start: offset, length: BLOCK_TRAILER_BYTES, bytes: tile.tail });
-        offset += BLOCK_TRAILER_BYTES;
+        place(landed!.data, tileOffsets[l]![index]);
+        if (landed!.mask) place(landed!.mask, maskOffsets[l]![index]);
       });
     }
     if (offset !== fileLength) throw new Error('COG stream: file length out of step with the layout');

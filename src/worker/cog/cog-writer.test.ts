@@ -310,7 +310,9 @@ describe('encodeCog layout and options', () => {
     expect(() => encodeCog(ok, { zlevel: 12 })).toThrow(/zlevel/);
     expect(() => encodeCog(ok, { predictor: 3 })).toThrow(/predictor 3/);
     expect(() => encodeCog(band(new Float32Array(4), 2, 2), { predictor: 2 })).toThrow(/predictor 2/);
-    expect(() => encodeCog(ok, { compress: 'lzw' as CogOptions['compress'] })).toThrow(/compress 'lzw'/);
+    expect(() => encodeCog(ok, { compress: 'lerc' as CogOptions['compress'] })).toThrow("COG compress 'lerc' is not supported: use deflate, lzw, zstd, jpeg, webp, none");
+    expect(() => encodeCog(ok, { compress: 'zstd', zstdLevel: 23 })).toThrow(/ZSTD level 23/);
+    expect(() => encodeCog(ok, { compress: 'jpeg', jpegQuality: 101 })).toThrow(/JPEG quality 101/);
     expect(() => encodeCog(ok, { overviewLevels: [1.5] })).toThrow(/overview level 1.5/);
   });
 });

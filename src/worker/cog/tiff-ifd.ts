@@ -46,6 +46,7 @@ export const Tag = {
   tileByteCounts: 325,
   extraSamples: 338,
   sampleFormat: 339,
+  yCbCrSubSampling: 530,
   modelPixelScale: 33550,
   modelTiepoint: 33922,
   geoKeyDirectory: 34735,

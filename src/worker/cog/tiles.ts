@@ -6,7 +6,11 @@
  * sample differenced with the same sample of the previous pixel, as the TIFF specification says.
  */
 import { deflate, deflateSync } from 'node:zlib';
+import { loadZstd, type Zstd } from '../../io/zstd.js';
 import { newSampleArray, sampleTypeOf, type SampleArray } from '../raster.js';
+import { jpegOfRgbaTile, maskOfRgbaTile } from './jpeg-tile.js';
+import { lzwEncode } from './lzw.js';
+import { loadWebpForTiles, webpOfRgbaTile } from './webp-tile.js';
 
 /** One resolution level: `width × height` pixels, row-major, each `samplesPerPixel` samples in a row. */
 export interface PixelGrid {
@@ -19,11 +23,22 @@ export interface PixelGrid {
 /** TIFF Predictor tag values: 1 none, 2 horizontal differencing, 3 floating point. */
 export type Predictor = 1 | 2 | 3;
 
+/** The tile compressions the writer has: TIFF Compression 1, 5, 7, 8, 50000 and 50001. */
+export type TileCompression = 'none' | 'lzw' | 'jpeg' | 'deflate' | 'zstd' | 'webp';
+
 export interface TileEncoding {
   tileSize: number;
-  compression: 'deflate' | 'none';
-  /** zlib level, 0–9; used with deflate only. */
+  /** 'jpeg' and 'webp' take 8-bit RGBA pixels; 'jpeg' stores their alpha as a mask tile. */
+  compression: TileCompression;
+  /** zlib level, 0–9; used with deflate, and for the masks of JPEG tiles. */
   zlevel: number;
+  /** JPEG quality, 1–100. */
+  jpegQuality: number;
+  /** Zstandard level, 1–22. */
+  zstdLevel: number;
+  /** WebP quality, 1–100, unless lossless. */
+  webpLevel: number;
+  webpLossless: boolean;
   predictor: Predictor;
   /** What pads edge tiles beyond the image (every sample of a padding pixel). */
   fill: number;
@@ -137,26 +152,69 @@ function allFill(tile: SampleArray, fill: number): boolean {
   return true;
 }
 
+/** A tile as stored: its compressed samples, and its mask tile where the encoding has masks. */
+export interface EncodedTile {
+  data: Uint8Array;
+  mask?: Uint8Array;
+}
+
 /** Every tile of the level, row-major (left to right, then top to bottom), as stored in the file. */
-export function encodeTiles(grid: PixelGrid, encoding: TileEncoding): Uint8Array[] {
+export function encodeTiles(grid: PixelGrid, encoding: TileEncoding): EncodedTile[] {
   const { across, down } = tileCounts(grid.width, grid.height, encoding.tileSize);
-  const tiles: Uint8Array[] = [];
+  const tiles: EncodedTile[] = [];
   for (let row = 0; row < down; row++) {
     for (let column = 0; column < across; column++) {
       const bytes = predictedTile(grid, column, row, encoding);
-      tiles.push(encoding.compression === 'none' || bytes.length === 0 ? bytes : deflateSync(bytes, { level: encoding.zlevel }));
+      tiles.push({ data: compressTile(bytes, encoding), ...withMask(bytes, encoding) });
     }
   }
   return tiles;
 }
 
+/** A predicted tile (`predictedTile`) compressed; a sparse (empty) tile stays empty. */
+function compressTile(bytes: Uint8Array, encoding: TileEncoding): Uint8Array {
+  if (bytes.length === 0) return bytes;
+  switch (encoding.compression) {
+    case 'none':
+      return bytes;
+    case 'lzw':
+      return lzwEncode(bytes);
+    case 'jpeg':
+      return jpegOfRgbaTile(bytes, encoding.tileSize, encoding.jpegQuality);
+    case 'deflate':
+      return deflateSync(bytes, { level: encoding.zlevel });
+    case 'webp':
+      return webpOfRgbaTile(bytes, encoding.tileSize, encoding.webpLevel, encoding.webpLossless);
+    case 'zstd':
+      if (!zstd) throw new Error("COG compress 'zstd': the codec is not loaded (await loadZstdForTiles() first)");
+      return zstd.compress(bytes, encoding.zstdLevel);
+  }
+}
+
+let zstd: Zstd | undefined;
+
+/** Loads the Zstandard codec (WebAssembly), which ZSTD tiles need: `encodeTileInPool` loads it itself, `encodeTiles` needs it loaded. */
+export async function loadZstdForTiles(): Promise<void> {
+  zstd ??= await loadZstd();
+}
+
+/** JPEG tiles' alpha, as their mask tile; none for other encodings, and an empty one for a sparse tile. */
+function withMask(bytes: Uint8Array, encoding: TileEncoding): Pick<EncodedTile, 'mask'> {
+  if (encoding.compression !== 'jpeg') return {};
+  return { mask: bytes.length === 0 ? bytes : maskOfRgbaTile(bytes, encoding.tileSize, encoding.zlevel) };
+}
+
 /**
- * A predicted tile (`predictedTile`) compressed as `encodeTiles` compresses it — the same bytes —
- * on libuv's thread pool (node:zlib's asynchronous deflate), while this thread goes on.
+ * A predicted tile (`predictedTile`) encoded as `encodeTiles` encodes it — the same bytes —
+ * deflate on libuv's thread pool (node:zlib's asynchronous deflate) while this thread goes on;
+ * the other compressions on this thread (zstd and webp once their WebAssembly is loaded).
  */
-export function compressTileInPool(bytes: Uint8Array, encoding: TileEncoding): Promise<Uint8Array> {
-  if (encoding.compression === 'none' || bytes.length === 0) return Promise.resolve(bytes);
-  return new Promise<Uint8Array>((resolve, reject) => {
-    deflate(bytes, { level: encoding.zlevel }, (error, compressed) => (error ? reject(error) : resolve(compressed)));
-  });
+export function encodeTileInPool(bytes: Uint8Array, encoding: TileEncoding): Promise<EncodedTile> {
+  if (encoding.compression === 'deflate' && bytes.length > 0) {
+    return new Promise<EncodedTile>((resolve, reject) => {
+      deflate(bytes, { level: encoding.zlevel }, (error, compressed) => (error ? reject(error) : resolve({ data: compressed })));
+    });
+  }
+  const codecLoaded = encoding.compression === 'zstd' ? loadZstdForTiles() : encoding.compression === 'webp' ? loadWebpForTiles() : Promise.resolve();
+  return codecLoaded.then(() => ({ data: compressTile(bytes, encoding), ...withMask(bytes, encoding) }));
 }

@@ -65,7 +65,8 @@ export interface StacItemRequest {
   collectionHref?: string;
 }
 
-function uuid5(namespace: string, name: string): string {
+/** The RFC 4122 version-5 (SHA-1) UUID of `name` in `namespace`. */
+export function uuid5(namespace: string, name: string): string {
   const digest = createHash('sha1').update(Buffer.from(namespace.replaceAll('-', ''), 'hex')).update(name, 'utf8').digest();
   const bytes = digest.subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
@@ -91,12 +92,12 @@ export function outputItemId(
   return uuid5(ODC_NAMESPACE, lines.map((line) => line.toLowerCase()).join('\n'));
 }
 
-function isoSeconds(t: number): string {
+export function isoSeconds(t: number): string {
   return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The last microsecond of a period that ends at `end`, as odc-stats (from pandas) writes period ends. */
-function isoLastMicrosecondBefore(end: number): string {
+export function isoLastMicrosecondBefore(end: number): string {
   return new Date(end - 1).toISOString().replace(/Z$/, '999Z');
 }
 

@@ -14,7 +14,7 @@ import { CogStream, type CogBody } from '../cog/cog-stream.js';
 import { CompressionSlots } from '../cog/compression-slots.js';
 import type { CogOptions } from '../cog/cog-writer.js';
 import type { OutputBand, StatsPlugin } from '../plugins/plugin.js';
-import { quicklookBands, QUICKLOOK_SOURCE_SIZE, renderPreview, renderRgbaRows, rgbaStretch } from '../quicklook/task-quicklooks.js';
+import { quicklookBands, QUICKLOOK_SOURCE_SIZE, renderPreview, renderRgbaRows, rgbaStretch, type PreviewImage } from '../quicklook/task-quicklooks.js';
 import { newSampleArray, type Raster, type SampleArray } from '../raster.js';
 
 /** Rows of the RGBA quicklook rendered at once. */
@@ -30,6 +30,13 @@ interface Stripe {
 /** A finished COG, to write and then `close`. */
 export type FinishedCog = CogBody & { close(): void };
 
+/** The writer's settings of the task's COGs. */
+export interface TileCogOptions {
+  bandOptions: (band: OutputBand) => CogOptions;
+  /** The RGBA preview's; without them no RGBA preview is written (as odc-stats, without `cog_opts` for rgba). */
+  rgbaOptions?: CogOptions;
+}
+
 export class TileOutputs {
   private readonly streams = new Map<string, CogStream>();
   private readonly stripes = new Map<number, Stripe>();
@@ -39,11 +46,12 @@ export class TileOutputs {
   /** Raw full-resolution rows of the true-colour bands, by band name (file descriptor). */
   private readonly raw = new Map<string, number>();
   private readonly slots = new CompressionSlots();
+  private readonly rgbaOptions: CogOptions | undefined;
 
   constructor(
     private readonly plugin: StatsPlugin,
     private readonly tile: GeoBox,
-    bandOptions: (band: OutputBand) => CogOptions,
+    { bandOptions, rgbaOptions }: TileCogOptions,
     private readonly scratchDir: string,
     private readonly chunkSize: number,
   ) {
@@ -58,7 +66,8 @@ export class TileOutputs {
       });
       this.streams.set(band.name, stream);
     }
-    if (plugin.quicklook?.kind === 'rgb') {
+    this.rgbaOptions = rgbaOptions;
+    if (plugin.quicklook?.kind === 'rgb' && rgbaOptions) {
       for (const name of plugin.quicklook.bands) this.raw.set(name, openSync(path.join(scratchDir, `${name}.raw`), 'w+'));
     }
   }
@@ -130,18 +139,18 @@ export class TileOutputs {
     return out;
   }
 
-  /** The PNG preview, drawn from the kept low-resolution bands. */
-  preview(): Uint8Array | undefined {
+  /** The preview image, drawn from the kept low-resolution bands. */
+  preview(): PreviewImage | undefined {
     return renderPreview(this.plugin, this.lowRes());
   }
 
-  /** The full-resolution RGBA COG of a true-colour plugin, rendered stripe by stripe from the raw rows. */
+  /** The full-resolution RGBA COG of a true-colour plugin, when it has settings, rendered stripe by stripe from the raw rows. */
   async rgbaCog(): Promise<FinishedCog | undefined> {
     const spec = this.plugin.quicklook;
-    if (spec?.kind !== 'rgb') return undefined;
+    if (spec?.kind !== 'rgb' || !this.rgbaOptions) return undefined;
     const stretch = rgbaStretch(this.plugin, this.lowRes());
     if (!stretch) return undefined;
-    const stream = CogStream.rgba(this.tile, { overviewResampling: 'average' }, { scratchPath: path.join(this.scratchDir, 'rgba.tiles'), slots: this.slots });
+    const stream = CogStream.rgba(this.tile, this.rgbaOptions, { scratchPath: path.join(this.scratchDir, 'rgba.tiles'), slots: this.slots });
     try {
       const { width, height } = this.tile;
       for (let row = 0; row < height; row += RGBA_STRIPE_ROWS) {

@@ -26,12 +26,15 @@ function folderWith(files: string[]): { location: string; folder: string } {
 }
 
 describe('removeUnfinishedOutputs', () => {
-  it('removes a set without its STAC item: its bands, checksums, previews and the temporaries of their writes, and nothing else', async () => {
+  it('removes a set without its STAC item: its bands, checksums, previews, EO3 metadata and the temporaries of their writes, and nothing else', async () => {
     const { location, folder } = folderWith([
       'gm_x03y04_2021--P1Y_B02.tif',
       'gm_x03y04_2021--P1Y_rgba.tif',
       'gm_x03y04_2021--P1Y_thumbnail.png',
+      'gm_x03y04_2021--P1Y_thumbnail.jpg',
       'gm_x03y04_2021--P1Y.sha1',
+      'gm_x03y04_2021--P1Y.proc-info.yaml',
+      'gm_x03y04_2021--P1Y.odc-metadata.yaml',
       '.gm_x03y04_2021--P1Y_COUNT.tif.1234-0a1b2c3d.tmp',
       '.gm_x03y04_2021--P1Y.stac-item.json.99-e4f5a6b7.tmp',
       // Not the task's: another band set, another product, a file of the user's.

@@ -9,6 +9,7 @@ import { isTemporaryOf } from '../../io/atomic-file.js';
 import { bandFileName, previewFileName, quicklookFileName, sha1FileName, stacItemFileName, taskFolder } from '../../shared/output-layout.js';
 import type { WorkerTask } from '../../shared/task-messages.js';
 import { localPath } from '../../io/local-path.js';
+import { odcMetadataFileName, procInfoFileName } from '../eo3/dataset-document.js';
 
 type TaskOutputs = Pick<WorkerTask, 'location' | 'product' | 'id'>;
 
@@ -19,7 +20,10 @@ function taskOutputNames(task: TaskOutputs, bands: readonly string[]): string[] 
     ...bands.map((band) => bandFileName(product, id, band)),
     quicklookFileName(product, id),
     previewFileName(product, id, 'png'),
+    previewFileName(product, id, 'jpg'),
     sha1FileName(product, id),
+    procInfoFileName(product, id),
+    odcMetadataFileName(product, id),
     stacItemFileName(product, id),
   ];
 }

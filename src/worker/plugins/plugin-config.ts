@@ -43,8 +43,8 @@ export function refusedKey(plugin: string, key: string, why: string): ConfigErro
  * - `chunks`, `work_chunks`: dask's chunking, how the work is split, not what it computes; read
  *   and without effect (tasks are cut into chunks by memory here);
  * - `group_by`: only `solar_day`, the default, which is how observations are grouped here;
- * - `rgb_clamp`: the stretch of odc-stats' rgba COG, which is written only for
- *   `cog_opts.overrides.rgba` (refused by the run config); read and without effect;
+ * - `rgb_clamp`: the stretch of odc-stats' rgba COG (written for `cog_opts.overrides.rgba`);
+ *   read and without effect: the rgba COG takes the quicklook's 2–98 % stretch;
  * - `transform_code`: the datum transformation of the reprojection (coordinate-operations.ts),
  *   carried to the loader by the task (WorkerTask.coordinateOperation);
  * - `area_of_interest`: [west, south, east, north] degrees, where odc-algo looks for the

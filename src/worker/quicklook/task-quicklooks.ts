@@ -1,13 +1,12 @@
 /**
  * The quicklooks of a task's outputs, as its plugin asks for them: a full-resolution RGBA COG
- * (odc-stats' `_rgba.tif`) for true-colour plugins, and a small PNG preview. Both are measured
- * and drawn from a low-resolution copy of the bands (an overview level of their COGs, kept as
- * the COGs are streamed); the RGBA COG is then rendered row by row from the full-resolution
- * bands with the stretch measured there.
+ * (odc-stats' `_rgba.tif`) for true-colour plugins, and a small preview image (a PNG, or
+ * odc-stats' JPEG thumbnail). Both are measured and drawn from a low-resolution copy of the bands
+ * (an overview level of their COGs, kept as the COGs are streamed); the RGBA COG is then rendered
+ * row by row from the full-resolution bands with the stretch measured there.
  */
 import type { StatsPlugin } from '../plugins/plugin.js';
 import type { Raster } from '../raster.js';
-import { encodePng } from './png.js';
 import { downsample, percentile, renderRamp, renderRgb, type ValueRange } from './render.js';
 
 const PREVIEW_SIZE = 256;
@@ -44,15 +43,22 @@ export function renderRgbaRows(plugin: StatsPlugin, rows: Record<string, Raster>
   return renderRgb(spec.bands.map((name) => rows[name]!) as [Raster, Raster, Raster], stretch);
 }
 
-/** The PNG preview, from the bands' low-resolution copies: the plugin's true colour or its one band through a colour ramp. */
-export function renderPreview(plugin: StatsPlugin, lowRes: Record<string, Raster>): Uint8Array | undefined {
+/** A small RGBA image: `rgba` row-major, 4 bytes a pixel. */
+export interface PreviewImage {
+  rgba: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** The preview, from the bands' low-resolution copies: the plugin's true colour or its one band through a colour ramp. */
+export function renderPreview(plugin: StatsPlugin, lowRes: Record<string, Raster>): PreviewImage | undefined {
   const spec = plugin.quicklook;
   if (!spec) return undefined;
   const raster = (name: string): Raster => downsample(lowRes[name]!, PREVIEW_SIZE);
   if (spec.kind === 'rgb') {
     const [r, g, b] = spec.bands.map(raster) as [Raster, Raster, Raster];
-    return encodePng(renderRgb([r, g, b], 'auto'), r.geobox.width, r.geobox.height);
+    return { rgba: renderRgb([r, g, b], 'auto'), width: r.geobox.width, height: r.geobox.height };
   }
   const band = raster(spec.band);
-  return encodePng(renderRamp(band, 'auto', spec.ramp), band.geobox.width, band.geobox.height);
+  return { rgba: renderRamp(band, 'auto', spec.ramp), width: band.geobox.width, height: band.geobox.height };
 }
