@@ -23,6 +23,9 @@ export interface TaskDatasetRef {
    * it does not reach are not read from it. Absent: everywhere.
    */
   footprint?: LonLatFootprint;
+  /** The satellite and instruments of its STAC item (`platform`/`eo:platform`, `instruments`/`eo:instrument`), for EO3 metadata. */
+  platform?: string;
+  instruments?: string[];
 }
 
 /** Everything src/worker needs to compute one task; the same whichever host sends it. */

@@ -106,6 +106,9 @@ describe('run with apply_eodatasets3: true and DEA\u2019s product section', () =
       'odc:dataset_version': '2.0.0',
       'dea:dataset_maturity': 'final',
       'odc:collection_number': 3,
+      // The synthetic items' STAC platform and instruments, as eo3 spells them.
+      'eo:platform': 'landsat-8',
+      'eo:instrument': 'oli_tirs',
     });
     expect(Number.isNaN(Date.parse(String(doc.properties['odc:processing_datetime'])))).toBe(false);
 

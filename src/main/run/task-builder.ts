@@ -83,7 +83,17 @@ function datasetRefs(cache: TaskCacheReader, row: TaskRow, filters: DatasetFilte
     for (const [key, asset] of Object.entries(item.assets ?? {})) assets[key] = asset.href;
     const self = item.links?.find((l) => l.rel === 'self')?.href;
     const footprint = polygonFootprint(item.geometry);
-    return { id: item.id, collection: item.collection ?? '', solarDay, assets, ...(self && { itemHref: self }), ...(footprint && { footprint }) };
+    const { platform, instruments } = sensorOf(item.properties);
+    return {
+      id: item.id,
+      collection: item.collection ?? '',
+      solarDay,
+      assets,
+      ...(self && { itemHref: self }),
+      ...(footprint && { footprint }),
+      ...(platform && { platform }),
+      ...(instruments.length > 0 && { instruments }),
+    };
   });
 }
 
@@ -91,4 +101,14 @@ function datasetRefs(cache: TaskCacheReader, row: TaskRow, filters: DatasetFilte
 function polygonFootprint(geometry: StacItem['geometry']): LonLatFootprint | undefined {
   if (geometry?.type !== 'Polygon' && geometry?.type !== 'MultiPolygon') return undefined;
   return Array.isArray(geometry.coordinates) ? (geometry as LonLatFootprint) : undefined;
+}
+
+/** A STAC item's satellite and instruments, in STAC's spelling or eo3's (a string instrument as one). */
+function sensorOf(properties: Record<string, unknown>): { platform: string | undefined; instruments: string[] } {
+  const platform = properties['platform'] ?? properties['eo:platform'];
+  const instruments = properties['instruments'] ?? properties['eo:instrument'];
+  return {
+    platform: typeof platform === 'string' ? platform : undefined,
+    instruments: (Array.isArray(instruments) ? instruments : [instruments]).filter((i): i is string => typeof i === 'string'),
+  };
 }

@@ -25,7 +25,11 @@ const TILE = { crs: 'EPSG:3577', affine: [30, 0, -3_456_000, 0, -30, -4_896_000]
 const PREFIX = 'ga_ls_wo_fq_cyear_3_x10y20_2021--P1Y_final';
 
 function document() {
-  return renderDatasetDocument({
+  return renderDatasetDocument(documentRequest());
+}
+
+function documentRequest(): Parameters<typeof renderDatasetDocument>[0] {
+  return {
     id: '8a6c5d4e-1f2b-5c3d-9e4f-0a1b2c3d4e5f',
     product: PRODUCT,
     task: TASK,
@@ -42,7 +46,7 @@ function document() {
     ],
     accessories: { checksum: `${PREFIX}.sha1`, processor: `${PREFIX}.proc-info.yaml`, thumbnail: `${PREFIX}_thumbnail.jpg` },
     processed: '2024-05-06T07:08:09Z',
-  });
+  };
 }
 
 describe('the EO3 dataset document of a task', () => {
@@ -67,6 +71,20 @@ describe('the EO3 dataset document of a task', () => {
         [-3_456_000, -4_896_000],
       ],
     ]);
+  });
+
+  it('names the inputs’ platforms (joined by commas) and instruments (by underscores), sorted and once, as odc-stats does', () => {
+    const doc = renderDatasetDocument({
+      ...documentRequest(),
+      inputs: [
+        { id: 'a', collection: 'ga_ls8c_ard_3', platform: 'landsat-8', instruments: ['oli', 'tirs'] },
+        { id: 'b', collection: 'ga_ls9c_ard_3', platform: 'landsat-9', instruments: ['tirs', 'oli'] },
+        { id: 'c', collection: 'ga_ls7e_ard_3', platform: 'landsat-7', instruments: ['etm'] },
+        { id: 'd', collection: 'ga_ls8c_ard_3', platform: 'landsat-8', instruments: ['oli', 'tirs'] },
+      ],
+    });
+    expect(doc.properties['eo:platform']).toBe('landsat-7,landsat-8,landsat-9');
+    expect(doc.properties['eo:instrument']).toBe('etm_oli_tirs');
   });
 
   it('has the period, the product\u2019s keys and the processing time in its properties', () => {

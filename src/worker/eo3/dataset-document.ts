@@ -5,9 +5,11 @@
  * can index the outputs and Explorer show them. The schema is eodatasets3's
  * `dataset.schema.yaml` (https://schemas.opendatacube.org/dataset).
  *
- * Differences from odc-stats: the properties eodatasets3 inherits from the input datasets'
- * own documents (`eo:platform`, `eo:instrument`, … less `inherit_skip_properties`) are not
- * written, since a task carries its inputs' ids and assets only.
+ * `eo:platform` and `eo:instrument` are the inputs' platforms joined by `,` and instruments by
+ * `_`, each sorted and once, as odc-stats sets them. Difference from odc-stats: the other
+ * properties eodatasets3 inherits from the inputs' own documents (less
+ * `inherit_skip_properties`) are not written, since a task carries its inputs' ids, assets and
+ * sensors only.
  */
 import type { Period } from '../../shared/daterange.js';
 import { pixelToWorld, type GeoBox } from '../../shared/geobox.js';
@@ -52,7 +54,7 @@ export interface Eo3DocumentRequest {
   tile: GeoBox;
   /** Band name → its COG's file name, in the plugin's order. */
   measurements: ReadonlyArray<readonly [string, string]>;
-  inputs: ReadonlyArray<{ id: string; collection: string }>;
+  inputs: ReadonlyArray<{ id: string; collection: string; platform?: string; instruments?: string[] }>;
   /** File names of the accessories written beside the document. */
   accessories: { checksum: string; processor: string; thumbnail?: string };
   /** When the task was computed (ISO 8601). */
@@ -103,6 +105,10 @@ export function renderDatasetDocument(request: Eo3DocumentRequest): Eo3Dataset {
     'odc:collection_number': product.eo3.collectionNumber,
     ...(product.maturity !== undefined && { 'dea:dataset_maturity': product.maturity }),
   };
+  const platforms = sortedOnce(request.inputs.flatMap((input) => (input.platform ? [input.platform] : [])));
+  const instruments = sortedOnce(request.inputs.flatMap((input) => input.instruments ?? []));
+  if (platforms.length > 0) properties['eo:platform'] = platforms.join(',');
+  if (instruments.length > 0) properties['eo:instrument'] = instruments.join('_');
   const accessories: Record<string, { path: string }> = {
     'checksum:sha1': { path: request.accessories.checksum },
     'metadata:processor': { path: request.accessories.processor },
@@ -144,3 +150,5 @@ function tilePolygon(tile: GeoBox): Eo3Dataset['geometry'] {
 function sortedByKey(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+const sortedOnce = (values: readonly string[]): string[] => [...new Set(values)].sort();
