@@ -1,8 +1,9 @@
 /**
  * A land-cover model plugin through `odc-stats` in real processes: a config in the spelling of
- * DEA's ga_ls_landcover_woody_cyear_3, its treelite model replaced by an ONNX tree ensemble,
- * run on two geomedians of one year (two sensors' images) of small COGs, reduced on two
- * threads; the woody and herbaceous classes checked against the trees worked by hand.
+ * DEA's ga_ls_landcover_woody_cyear_3, its model a compiled treelite library (built here with
+ * gcc) or the same trees as an ONNX tree ensemble, run on two geomedians of one year (two
+ * sensors' images) of small COGs, reduced on two threads; the woody and herbaceous classes
+ * checked against the trees worked by hand.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GeoBox } from '../../shared/geobox.js';
 import { encodeCog } from '../../worker/cog/cog-writer.js';
+import { compileTreeliteModel, HAS_GCC } from '../../worker/models/test-support/treelite-test-models.js';
 import { treeRegressorModel } from '../test-support/onnx-test-models.js';
 import { boxItem, ndjson, tiffAsset } from '../test-support/stac-items.js';
 import { runCli } from '../test-support/spawn-cli.js';
@@ -62,6 +64,8 @@ beforeAll(() => {
     { feature: 0, threshold: 1000, yes: { leaf: 15 }, no: { leaf: 0 } },
   ];
   writeFileSync(path.join(dir, 'woody.onnx'), treeRegressorModel(6, trees));
+  // The same trees in treelite's compiled form.
+  if (HAS_GCC) compileTreeliteModel('woody-treelite', dir);
 });
 
 async function readBand(file: string): Promise<number[]> {
@@ -72,13 +76,18 @@ async function readBand(file: string): Promise<number[]> {
 }
 
 describe('woody_cover in odc-stats run', () => {
-  it('classes each pixel by the ONNX model on each image and the images together', async () => {
+  const models = [
+    { kind: 'ONNX', model: 'woody.onnx', skip: false },
+    { kind: 'compiled treelite', model: 'woody-treelite.so', skip: !HAS_GCC },
+  ];
+  it.for(models)('classes each pixel by its $kind model on each image and the images together', { timeout: 120_000 }, async ({ model, skip }, context) => {
+    if (skip) context.skip();
     const config = {
       plugin: 'woody_cover',
       plugin_config: {
         input_bands: INPUT_BANDS,
         mask_bands: { level_3_4: 110 },
-        model_path: path.join(dir, 'woody.onnx'),
+        model_path: path.join(dir, model),
         output_classes: { woody: 113, herbaceous: 114 },
         measurements: ['woody'],
         chunks: { y: 400, x: 400 },
@@ -86,16 +95,17 @@ describe('woody_cover in odc-stats run', () => {
       product: { name: 'ga_ls_landcover_woody_cyear_3', short_name: 'ga_ls_landcover_woody_cyear_3', version: '2.0.0', product_family: 'lc' },
       cog_opts: { zlevel: 9, overview_resampling: 'mode' },
     };
-    writeFileSync(path.join(dir, 'woody.yaml'), stringify(config));
-    const plan = await runCli(['save-tasks', '--catalog', path.join(dir, 'items.ndjson'), '--input-products', 'gm_with_l34', '--grid', GRID, '--year', '2021', path.join(dir, 'woody.db')]);
+    const job = path.join(dir, path.parse(model).name);
+    writeFileSync(`${job}.yaml`, stringify(config));
+    const plan = await runCli(['save-tasks', '--catalog', path.join(dir, 'items.ndjson'), '--input-products', 'gm_with_l34', '--grid', GRID, '--year', '2021', `${job}.db`]);
     expect(plan.code, plan.stderr).toBe(0);
-    const location = path.join(dir, 'out');
-    const args = ['run', path.join(dir, 'woody.db'), '--config', path.join(dir, 'woody.yaml'), '--location', location, '--threads', '1', '--threads-per-task', '2'];
+    const location = `${job}-out`;
+    const args = ['run', `${job}.db`, '--config', `${job}.yaml`, '--location', location, '--threads', '1', '--threads-per-task', '2'];
     const run = await runCli(args, { timeoutMs: 90_000 });
     expect(run.code, run.stderr).toBe(0);
 
     const folder = path.join(location, 'x10', 'y20', '2021--P1Y');
     const file = path.join(folder, readdirSync(folder).find((f) => f.endsWith('_woody.tif'))!);
     expect(await readBand(file)).toEqual([...WOODY, ...new Array(PIXELS - WOODY.length).fill(113)]);
-  }, 120_000);
+  });
 });

@@ -79,8 +79,9 @@ const EXPECTED: Record<string, Expected> = {
   'dea-config/ga_ls_landcover_class_cyear_3.yaml': refusedDea(
     "odc-stats: error: plugin_config of lccs_level34: key 'class_def_path' names s3://dea-public-data-dev/lccs_validation/c3/data_to_plot/lccs_colour_scheme_golden_dark_au_c3.csv, which is not read here yet: copy the CSV and name it by its local path",
   ),
-  'dea-config/ga_ls_landcover_cultivated_cyear_3.yaml': refusedDea(NOT_ONNX('cultivated_class', 'cultivated_treelite.so', 'a compiled treelite model')),
-  'dea-config/ga_ls_landcover_woody_cyear_3.yaml': refusedDea(NOT_ONNX('woody_cover', 'woody_treelite.so', 'a compiled treelite model')),
+  // Their compiled treelite models are named relative to where the job runs; odc-stats' constructor refuses a missing one too.
+  'dea-config/ga_ls_landcover_cultivated_cyear_3.yaml': refusedDea("odc-stats: error: plugin_config of cultivated_class: key 'model_path' names cultivated_treelite.so, which is not found"),
+  'dea-config/ga_ls_landcover_woody_cyear_3.yaml': refusedDea("odc-stats: error: plugin_config of woody_cover: key 'model_path' names woody_treelite.so, which is not found"),
 
   // odc-stats' own sample (DE Africa's Sentinel-2 pixel quality).
   'odc-stats-example-cfg.yaml': {

@@ -7,8 +7,8 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { UserError } from '../../shared/errors.js';
 import { firstLine } from '../../shared/first-line.js';
 
-/** A model with one float32 input and the float32 tensor it answers with. */
-export interface OnnxModel {
+/** A model with one float32 input and the float32 tensor it answers with (an ONNX or a compiled treelite model). */
+export interface TensorModel {
   readonly file: string;
   /** The input's shape as the model declares it: a number where fixed, a name (or -1) where free. */
   readonly inputShape: ReadonlyArray<number | string>;
@@ -17,10 +17,10 @@ export interface OnnxModel {
 }
 
 /** This thread's sessions, by file: modules are loaded once a thread, and so is this. */
-const sessions = new Map<string, Promise<OnnxModel>>();
+const sessions = new Map<string, Promise<TensorModel>>();
 
 /** The model in `file`, its session made on this thread's first call for it. */
-export function onnxModel(file: string): Promise<OnnxModel> {
+export function onnxModel(file: string): Promise<TensorModel> {
   let model = sessions.get(file);
   if (!model) {
     model = openModel(file);
@@ -29,7 +29,7 @@ export function onnxModel(file: string): Promise<OnnxModel> {
   return model;
 }
 
-async function openModel(file: string): Promise<OnnxModel> {
+async function openModel(file: string): Promise<TensorModel> {
   // Loaded with the first model: the native runtime stays out of processes that run none.
   const ort = await import('onnxruntime-node');
   let session: InferenceSession;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GeoBox } from '../../shared/geobox.js';
 import { treeClassifierModel, treeRegressorModel } from '../../main/test-support/onnx-test-models.js';
+import { compileTreeliteModel, HAS_GCC } from '../models/test-support/treelite-test-models.js';
 import { cultivatedClassPlugin, woodyCoverPlugin } from './lc-ml-tree-plugin.js';
 import { reduceChunk, type ObservationChunk } from './plugin.js';
 import { loadPlugin } from './registry.js';
@@ -90,10 +91,11 @@ describe('woody_cover', () => {
     expect(Array.from((await reduceChunk(plugin, chunk))['woody']!)).toEqual([114, 113, 113, 255]);
   });
 
-  it("refuses DEA's compiled treelite model, a mask band that is not the last input band, and a model of other features", async () => {
+  it('refuses a missing or TensorFlow Lite model, a mask band that is not the last input band, and a model of other features', async () => {
     expect(() => woodyCoverPlugin(woodyConfig('woody_treelite.so'))).toThrow(
-      `plugin_config of woody_cover: key 'model_path' names woody_treelite.so, a compiled treelite model, which this program cannot run: convert the model to ONNX (docs/plugins.md, "Converting DEA's models")`,
+      "plugin_config of woody_cover: key 'model_path' names woody_treelite.so, which is not found",
     );
+    expect(() => woodyCoverPlugin(woodyConfig('woody.tflite'))).toThrow(/woody\.tflite, a TensorFlow Lite model, which this program cannot run/);
     expect(() => woodyCoverPlugin(woodyConfig(path.join(dir, 'absent.onnx')))).toThrow(/absent\.onnx, which is not found/);
     expect(() => woodyCoverPlugin(woodyConfig('s3://models/woody.onnx'))).toThrow(/woody\.onnx, which is not a local file/);
     expect(() => woodyCoverPlugin(woodyConfig('woody.json'))).toThrow(/woody\.json, which is not an ONNX model \(\.onnx\)/);
@@ -177,5 +179,35 @@ describe('cultivated_class', () => {
         output_classes: { cultivated: 111, natural: 112 },
       }),
     ).toThrow(/must include edev/);
+  });
+});
+
+describe.skipIf(!HAS_GCC)("DEA's models as compiled treelite libraries (built with gcc)", () => {
+  it('classes woody cover by the library as by the same trees in ONNX', async () => {
+    const plugin = woodyCoverPlugin(woodyConfig(compileTreeliteModel('woody-treelite', dir)));
+    const chunk = woodyChunk([
+      [{ nir: 3000 }, { nir: 3000 }, { l34: 0 }, { l34: 0 }, { nir: 2000, swir2: 1100 }, { swir2: MISSING }, { nir: MISSING, swir2: 1100 }],
+      [{ swir2: 1100 }, { nir: 3000 }, { nir: 3000 }, { l34: 0 }, { nir: 2000, swir2: 1000 }, {}, {}],
+    ]);
+    // Pixel 0: 75 then 10; 1: 75 twice; 2: masked, then 75; 3: masked twice; 4: 10 then 25;
+    // 5: no first feature, then 25; 6: nir missing goes right, 60, then 25.
+    expect(Array.from((await reduceChunk(plugin, chunk))['woody']!)).toEqual([114, 113, 113, 255, 114, 113, 113]);
+  });
+
+  it('classes cultivated land by the likelier class the library answers (class 0 cultivated)', async () => {
+    const plugin = cultivatedClassPlugin({
+      input_bands: CULTIVATED_BANDS,
+      mask_bands: { level_3_4: VEGETATED },
+      model_path: compileTreeliteModel('cultivated-treelite', dir),
+      output_classes: { cultivated: 111, natural: 112 },
+    });
+    // The pixels of the ONNX test above: the library holds the same trees, averaged.
+    const chunk = cultivatedChunk([{ blue: 200 }, { blue: 200, edev: 600 }, { green: 200 }, {}, { blue: 200, l34: 215 }, { red: MISSING }]);
+    expect(Array.from((await reduceChunk(plugin, chunk))['cultivated_class']!)).toEqual([111, 112, 111, 112, 255, 255]);
+  });
+
+  it('refuses a library of other features', async () => {
+    const plugin = woodyCoverPlugin({ ...woodyConfig(compileTreeliteModel('woody-treelite', dir)), input_bands: [...WOODY_BANDS.slice(1), 'level_3_4'] });
+    await expect(reduceChunk(plugin, woodyChunk([[{}]]))).rejects.toThrow(/woody-treelite\.so takes 6 features a pixel; the plugin gives it 5/);
   });
 });

@@ -3,14 +3,15 @@
  * `lc_treelite_cultivated.py` StatsCultivatedClass and `lc_treelite_woody.py` StatsWoodyCover):
  * a model predicts, for each vegetated pixel of each image (a day of the task: a year's
  * geomedian), whether it is cultivated or how woody it is, and the images' predictions are voted
- * into classes. odc-stats runs a compiled treelite model; here the model is ONNX (a
- * TreeEnsembleClassifier or TreeEnsembleRegressor as onnxmltools or skl2onnx write them) run
- * with onnxruntime.
+ * into classes. The model is DEA's own, a compiled treelite library (`.so`) run as odc-stats
+ * runs it, or ONNX (a TreeEnsembleClassifier or TreeEnsembleRegressor as onnxmltools or skl2onnx
+ * write them) run with onnxruntime.
  */
 import { z } from 'zod';
 import { CULTIVATED_BANDS, CULTIVATED_FEATURE_COUNT, cultivatedFeatures } from '../models/cultivated-features.js';
-import { onnxModelPath } from '../models/model-path.js';
+import { COMPILED_TREELITE, treeModelPath } from '../models/model-path.js';
 import { onnxModel } from '../models/onnx-model.js';
+import { treeliteModel } from '../models/treelite-model.js';
 import { UserError } from '../../shared/errors.js';
 import type { SampleArray } from '../raster.js';
 import { classByVotes, NO_PREDICTION } from './lc-ml-votes.js';
@@ -64,8 +65,9 @@ function treePlugin(kind: TreeKind, config: Record<string, unknown>): StatsPlugi
   const missingClass = kind.classes.find((k) => c.output_classes![k] === undefined);
   if (missingClass !== undefined) throw refusedKey(name, 'output_classes', `has no '${missingClass}' class, which the plugin writes`);
   const [voted, other] = kind.classes.map((k) => c.output_classes![k]!) as [number, number];
-  if (c.model_path === undefined) throw missingPluginKey(name, 'model_path', 'the ONNX model');
-  const modelFile = onnxModelPath(name, c.model_path);
+  if (c.model_path === undefined) throw missingPluginKey(name, 'model_path', 'the compiled treelite or ONNX model');
+  const modelFile = treeModelPath(name, c.model_path);
+  const loadModel = COMPILED_TREELITE.test(modelFile) ? treeliteModel : onnxModel;
   if (!c.input_bands) throw missingPluginKey(name, 'input_bands', "the model's feature bands, then the mask band");
   if (!c.mask_bands) throw missingPluginKey(name, 'mask_bands', 'the mask band and the value of the pixels to class, as {level_3_4: 110}');
   const maskEntries = Object.entries(c.mask_bands);
@@ -89,7 +91,7 @@ function treePlugin(kind: TreeKind, config: Record<string, unknown>): StatsPlugi
     measurements: [{ name: output, dtype: 'uint8', nodata: NO_PREDICTION, overviewResampling: 'mode' }],
     quicklook: { kind: 'ramp', band: output, ramp: 'viridis' },
     async predict(chunk: ObservationChunk): Promise<Float32Array[]> {
-      const model = await onnxModel(modelFile);
+      const model = await loadModel(modelFile);
       const declared = model.inputShape[1];
       if (typeof declared === 'number' && declared >= 0 && declared !== featureCount) {
         throw new UserError(`${name}: model ${modelFile} takes ${declared} features a pixel; the plugin gives it ${featureCount}`);
