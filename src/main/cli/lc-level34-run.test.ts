@@ -1,12 +1,15 @@
 /**
  * Land cover levels 3 and 4 through `odc-stats` in real processes: a config in the spelling of
- * DEA's ga_ls_landcover_class_cyear_3 (a local class table and urban shapefile in place of its
- * S3 ones) run on one dataset of small COGs holding the eight input bands, its outputs checked
- * against classes worked out by hand from the table's rows.
+ * DEA's ga_ls_landcover_class_cyear_3 run on one dataset of small COGs holding the eight input
+ * bands, its class table and urban shapefile local, then on S3 (moto) named as DEA names them
+ * (`s3://…csv`, `/vsizip/vsis3/…zip`); outputs checked against classes worked out by hand from
+ * the table's rows.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { fromArrayBuffer } from 'geotiff';
 import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +18,7 @@ import { encodeCog } from '../../worker/cog/cog-writer.js';
 import { CLASS_CONDITION, CLASS_TABLE, DATA_VAR_CONDITION, URBAN_FILTER, writeAreaShapefile } from '../../worker/plugins/test-support/level34-fixtures.js';
 import type { SampleArray } from '../../worker/raster.js';
 import { boxItem, ndjson, tiffAsset } from '../test-support/stac-items.js';
+import { motoForTests } from '../test-support/moto-for-tests.js';
 import { runCli } from '../test-support/spawn-cli.js';
 
 /** Tile 10/20 of a grid of 0.1° pixels, 10 a side: longitudes 10–11°, latitudes 20–21°. */
@@ -85,33 +89,60 @@ async function readBand(file: string): Promise<number[]> {
   return Array.from(data);
 }
 
-describe('lccs_level34 in odc-stats run', () => {
-  it('writes level3 and level4 as the table and the urban mask class each pixel', async () => {
-    const config = {
-      plugin: 'lccs_level34',
-      plugin_config: {
-        input_bands: BANDS,
-        measurements: ['level3', 'level4'],
-        class_def_path: path.join(dir, 'classes.csv'),
-        class_condition: CLASS_CONDITION,
-        urban_mask: path.join(dir, 'areas.shp'),
-        filter_expression: URBAN_FILTER,
-        data_var_condition: DATA_VAR_CONDITION,
-      },
-      product: { name: 'ga_ls_landcover_class_cyear_3', short_name: 'ga_ls_landcover_class_cyear_3', version: '2.0.0', product_family: 'lc' },
-      cog_opts: { zlevel: 9, overview_resampling: 'mode' },
-    };
-    writeFileSync(path.join(dir, 'class.yaml'), stringify(config));
-    const plan = await runCli(['save-tasks', '--catalog', path.join(dir, 'items.ndjson'), '--input-products', 'lc_inputs', '--grid', GRID, '--year', '2021', path.join(dir, 'lc.db')]);
+/** Plans the dataset once, runs lccs_level34 with the table and mask named so, and reads level3 and level4 back. */
+async function runLevel34(name: string, classDefPath: string, urbanMask: string): Promise<{ level3: number[]; level4: number[] }> {
+  const config = {
+    plugin: 'lccs_level34',
+    plugin_config: {
+      input_bands: BANDS,
+      measurements: ['level3', 'level4'],
+      class_def_path: classDefPath,
+      class_condition: CLASS_CONDITION,
+      urban_mask: urbanMask,
+      filter_expression: URBAN_FILTER,
+      data_var_condition: DATA_VAR_CONDITION,
+    },
+    product: { name: 'ga_ls_landcover_class_cyear_3', short_name: 'ga_ls_landcover_class_cyear_3', version: '2.0.0', product_family: 'lc' },
+    cog_opts: { zlevel: 9, overview_resampling: 'mode' },
+  };
+  writeFileSync(path.join(dir, `${name}.yaml`), stringify(config));
+  const cache = path.join(dir, 'lc.db');
+  if (!existsSync(cache)) {
+    const plan = await runCli(['save-tasks', '--catalog', path.join(dir, 'items.ndjson'), '--input-products', 'lc_inputs', '--grid', GRID, '--year', '2021', cache]);
     expect(plan.code, plan.stderr).toBe(0);
-    const location = path.join(dir, 'out');
-    const run = await runCli(['run', path.join(dir, 'lc.db'), '--config', path.join(dir, 'class.yaml'), '--location', location, '--threads', '1'], { timeoutMs: 90_000 });
-    expect(run.code, run.stderr).toBe(0);
+  }
+  const location = path.join(dir, name);
+  const run = await runCli(['run', cache, '--config', path.join(dir, `${name}.yaml`), '--location', location, '--threads', '1'], { timeoutMs: 90_000 });
+  expect(run.code, run.stderr).toBe(0);
+  const folder = path.join(location, 'x10', 'y20', '2021--P1Y');
+  const file = (band: string) => path.join(folder, readdirSync(folder).find((f) => f.endsWith(`_${band}.tif`))!);
+  return { level3: await readBand(file('level3')), level4: await readBand(file('level4')) };
+}
 
-    const folder = path.join(location, 'x10', 'y20', '2021--P1Y');
-    const file = (band: string) => path.join(folder, readdirSync(folder).find((f) => f.endsWith(`_${band}.tif`))!);
-    const rest = new Array(PIXELS - ROWS.length).fill(255);
-    expect(await readBand(file('level3'))).toEqual([...LEVEL3, ...rest]);
-    expect(await readBand(file('level4'))).toEqual([...LEVEL4, ...rest]);
+describe('lccs_level34 in odc-stats run', () => {
+  const rest = new Array(PIXELS - ROWS.length).fill(255);
+
+  it('writes level3 and level4 as the table and the urban mask class each pixel', async () => {
+    const { level3, level4 } = await runLevel34('local', path.join(dir, 'classes.csv'), path.join(dir, 'areas.shp'));
+    expect(level3).toEqual([...LEVEL3, ...rest]);
+    expect(level4).toEqual([...LEVEL4, ...rest]);
   }, 120_000);
+
+  describe('with the table on S3 and the shapefile zipped on S3, as DEA names them', () => {
+    motoForTests();
+
+    it('copies both before the run and classes as with local files', async () => {
+      const zip = path.join(dir, 'areas.zip');
+      const script = "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n    for f in sys.argv[2:]: z.write(f, 'SA1_2021/' + f.rsplit('/', 1)[-1])";
+      execFileSync('python3', ['-c', script, zip, path.join(dir, 'areas.shp'), path.join(dir, 'areas.dbf')]);
+      const s3 = new S3Client({});
+      await s3.send(new CreateBucketCommand({ Bucket: 'dea-lc' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'dea-lc', Key: 'lccs/classes.csv', Body: CLASS_TABLE }));
+      await s3.send(new PutObjectCommand({ Bucket: 'dea-lc', Key: 'urban_aux/areas.zip', Body: readFileSync(zip) }));
+
+      const { level3, level4 } = await runLevel34('remote', 's3://dea-lc/lccs/classes.csv', '/vsizip/vsis3/dea-lc/urban_aux/areas.zip');
+      expect(level3).toEqual([...LEVEL3, ...rest]);
+      expect(level4).toEqual([...LEVEL4, ...rest]);
+    }, 120_000);
+  });
 });

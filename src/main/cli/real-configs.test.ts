@@ -75,9 +75,10 @@ const EXPECTED: Record<string, Expected> = {
   'dea-config/ga_ls_landcover_nidem_myear_2.yaml': acceptedDea('ga_ls_landcover_nidem_myear_2'),
   'dea-config/srtm_landcover_dem.yaml': acceptedDea('srtm_landcover_dem'),
   'dea-config/ga_ls_landcover_artificial_surface_cyear_3.yaml': refusedDea(NOT_ONNX('urban_class', 'urban_model_tf_2_16_2.tflite', 'a TensorFlow Lite model')),
-  // Its class table and urban shapefile are on S3 (the shapefile zipped), which a plugin does not read here.
+  // Its class table and urban shapefile (zipped) are on S3, copied before the run: here the
+  // endpoint answers nothing (lc-level34-run.test.ts runs the same names against moto).
   'dea-config/ga_ls_landcover_class_cyear_3.yaml': refusedDea(
-    "odc-stats: error: plugin_config of lccs_level34: key 'class_def_path' names s3://dea-public-data-dev/lccs_validation/c3/data_to_plot/lccs_colour_scheme_golden_dark_au_c3.csv, which is not read here yet: copy the CSV and name it by its local path",
+    'odc-stats: error: plugin_config class_def_path: cannot reach S3 for s3://dea-public-data-dev/lccs_validation/c3/data_to_plot/lccs_colour_scheme_golden_dark_au_c3.csv (connection refused)',
   ),
   // Their compiled treelite models are named relative to where the job runs; odc-stats' constructor refuses a missing one too.
   'dea-config/ga_ls_landcover_cultivated_cyear_3.yaml': refusedDea("odc-stats: error: plugin_config of cultivated_class: key 'model_path' names cultivated_treelite.so, which is not found"),

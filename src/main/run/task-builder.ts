@@ -7,6 +7,7 @@ import type { LonLatFootprint } from '../../shared/geometry.js';
 import type { StacItem } from '../../shared/stac.js';
 import type { TaskDatasetRef, WorkerTask } from '../../shared/task-messages.js';
 import { loadPlugin } from '../../worker/plugins/registry.js';
+import { withLocalPluginFiles } from './plugin-files.js';
 import type { StatsPlugin } from '../../worker/plugins/plugin.js';
 import type { TaskCacheMeta, TaskRow } from '../taskcache/task-cache.js';
 import type { TaskCacheReader } from './open-task-cache.js';
@@ -21,9 +22,10 @@ export interface RunSetup {
   datasetFilters: DatasetFilter[] | undefined;
 }
 
-export async function prepareRun(config: RunConfig): Promise<RunSetup> {
-  if (!config.plugin) throw new UserError('no plugin: set plugin in the run config or give --plugin (e.g. gm-s2, pq)');
-  const plugin = await loadPlugin(config.plugin, config.plugin_config);
+export async function prepareRun(given: RunConfig): Promise<RunSetup> {
+  if (!given.plugin) throw new UserError('no plugin: set plugin in the run config or give --plugin (e.g. gm-s2, pq)');
+  const config = await withLocalPluginFiles(given, { unsigned: given.aws_unsigned ?? false });
+  const plugin = await loadPlugin(given.plugin, config.plugin_config);
   const product = resolveOutputProduct(config, plugin.productDefaults ?? {});
   return { config, plugin, product, location: resolveOutputLocation(config, product), datasetFilters: runDatasetFilters(config.dataset_filters) };
 }

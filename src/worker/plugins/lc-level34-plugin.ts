@@ -7,6 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { isCopiedBeforeRuns } from '../../shared/copied-files.js';
 import { UserError } from '../../shared/errors.js';
 import { projectPolygonal } from '../../shared/geometry.js';
 import { parseWhere, type WhereFilter } from '../../shared/ogr-where.js';
@@ -40,10 +41,10 @@ const schema = z
   })
   .partial();
 
-/** GDAL's virtual file systems and object stores, which odc-stats opens and this program does not. */
+/** GDAL's other virtual file systems and object stores, which odc-stats opens and this program does not. */
 function remotePathRefusal(file: string, what: string): string | undefined {
-  if (/^\/vsizip\//i.test(file)) return `names ${file}, a zipped ${what}, which is not read here: unzip it and name the .shp (or a GeoJSON file) by its path`;
-  if (/^(s3|https?|gs):\/\//i.test(file) || /^\/vsi/i.test(file)) return `names ${file}, which is not read here yet: copy the ${what} and name it by its local path`;
+  if (isCopiedBeforeRuns(file)) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file) || /^\/vsi/i.test(file)) return `names ${file}, which is not read here: copy the ${what} and name it by its local path, an s3:// or https:// URL, or /vsizip/ of one`;
   return undefined;
 }
 
@@ -55,7 +56,7 @@ export function lccsLevel34Plugin(config: Record<string, unknown>): StatsPlugin 
   if (tableFile === undefined) throw missingPluginKey(NAME, 'class_def_path', 'the level 3 and 4 class definition table, a CSV');
   const tableRefusal = remotePathRefusal(tableFile, 'CSV');
   if (tableRefusal !== undefined) throw refusedKey(NAME, 'class_def_path', tableRefusal);
-  if (!existsSync(tableFile)) throw refusedKey(NAME, 'class_def_path', `names ${tableFile}, which is not found`);
+  if (!isCopiedBeforeRuns(tableFile) && !existsSync(tableFile)) throw refusedKey(NAME, 'class_def_path', `names ${tableFile}, which is not found`);
   const conditions = c.class_condition;
   if (conditions === undefined) throw missingPluginKey(NAME, 'class_condition', 'the table columns each level is classed by, as {level3: [level1, artificial_surface, cultivated], level4: [...]}');
   const missingLevel = LEVELS.find((level) => conditions[level] === undefined);
@@ -64,7 +65,7 @@ export function lccsLevel34Plugin(config: Record<string, unknown>): StatsPlugin 
   if (maskFile === undefined) throw missingPluginKey(NAME, 'urban_mask', 'the urban polygons, a shapefile or GeoJSON file');
   const maskRefusal = remotePathRefusal(maskFile, 'shapefile');
   if (maskRefusal !== undefined) throw refusedKey(NAME, 'urban_mask', maskRefusal);
-  if (!existsSync(maskFile)) throw refusedKey(NAME, 'urban_mask', `names ${maskFile}, which is not found`);
+  if (!isCopiedBeforeRuns(maskFile) && !existsSync(maskFile)) throw refusedKey(NAME, 'urban_mask', `names ${maskFile}, which is not found`);
   if (c.filter_expression === undefined) throw missingPluginKey(NAME, 'filter_expression', "the OGR SQL WHERE clause that picks the urban polygons, as GCC_NAME21 NOT LIKE '%Rest of%'");
   let filter: WhereFilter;
   try {
@@ -80,11 +81,14 @@ export function lccsLevel34Plugin(config: Record<string, unknown>): StatsPlugin 
   const renamed = c.data_var_condition ?? {};
   const bandOf = (column: string) => renamed[column] ?? column;
   const columns = [...new Set([...LEVELS, ...LEVELS.flatMap((level) => conditions[level]!)])];
-  const table = readClassTable(tableFile, 'class_def_path', columns);
   const level3Columns = conditions.level3!;
   const level4Columns = conditions.level4!;
-  const level3Rules = classRules(table, 'class_def_path', level3Columns, 'level3');
-  const level4Rules = classRules(table, 'class_def_path', level4Columns, 'level4');
+  const readRules = () => {
+    const table = readClassTable(tableFile, 'class_def_path', columns);
+    return { level3: classRules(table, 'class_def_path', level3Columns, 'level3'), level4: classRules(table, 'class_def_path', level4Columns, 'level4') };
+  };
+  // Read now, so that a bad table is refused before any task; a remote one when a run has copied it.
+  let rules = isCopiedBeforeRuns(tableFile) ? undefined : readRules();
 
   // level4 may read the level3 just computed, as odc-stats adds it to the inputs.
   const neededBands = [LEVEL1_BAND, ...level3Columns.map(bandOf), ...level4Columns.map(bandOf).filter((b) => b !== 'level3')];
@@ -136,13 +140,14 @@ export function lccsLevel34Plugin(config: Record<string, unknown>): StatsPlugin 
         for (let p = 0; p < pixels; p++) if (!(level1[p]! < NODATA)) classes[p] = NODATA;
       };
 
-      const level3 = applyRules(level3Rules, new Map(level3Columns.map((column) => [column, band(bandOf(column))])), pixels);
+      rules ??= readRules();
+      const level3 = applyRules(rules.level3, new Map(level3Columns.map((column) => [column, band(bandOf(column))])), pixels);
       markNodata(level3);
       const inUrban = urbanRasterizer(chunk.geobox.crs).rasterize(chunk.geobox);
       for (let p = 0; p < pixels; p++) if (level3[p] === ARTIFICIAL_SURFACE && !inUrban[p]) level3[p] = NATURAL_SURFACE;
 
       const level4Bands = new Map(level4Columns.map((column) => [column, bandOf(column) === 'level3' ? level3 : band(bandOf(column))]));
-      const level4 = applyRules(level4Rules, level4Bands, pixels);
+      const level4 = applyRules(rules.level4, level4Bands, pixels);
       markNodata(level4);
       return { [level3Name!]: level3, [level4Name!]: level4 };
     },

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { isCopiedBeforeRuns } from '../../shared/copied-files.js';
 import { UserError } from '../../shared/errors.js';
 import type { SampleArray } from '../raster.js';
 import { ExtentRasterizer, readExtent } from './mangroves-extent.js';
@@ -33,7 +34,7 @@ export function mangrovesPlugin(config: Record<string, unknown>): StatsPlugin {
   checkBasePluginKeys(name, c);
   const extentFile = c.mangroves_extent;
   if (extentFile === undefined) throw missingPluginKey(name, 'mangroves_extent', 'the mangrove extent, a shapefile or GeoJSON file in the output CRS');
-  if (!existsSync(extentFile)) throw refusedKey(name, 'mangroves_extent', `names ${extentFile}, which is not found`);
+  if (!isCopiedBeforeRuns(extentFile) && !existsSync(extentFile)) throw refusedKey(name, 'mangroves_extent', `names ${extentFile}, which is not found`);
   const thresholds = c.pv_thresholds ?? [14, 38, 60];
   const firstThreshold = thresholds[0]!;
   const tcwThreshold = c.tcw_threshold ?? -1850;
