@@ -14,8 +14,8 @@ export interface S3ReadOptions {
   signal?: AbortSignal;
 }
 
-/** The body of the object at `uri`, to read once. */
-export async function getS3Object(uri: string, options: S3ReadOptions = {}) {
+/** The body of the object at `uri`, to read once; `what` names it when it is not there (s3ReadError). */
+export async function getS3Object(uri: string, options: S3ReadOptions = {}, what?: string) {
   const { bucket, key } = parseS3Uri(uri);
   try {
     const response = await s3Client(options).send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
@@ -24,7 +24,7 @@ export async function getS3Object(uri: string, options: S3ReadOptions = {}) {
     if (!response.Body) throw new UserError(`cannot read ${uri}: the object has no body`);
     return response.Body;
   } catch (error) {
-    throw s3ReadError(error, uri);
+    throw s3ReadError(error, uri, what);
   }
 }
 

@@ -74,6 +74,31 @@ export async function readText(uri: string, options: ReadOptions = {}): Promise<
   }
 }
 
+/** The bytes at `uri` (a path, `file://`, `http(s)://` or `s3://`); `what` names it when it is not there. */
+export async function readBytes(uri: string, what: string, options: ReadOptions = {}): Promise<Uint8Array> {
+  if (isHttp(uri)) {
+    const response = await fetchOk(uri, options.signal);
+    try {
+      return new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      throw streamError(error, uri);
+    }
+  }
+  if (isS3(uri)) {
+    const body = await getS3Object(uri, options, what);
+    try {
+      return await body.transformToByteArray();
+    } catch (error) {
+      throw s3ReadError(error, uri, what);
+    }
+  }
+  try {
+    return await readFile(localPath(uri), { signal: options.signal });
+  } catch (error) {
+    throw localReadError(error, uri, what);
+  }
+}
+
 /** The lines of the text at `uri`, without line endings, read as a stream. */
 export async function* readLines(uri: string, options: ReadOptions = {}): AsyncIterable<string> {
   try {
@@ -244,12 +269,12 @@ async function fetchOk(url: string, signal: AbortSignal | undefined): Promise<Re
   return response;
 }
 
-function localReadError(error: unknown, uri: string): unknown {
+function localReadError(error: unknown, uri: string, what = 'catalogue'): unknown {
   if (isAbort(error)) return error;
   switch ((error as { code?: unknown }).code) {
     case 'ENOENT':
     case 'ENOTDIR':
-      return new UserError(`catalogue not found: ${uri}`);
+      return new UserError(`${what} not found: ${uri}`);
     case 'EACCES':
     case 'EPERM':
       return new UserError(`cannot read ${uri}: permission denied`);

@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../shared/run-config.js';
+import { motoForTests } from '../test-support/moto-for-tests.js';
 import { withLocalPluginFiles } from './plugin-files.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'plugin-files-'));
@@ -44,5 +46,20 @@ describe('a plugin’s files named through /vsizip/', () => {
     writeFileSync(path.join(dir, 'extent.geojson'), '{}');
     const config = configWith({ mangroves_extent: path.join(dir, 'extent.geojson') });
     expect(await withLocalPluginFiles(config, { folder })).toBe(config);
+  });
+});
+
+describe('a plugin’s files on S3', () => {
+  motoForTests();
+
+  it('copies a shapefile with the sidecars it has, and names a missing object as a missing file', async () => {
+    const s3 = new S3Client({});
+    await s3.send(new CreateBucketCommand({ Bucket: 'aux' }));
+    for (const [key, body] of [['mask/urban.shp', 'shp'], ['mask/urban.dbf', 'dbf']]) await s3.send(new PutObjectCommand({ Bucket: 'aux', Key: key!, Body: body }));
+    const local = await withLocalPluginFiles(configWith({ urban_mask: '/vsis3/aux/mask/urban.shp' }), { folder });
+    const shp = String(local.plugin_config['urban_mask']);
+    expect(readFileSync(shp, 'utf8')).toBe('shp');
+    expect(readFileSync(shp.replace(/\.shp$/, '.dbf'), 'utf8')).toBe('dbf');
+    await expect(withLocalPluginFiles(configWith({ class_def_path: 's3://aux/none.csv' }), { folder })).rejects.toThrow(/^plugin_config class_def_path: file not found: s3:\/\/aux\/none\.csv$/);
   });
 });

@@ -11,12 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-file.js';
 import { extractZip } from '../../io/zip-archive.js';
-import type { AwsConnection } from '../../shared/aws-connection.js';
 import { isCopiedBeforeRuns } from '../../shared/copied-files.js';
 import { UserError } from '../../shared/errors.js';
-import { firstLine } from '../../shared/first-line.js';
 import type { RunConfig } from '../../shared/run-config.js';
-import { getS3Object } from '../io/s3.js';
+import { readBytes } from '../io/uri.js';
 
 /** The plugin_config keys that name a file a plugin reads. */
 const FILE_KEYS = ['class_def_path', 'urban_mask', 'mangroves_extent'] as const;
@@ -26,7 +24,6 @@ const LAYER_FILE = /\.(shp|geojson|json)$/i;
 
 export interface PluginFileOptions {
   unsigned?: boolean;
-  connection?: AwsConnection;
   /** Where copies go; default a folder of the system's temporary directory. */
   folder?: string;
 }
@@ -61,7 +58,8 @@ async function localFile(value: string, options: PluginFileOptions): Promise<str
   const zipped = /^\/vsizip\/(.+?\.zip)(?:\/(.+))?$/i.exec(value);
   if (!zipped) {
     const copy = await copyOf(sourceOf(value), options);
-    if (/\.shp$/i.test(copy)) for (const sidecar of SHAPEFILE_SIDECARS) await copyOf(sourceOf(value).replace(/\.shp$/i, sidecar), options, { optional: true });
+    // A shapefile's sidecars where it has them: any it lacks is no error.
+    if (/\.shp$/i.test(copy)) for (const sidecar of SHAPEFILE_SIDECARS) await copyOf(sourceOf(value).replace(/\.shp$/i, sidecar), options).catch(() => undefined);
     return copy;
   }
   const archive = await copyOf(sourceOf(zipped[1]!), options);
@@ -82,43 +80,34 @@ function soleLayer(members: readonly string[]): string {
   return layers[0]!;
 }
 
-/** Copies made by this process, by source. */
-const copies = new Map<string, Promise<string | undefined>>();
+/**
+ * Copies made by this process, by source: a file is fetched once a process (a later change of
+ * the object is not seen by a long-lived host). A failed fetch is not kept, so it is tried again.
+ */
+const copies = new Map<string, Promise<string>>();
 
-async function copyOf(source: string, options: PluginFileOptions, { optional = false } = {}): Promise<string> {
+function copyOf(source: string, options: PluginFileOptions): Promise<string> {
   let copy = copies.get(source);
   if (!copy) {
-    copy = download(source, options, optional);
+    copy = download(source, options);
     copies.set(source, copy);
+    copy.catch(() => copies.delete(source));
   }
-  const file = await copy;
-  if (file === undefined) throw new UserError(`${source} is not found`);
-  return file;
+  return copy;
 }
 
-/** The local path of `source`: a local path as it is, else a copy; undefined for an optional file that is not there. */
-async function download(source: string, options: PluginFileOptions, optional: boolean): Promise<string | undefined> {
+/** The local path of `source`: a local path as it is, else a copy. */
+async function download(source: string, options: PluginFileOptions): Promise<string> {
   if (!/^(s3|https?):\/\//i.test(source)) {
     if (existsSync(source)) return source;
-    if (optional) return undefined;
     throw new UserError(`${source} is not found`);
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = /^s3:/i.test(source) ? await (await getS3Object(source, options)).transformToByteArray() : await fetchBytes(source);
-  } catch (e) {
-    if (optional) return undefined;
-    throw e instanceof UserError ? e : new UserError(`cannot read ${source}: ${firstLine(e)}`);
-  }
-  const folder = path.join(options.folder ?? path.join(os.tmpdir(), 'odc-stats-plugin-files'), createHash('sha1').update(source).digest('hex').slice(0, 16));
+  const bytes = await readBytes(source, 'file', { unsigned: options.unsigned ?? false });
+  // One folder a remote folder, so that a shapefile's sidecars land beside it.
+  const remoteFolder = source.slice(0, source.lastIndexOf('/'));
+  const folder = path.join(options.folder ?? path.join(os.tmpdir(), 'odc-stats-plugin-files'), createHash('sha1').update(remoteFolder).digest('hex').slice(0, 16));
   await fs.mkdir(folder, { recursive: true });
   const file = path.join(folder, path.posix.basename(new URL(source).pathname) || 'file');
   await writeFileAtomic(file, bytes);
   return file;
-}
-
-async function fetchBytes(url: string): Promise<Uint8Array> {
-  const response = await fetch(url);
-  if (!response.ok) throw new UserError(`cannot read ${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
 }
