@@ -94,7 +94,8 @@ function openLength(ring: Ring): number {
   return ring.length;
 }
 
-function ringSignedArea(ring: Ring): number {
+/** The shoelace area of a ring, positive where it runs anticlockwise (x east, y north). */
+export function ringSignedArea(ring: Ring): number {
   let twice = 0;
   const n = openLength(ring);
   for (let i = 0, j = n - 1; i < n; j = i++) {

@@ -10,6 +10,11 @@ import { UserError } from './errors.js';
 
 export type AttributeValue = string | number | null;
 
+/** A GeoJSON feature's properties as the attributes a filter reads: names upper-cased, values other than strings and numbers missing. */
+export function attributesOfProperties(properties: Record<string, unknown> | null | undefined): Map<string, AttributeValue> {
+  return new Map(Object.entries(properties ?? {}).map(([name, value]) => [name.toUpperCase(), typeof value === 'string' || typeof value === 'number' ? value : null]));
+}
+
 /** A parsed filter: the fields it reads (upper-cased) and whether a feature's attributes pass it. */
 export interface WhereFilter {
   readonly fields: readonly string[];

@@ -10,9 +10,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { UserError } from '../../shared/errors.js';
-import { scanTilesIntersecting, type Polygonal, type Ring } from '../../shared/geometry.js';
+import { ringSignedArea, scanTilesIntersecting, type Polygonal, type Ring } from '../../shared/geometry.js';
 import { parseGrid, type GridSpec, type TileIndex } from '../../shared/grid.js';
-import { parseWhere, type AttributeValue } from '../../shared/ogr-where.js';
+import { attributesOfProperties, parseWhere } from '../../shared/ogr-where.js';
 import { regionFromGeoJSON } from '../../shared/region.js';
 import { readExtentFeatures } from '../../worker/plugins/mangroves-extent.js';
 import { MAX_REGION_TILE_SQUARES } from '../planner/chosen-tiles.js';
@@ -52,7 +52,7 @@ function readExtent(file: string, attrFilter: string | undefined): Polygonal {
   const filter = attrFilter === undefined ? undefined : parseWhere(attrFilter);
   const geojson = /\.shp$/i.test(file) ? shapefileGeoJSON(file) : geojsonOf(file);
   const features = geojson.type === 'FeatureCollection' && Array.isArray(geojson.features) ? (geojson.features as GeoJSONFeature[]) : [geojson as GeoJSONFeature];
-  const kept = filter ? features.filter((f) => filter.matches(attributesOf(f))) : features;
+  const kept = filter ? features.filter((f) => filter.matches(attributesOfProperties(f.properties))) : features;
   if (kept.length === 0) throw new UserError(`no feature of extent ${file} passes --attr-filter "${attrFilter ?? ''}"`);
   try {
     return regionFromGeoJSON({ ...geojson, type: 'FeatureCollection', features: kept });
@@ -66,14 +66,6 @@ interface GeoJSONFeature {
   properties?: Record<string, unknown> | null;
   geometry?: unknown;
   features?: unknown;
-}
-
-function attributesOf(feature: GeoJSONFeature): Map<string, AttributeValue> {
-  const attributes = new Map<string, AttributeValue>();
-  for (const [name, value] of Object.entries(feature.properties ?? {})) {
-    attributes.set(name.toUpperCase(), typeof value === 'string' || typeof value === 'number' ? value : null);
-  }
-  return attributes;
 }
 
 function geojsonOf(file: string): GeoJSONFeature {
@@ -116,15 +108,8 @@ function polygonsOfRings(rings: readonly Ring[]): Ring[][] {
   const polygons: Ring[][] = [];
   for (const ring of rings) {
     const last = polygons[polygons.length - 1];
-    if (last === undefined || signedArea(ring) < 0) polygons.push([ring]);
+    if (last === undefined || ringSignedArea(ring) < 0) polygons.push([ring]);
     else last.push(ring);
   }
   return polygons;
-}
-
-/** Positive for an anticlockwise ring (x east, y north). */
-function signedArea(ring: Ring): number {
-  let twice = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) twice += (ring[j]![0] - ring[i]![0]) * (ring[j]![1] + ring[i]![1]);
-  return twice / 2;
 }

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { UserError } from '../../shared/errors.js';
 import { geoboxBounds, type GeoBox } from '../../shared/geobox.js';
 import { polygonsOfGeoJSON, ringBBox, type Ring } from '../../shared/geometry.js';
-import type { AttributeValue } from '../../shared/ogr-where.js';
+import { attributesOfProperties, type AttributeValue } from '../../shared/ogr-where.js';
 
 /** One geometry: rings whose crossings are counted together (even–odd), as GDAL fills a polygon or multipolygon. */
 export type ExtentGeometry = Ring[];
@@ -87,10 +87,7 @@ function geojsonFeatures(json: unknown): ExtentFeature[] {
   return features.flatMap((feature) => {
     const geometry = (feature as { geometry?: { type?: unknown } }).geometry ?? feature;
     if (!POLYGONAL_TYPES.has((geometry as { type?: unknown }).type)) return [];
-    const properties = ((feature as { properties?: unknown }).properties ?? {}) as Record<string, unknown>;
-    const attributes = new Map<string, AttributeValue>(
-      Object.entries(properties).map(([name, v]) => [name.toUpperCase(), typeof v === 'string' || typeof v === 'number' ? v : null]),
-    );
+    const attributes = attributesOfProperties((feature as { properties?: Record<string, unknown> | null }).properties);
     return polygonsOfGeoJSON(feature).map((rings) => ({ rings, attributes }));
   });
 }
