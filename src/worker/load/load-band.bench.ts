@@ -51,7 +51,7 @@ async function time(label: string, run: () => Promise<unknown>, repeats = 15): P
   console.log(`${label.padEnd(34)} ${(seconds * 1000).toFixed(0).padStart(5)} ms  ${(megapixels / seconds).toFixed(1)} Mpx/s`);
 }
 
-for (const resampling of ['nearest', 'bilinear', 'average'] as Resampling[]) {
+for (const resampling of ['nearest', 'bilinear', 'cubic', 'average'] as Resampling[]) {
   await time(`reprojected, ${resampling}`, () => {
     clearDecodedBlocks();
     return loadBand(file, dst, { resampling });
