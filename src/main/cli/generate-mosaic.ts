@@ -21,7 +21,9 @@ import type { StacItem } from '../../shared/stac.js';
 import { encodeCog } from '../../worker/cog/cog-writer.js';
 import { loadZstdForTiles } from '../../worker/cog/tiles.js';
 import type { OverviewResampling } from '../../worker/cog/overviews.js';
+import { bytesPerSample } from '../../worker/load/block-decode.js';
 import { loadBand } from '../../worker/load/load-band.js';
+import { isFloatType } from '../../worker/load/sample-cast.js';
 import { newSampleArray, type SampleArray, type SampleType } from '../../worker/raster.js';
 import { closeCachedCogs, openCachedCog } from '../../worker/load/cog-cache.js';
 import { StaticCatalog } from '../catalog/static-catalog.js';
@@ -184,22 +186,19 @@ async function mosaicBand(footprints: readonly Footprint[], geobox: GeoBox, requ
 
 function newMosaic(geobox: GeoBox, type: SampleType, sourceNodata: number | null): { data: SampleArray; nodata: number | null; filled: Uint8Array } {
   const pixels = geobox.width * geobox.height;
-  const bytes = pixels * SAMPLE_BYTES[type];
+  const bytes = pixels * bytesPerSample(type);
   if (bytes > MAX_MOSAIC_BYTES) {
     const fits = geobox.affine[0] * Math.sqrt(bytes / MAX_MOSAIC_BYTES);
     throw new UserError(
       `the mosaic would be ${geobox.width} × ${geobox.height} pixels, ${(bytes / 2 ** 30).toFixed(1)} GiB a band, more than the 1 GiB held in memory: give a --resolution of at least ${Math.ceil(fits)}`,
     );
   }
-  const float = type === 'float32' || type === 'float64';
-  const nodata = sourceNodata ?? (float ? Number.NaN : null);
+  const nodata = sourceNodata ?? (isFloatType(type) ? Number.NaN : null);
   const data = newSampleArray(type, pixels);
   const fill = nodata ?? 0;
   if (fill !== 0) data.fill(fill);
   return { data, nodata, filled: new Uint8Array(pixels) };
 }
-
-const SAMPLE_BYTES: Record<SampleType, number> = { uint8: 1, int8: 1, uint16: 2, int16: 2, uint32: 4, int32: 4, float32: 4, float64: 8 };
 
 interface Part {
   geobox: GeoBox;
