@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +133,26 @@ describe('CogStream', () => {
     await small.writeRows(pattern('uint16', 100, 50, 0));
     expect(small.keptLevel()!.geobox.width).toBe(100);
     small.discard();
+  });
+
+  it('gathers a row of tiles in the rows file beside the scratch file, not in memory, and removes both', async () => {
+    // 300 px wide uint16 in tiles of 64: 5 tiles a row at full resolution (64 × 64 × 2 bytes of room
+    // each), 3 at 150 px, 2 at 75 px, 1 at 38 px.
+    const options = scratch();
+    const stream = CogStream.band(geobox(300, 200), 'uint16', 0, { blocksize: 64 }, options);
+    await stream.writeRows(pattern('uint16', 300, 40, 0));
+    expect(statSync(`${options.scratchPath}.rows`).size).toBeLessThanOrEqual((5 + 3 + 2 + 1) * 64 * 64 * 2);
+    await stream.writeRows(pattern('uint16', 300, 200, 0).subarray(300 * 40));
+    const body = await stream.finish();
+    expect(existsSync(`${options.scratchPath}.rows`)).toBe(false);
+    body.close();
+    expect(existsSync(options.scratchPath)).toBe(false);
+
+    const discarded = scratch();
+    const unfinished = CogStream.band(geobox(300, 200), 'uint16', 0, { blocksize: 64 }, discarded);
+    await unfinished.writeRows(pattern('uint16', 300, 70, 0));
+    unfinished.discard();
+    expect([existsSync(discarded.scratchPath), existsSync(`${discarded.scratchPath}.rows`)]).toEqual([false, false]);
   });
 
   it('refuses rows that are not whole, or too many, and a finish before the last row', async () => {

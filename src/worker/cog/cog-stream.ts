@@ -5,8 +5,10 @@
  * Rows come in order, full width, in pieces of any height. Each level — the full resolution
  * and every overview, each computed from the full-resolution rows as the in-memory encoder
  * computes it — gathers rows until it has a row of tiles, encodes them and appends them to a
- * scratch file. What stays in memory: the full-resolution rows the next overview rows still
- * need, one row of tiles per level, and, if asked, one low-resolution level whole (for
+ * scratch file. The row of tiles being gathered waits in a second scratch file, tile by tile
+ * (a 9600 px wide band of 800 px float32 tiles would hold 30 MB per level in memory, and a task
+ * has a dozen bands). What stays in memory: the full-resolution rows the next overview rows
+ * still need, the tiles being compressed and, if asked, one low-resolution level whole (for
  * quicklooks). `finish` lays the file out — head (IFDs) first, then the tiles smallest level
  * first — as a `CogBody` whose bytes are read from the head in memory and the scratch file.
  */
@@ -26,7 +28,7 @@ import {
 } from './cog-writer.js';
 import { overviewSourceRows, resampleOverview, resampleWithAlpha, type RowPart } from './overviews.js';
 import { CompressionSlots } from './compression-slots.js';
-import { encodeTileInPool, predictedTile, tileCounts, type EncodedTile, type PixelGrid, type TileEncoding } from './tiles.js';
+import { encodeTileInPool, predictedTile, tileCounts, type EncodedTile, type TileEncoding } from './tiles.js';
 
 const BLOCK_LEADER_BYTES = 4;
 const BLOCK_TRAILER_BYTES = 4;
@@ -52,9 +54,8 @@ interface StreamLevel {
   last: Int32Array | null;
   /** The next row of the level to compute. */
   next: number;
-  /** Rows computed since the last row of tiles was encoded, `tileSize` rows at most. */
-  pending: SampleArray;
-  pendingFrom: number;
+  /** Where, in the rows file, the level's row of tiles being gathered lies (tile after tile, each row-major). */
+  gatheredAt: number;
   /**
    * The level's encoded tiles, row-major, each with its mask tile for a masked image; undefined
    * while a tile is being compressed (they land in the scratch file as they finish).
@@ -74,7 +75,10 @@ interface Segment {
 }
 
 export interface CogStreamOptions {
-  /** Where the encoded tiles wait for `finish`; removed by `finish`'s body's `close` or by `discard`. */
+  /**
+   * Where the encoded tiles wait for `finish`; removed by `finish`'s body's `close` or by
+   * `discard`. The rows being gathered into tiles wait beside it, in `<scratchPath>.rows`.
+   */
   scratchPath: string;
   /**
    * Keep one level whole for quicklooks: the smallest whose long side is at least this many
@@ -90,9 +94,14 @@ export class CogStream {
   private readonly encoding: TileEncoding;
   private readonly fd: number;
   private scratchSize = 0;
-  /** Full-resolution rows from `bufferFrom` on, that overviews still need (at its start; the rest is room to grow). */
-  private buffer: SampleArray;
-  private bufferFrom = 0;
+  /** The rows file: each level's row of tiles being gathered. */
+  private readonly rowsFd: number;
+  private rowsClosed = false;
+  /** The room one tile has in the rows file. */
+  private readonly tileBytes: number;
+  /** Full-resolution rows from `heldFrom` on, that overviews still need. */
+  private held: SampleArray;
+  private heldFrom = 0;
   private rowsIn = 0;
   private discarded = false;
   private readonly keptIndex: number;
@@ -119,22 +128,27 @@ export class CogStream {
       });
     }
     this.keptIndex = keptIndex;
+    const tileBytes = resolved.tileSize * resolved.tileSize * spp * newSampleArray(image.type, 0).BYTES_PER_ELEMENT;
+    this.tileBytes = tileBytes;
+    let gatheredAt = 0;
     this.levels = sizes.map((size, index) => {
       const rows = index === 0 ? null : overviewSourceRows(height, size.height, resolved.resampling);
-      return {
+      const level = {
         ...size,
         first: rows?.first ?? null,
         last: rows?.last ?? null,
         next: 0,
-        pending: newSampleArray(image.type, index === 0 ? 0 : size.width * Math.min(resolved.tileSize, size.height) * spp),
-        pendingFrom: 0,
+        gatheredAt,
         tiles: [],
         kept: index === keptIndex ? newSampleArray(image.type, size.width * size.height * spp) : null,
       };
+      gatheredAt += tileCounts(size.width, size.height, resolved.tileSize).across * tileBytes;
+      return level;
     });
-    this.buffer = newSampleArray(image.type, 0);
+    this.held = newSampleArray(image.type, 0);
     this.slots = options.slots ?? new CompressionSlots();
     this.fd = openSync(options.scratchPath, 'w+');
+    this.rowsFd = openSync(rowsPath(options.scratchPath), 'w+');
   }
 
   /** A single band of `type` (see `encodeCog`). */
@@ -164,82 +178,102 @@ export class CogStream {
     if (!Number.isInteger(rows) || this.rowsIn + rows > height) {
       throw new Error(`COG stream: ${data.length} samples are not whole rows of the ${height - this.rowsIn} left`);
     }
-    const held = (this.rowsIn - this.bufferFrom) * rowSamples;
-    if (this.buffer.length < held + data.length) {
-      // Grown by doubling, so that a stream of thin pieces is not copied whole for each.
-      const grown = newSampleArray(this.image.type, Math.max(held + data.length, 2 * this.buffer.length));
-      grown.set(this.buffer.subarray(0, held));
-      this.buffer = grown;
+    await this.gatherFullResolution(data);
+    // The overviews read the rows held from before and the new ones as one run of rows.
+    let source = data;
+    if (this.held.length > 0) {
+      source = newSampleArray(this.image.type, this.held.length + data.length);
+      source.set(this.held);
+      source.set(data, this.held.length);
     }
-    this.buffer.set(data, held);
     this.rowsIn += rows;
-    for (const [index, level] of this.levels.entries()) await this.advance(level, index);
-    // Drop the rows no level needs any more.
+    for (const level of this.levels.slice(1)) await this.advanceOverview(level, source);
+    // Keep only the rows the overviews still need.
     let needed = this.rowsIn;
-    for (const level of this.levels) {
-      if (level.next >= level.height) continue;
-      needed = Math.min(needed, level.first ? level.first[level.next]! : level.next);
+    for (const level of this.levels.slice(1)) {
+      if (level.next < level.height) needed = Math.min(needed, level.first![level.next]!);
     }
-    if (needed > this.bufferFrom) {
-      this.buffer.copyWithin(0, (needed - this.bufferFrom) * rowSamples, (this.rowsIn - this.bufferFrom) * rowSamples);
-      this.bufferFrom = needed;
+    this.held = source.slice((needed - this.heldFrom) * rowSamples);
+    this.heldFrom = needed;
+  }
+
+  /** Gathers new full-resolution rows, encoding each row of tiles they complete. */
+  private async gatherFullResolution(data: SampleArray): Promise<void> {
+    const level = this.levels[0]!;
+    const tileSize = this.resolved.tileSize;
+    const rowSamples = level.width * this.image.samplesPerPixel;
+    for (let taken = 0; taken < data.length / rowSamples; ) {
+      const tileRowEnd = Math.min(level.height, (Math.floor(level.next / tileSize) + 1) * tileSize);
+      const rows = Math.min(data.length / rowSamples - taken, tileRowEnd - level.next);
+      const piece = data.subarray(taken * rowSamples, (taken + rows) * rowSamples);
+      this.gather(level, piece, level.next);
+      level.kept?.set(piece, level.next * rowSamples);
+      level.next += rows;
+      taken += rows;
+      if (level.next === tileRowEnd) await this.encodeGatheredTiles(level);
     }
   }
 
-  /** Computes the level's rows that the rows in now allow, and encodes each full row of tiles. */
-  private async advance(level: StreamLevel, index: number): Promise<void> {
+  /** Computes the overview's rows that the full-resolution rows in now allow, and encodes each full row of tiles. */
+  private async advanceOverview(level: StreamLevel, source: SampleArray): Promise<void> {
     const tileSize = this.resolved.tileSize;
     const spp = this.image.samplesPerPixel;
-    const fullHeight = this.image.geobox.height;
-    if (index === 0) {
-      // The full resolution's tiles are cut straight from the rows held.
-      const rowSamples = level.width * spp;
-      while (level.next < level.height) {
-        const end = Math.min(level.height, level.next + tileSize);
-        if (this.rowsIn < end) return;
-        const rows = this.buffer.subarray((level.next - this.bufferFrom) * rowSamples, (end - this.bufferFrom) * rowSamples);
-        await this.encodeRowOfTiles(level, { width: level.width, height: end - level.next, samplesPerPixel: spp, data: rows });
-        level.kept?.set(rows, level.next * rowSamples);
-        level.next = end;
-      }
-      return;
-    }
+    const { width: fullWidth, height: fullHeight } = this.image.geobox;
+    const base = { width: fullWidth, height: source.length / (fullWidth * spp), samplesPerPixel: spp, data: source };
     while (level.next < level.height) {
       let to = level.next;
       const tileRowEnd = Math.min(level.height, (Math.floor(level.next / tileSize) + 1) * tileSize);
-      while (to < tileRowEnd && (level.last ? level.last[to]! : to) < this.rowsIn) to++;
+      while (to < tileRowEnd && level.last![to]! < this.rowsIn) to++;
       if (to === level.next) return;
-      const held = this.rowsIn - this.bufferFrom;
-      const base = { width: this.image.geobox.width, height: held, samplesPerPixel: spp, data: this.buffer.subarray(0, held * this.image.geobox.width * spp) };
-      const rows = this.overview(base, level.width, level.height, { fullHeight, baseRow: this.bufferFrom, from: level.next, to });
-      const rowSamples = level.width * spp;
-      level.pending.set(rows, (level.next - level.pendingFrom) * rowSamples);
-      level.kept?.set(rows, level.next * rowSamples);
+      const rows = this.overview(base, level.width, level.height, { fullHeight, baseRow: this.heldFrom, from: level.next, to });
+      this.gather(level, rows, level.next);
+      level.kept?.set(rows, level.next * level.width * spp);
       level.next = to;
-      if (to === tileRowEnd) {
-        const grid = { width: level.width, height: to - level.pendingFrom, samplesPerPixel: spp, data: level.pending.subarray(0, (to - level.pendingFrom) * rowSamples) };
-        await this.encodeRowOfTiles(level, grid);
-        level.pendingFrom = to;
+      if (to === tileRowEnd) await this.encodeGatheredTiles(level);
+    }
+  }
+
+  /** Writes rows of the level (full width, all in one row of tiles) into their tiles' places in the rows file. */
+  private gather(level: StreamLevel, rows: SampleArray, firstRow: number): void {
+    const { tileSize } = this.resolved;
+    const spp = this.image.samplesPerPixel;
+    const count = rows.length / (level.width * spp);
+    const rowInTile = firstRow % tileSize;
+    const { across } = tileCounts(level.width, level.height, tileSize);
+    for (let column = 0; column < across; column++) {
+      const tileWidth = Math.min(tileSize, level.width - column * tileSize);
+      const block = newSampleArray(this.image.type, count * tileWidth * spp);
+      for (let r = 0; r < count; r++) {
+        const from = (r * level.width + column * tileSize) * spp;
+        block.set(rows.subarray(from, from + tileWidth * spp), r * tileWidth * spp);
       }
+      const at = level.gatheredAt + column * this.tileBytes + rowInTile * tileWidth * spp * block.BYTES_PER_ELEMENT;
+      writeSync(this.rowsFd, new Uint8Array(block.buffer, block.byteOffset, block.byteLength), 0, block.byteLength, at);
     }
   }
 
   /**
-   * Starts compressing a row of tiles of the level, each in its turn once a slot is free; each
-   * lands in the scratch file when done. The tiles are cut (copied) from `grid` before this
-   * resolves, so its rows may change afterwards.
+   * Starts compressing the row of tiles the level has just gathered, each in its turn once a
+   * slot is free; each lands in the scratch file when done. Every tile is read back from the
+   * rows file before this resolves, so the next row of tiles may be gathered in its place.
    */
-  private async encodeRowOfTiles(level: StreamLevel, grid: PixelGrid): Promise<void> {
-    const { across } = tileCounts(grid.width, grid.height, this.resolved.tileSize);
+  private async encodeGatheredTiles(level: StreamLevel): Promise<void> {
+    const { tileSize } = this.resolved;
+    const spp = this.image.samplesPerPixel;
+    const height = level.next - Math.floor((level.next - 1) / tileSize) * tileSize;
+    const { across } = tileCounts(level.width, level.height, tileSize);
     for (let column = 0; column < across; column++) {
       await this.slots.take();
       if (this.discarded) {
         this.slots.release();
         return;
       }
+      const width = Math.min(tileSize, level.width - column * tileSize);
+      const data = newSampleArray(this.image.type, width * height * spp);
+      readFully(this.rowsFd, new Uint8Array(data.buffer), level.gatheredAt + column * this.tileBytes);
       const index = level.tiles.length;
       level.tiles.push(undefined);
-      const done = encodeTileInPool(predictedTile(grid, column, 0, this.encoding), this.encoding)
+      const done = encodeTileInPool(predictedTile({ width, height, samplesPerPixel: spp, data }, 0, 0, this.encoding), this.encoding)
         .then(
           (tile) => this.landTile(level, index, tile),
           (error: unknown) => {
@@ -288,7 +322,8 @@ export class CogStream {
     }
     while (this.compressing.size > 0) await Promise.all(this.compressing);
     if (this.failure) throw this.failure.error;
-    this.buffer = newSampleArray(this.image.type, 0);
+    this.held = newSampleArray(this.image.type, 0);
+    this.closeRows();
     for (const level of this.levels) {
       const { across, down } = tileCounts(level.width, level.height, this.resolved.tileSize);
       if (level.tiles.length !== across * down || level.tiles.includes(undefined)) throw new Error(`COG stream: a level has ${level.tiles.length} tiles of ${across * down}`);
@@ -336,8 +371,28 @@ export class CogStream {
   discard(): void {
     if (this.discarded) return;
     this.discarded = true;
+    this.closeRows();
     closeSync(this.fd);
     rmSync(this.options.scratchPath, { force: true });
+  }
+
+  private closeRows(): void {
+    if (this.rowsClosed) return;
+    this.rowsClosed = true;
+    closeSync(this.rowsFd);
+    rmSync(rowsPath(this.options.scratchPath), { force: true });
+  }
+}
+
+function rowsPath(scratchPath: string): string {
+  return `${scratchPath}.rows`;
+}
+
+function readFully(fd: number, into: Uint8Array, position: number): void {
+  for (let done = 0; done < into.length; ) {
+    const got = readSync(fd, into, done, into.length - done, position + done);
+    if (got === 0) throw new Error('COG stream: rows file shorter than written');
+    done += got;
   }
 }
 
