@@ -313,6 +313,13 @@ describe('cogOptionsForBand', () => {
     });
     expect(cogOptionsForBand(undefined, 'red').zlevel).toBe(9);
   });
+
+  it('leaves out the default zlevel where the settings give GDAL’s COG name `level`', () => {
+    const { cog_opts } = parse('cog_opts:\n  level: 4\n  overrides:\n    red: { zlevel: 6 }\n');
+    expect(cogOptionsForBand(cog_opts, 'blue')).toEqual({ compress: 'deflate', level: 4, blocksize: 800, ovr_blocksize: 256, overview_resampling: 'average' });
+    // The band's zlevel meets the common level: both are the user's, for cog-settings to weigh.
+    expect(cogOptionsForBand(cog_opts, 'red')).toMatchObject({ level: 4, zlevel: 6 });
+  });
 });
 
 describe('rgbaPreviewOptions', () => {
@@ -366,6 +373,7 @@ describe('resolveOutputProduct', () => {
       classifier: 'ard',
       collectionNumber: 2,
       explorerPath: 'https://explorer.dea.ga.gov.au/',
+      inheritSkipProperties: ['eo:cloud_cover'],
       productConfig: { name: 'ga_x_3', version: '3.0.0', maturity: 'final', classifier: 'ard', collection_number: 2, inherit_skip_properties: ['eo:cloud_cover'] },
     });
     expect(resolveOutputProduct(parse('product: { name: a, version: 1.0.0 }\napply_eodatasets3: true\n')).eo3).toMatchObject({ classifier: 'level3', collectionNumber: 3 });

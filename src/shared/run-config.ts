@@ -298,9 +298,15 @@ export function mergeRunConfig(base: RunConfig, overrides: Partial<RunConfig>): 
   return merged;
 }
 
-/** The COG settings of one band: odc-stats' defaults, then the common settings, then the band's. */
+/**
+ * The COG settings of one band: odc-stats' defaults, then the common settings, then the band's.
+ * Where these give `level` (GDAL's COG driver's name of the deflate level), it stands instead of
+ * the default `zlevel`.
+ */
 export function cogOptionsForBand(cogOptions: CogOptions | undefined, band: string): CogBandOptions {
-  return { ...DEFAULT_COG_OPTIONS, ...cogOptions?.common, ...cogOptions?.overrides[band] };
+  const given = { ...cogOptions?.common, ...cogOptions?.overrides[band] };
+  const { zlevel: _defaultLevel, ...defaultsBesideLevel } = DEFAULT_COG_OPTIONS;
+  return { ...(given['level'] === undefined ? DEFAULT_COG_OPTIONS : defaultsBesideLevel), ...given };
 }
 
 /**
@@ -346,6 +352,8 @@ export interface Eo3Packaging {
   classifier: string;
   collectionNumber: number;
   explorerPath: string;
+  /** Properties the document does not inherit from the inputs (`inherit_skip_properties`). */
+  inheritSkipProperties: string[];
   /** The product section as the config gives it: proc-info's `odc-stats-config`. */
   productConfig: Record<string, unknown>;
 }
@@ -385,6 +393,7 @@ export function resolveOutputProduct(cfg: RunConfig, plugin: PluginProductDefaul
         classifier: product.classifier ?? 'level3',
         collectionNumber: product.collection_number ?? 3,
         explorerPath: product.explorer_path ?? 'https://explorer.dea.ga.gov.au/',
+        inheritSkipProperties: product.inherit_skip_properties ?? [],
         productConfig: { ...product },
       },
     }),

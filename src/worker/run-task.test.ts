@@ -172,6 +172,13 @@ describe('runTask', () => {
     const rgba = await (await fromArrayBuffer(new Uint8Array(readFileSync(`${prefix}_rgba.tif`)).buffer)).getImage();
     expect([rgba.fileDirectory.getValue('Compression'), rgba.getSamplesPerPixel(), rgba.getTileWidth()]).toEqual([7, 3, 64]);
     expect(JSON.parse(readFileSync(`${prefix}.stac-item.json`, 'utf8')).assets.quicklook.href).toBe('test_pq_x250y9900_2021--P1Y_rgba.tif');
+    // The RGBA COG draws (B04, B03, B02) = (3000, 2000, 1000) with the plugin's rgb_clamp (0, 4000):
+    // 3000 · 255 / 4000 = 191.25 → 191, 127.5 → 127, 63.75 → 63, as odc-algo's to_rgba.
+    const clamped = { ...gm, pluginConfig: { ...gm.pluginConfig, rgb_clamp: [0, 4000] }, overwrite: true };
+    await runTask({ ...clamped, cogOptions: { common: { blocksize: 64 }, overrides: { rgba: { compress: 'deflate' } } } });
+    const clampedRgba = await (await fromArrayBuffer(new Uint8Array(readFileSync(`${prefix}_rgba.tif`)).buffer)).getImage();
+    const rgbaPixels = await clampedRgba.readRasters({ interleave: true });
+    expect(Array.from(rgbaPixels.slice(4 * 5050, 4 * 5051))).toEqual([191, 127, 63, 255]);
     // EMAD in DN: distances 0, √3·100, 0 → median 0, up to the iteration's tolerance
     // (eps 1e-6 of |estimate| ≈ 0.37 reflectance, i.e. ~0.004 DN).
     expect((await readTif(`${prefix}_EMAD.tif`)).data[5000]).toBeLessThan(0.01);

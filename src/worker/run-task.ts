@@ -22,6 +22,7 @@ import { cogOptionsForBand, rgbaPreviewOptions } from '../shared/run-config.js';
 import type { StacItem } from '../shared/stac.js';
 import type { TaskDatasetRef, TaskOutcome, TaskProgress, WorkerTask } from '../shared/task-messages.js';
 import { bandWriterOptions, rgbaWriterOptions } from './cog/cog-settings.js';
+import { rgbClamp } from './plugins/plugin-config.js';
 import { firstLine } from '../shared/first-line.js';
 import { UserError } from '../shared/errors.js';
 import { closeCachedCogs } from './load/load-band.js';
@@ -74,7 +75,7 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
   const rgbaSettings = plugin.quicklook?.kind === 'rgb' ? rgbaPreviewOptions(task.cogOptions) : undefined;
   const chunkSize = alignedChunkSize(task.chunkSize ?? DEFAULT_CHUNK, plugin.measurements.map((b) => bandOptions(b).blocksize ?? DEFAULT_BLOCKSIZE));
   const scratchDir = await fs.mkdtemp(path.join(os.tmpdir(), 'odc-stats-task-'));
-  const outputs = new TileOutputs(plugin, tile, { bandOptions, ...(rgbaSettings && { rgbaOptions: rgbaWriterOptions(rgbaSettings) }) }, scratchDir, chunkSize);
+  const outputs = new TileOutputs(plugin, tile, { bandOptions, ...(rgbaSettings && { rgba: { options: rgbaWriterOptions(rgbaSettings), clamp: rgbClamp(task.pluginConfig) } }) }, scratchDir, chunkSize);
   try {
     await computeOutputs(task, plugin, tile, chunkSize, outputs, control);
     return await writeOutputs(task, plugin, tile, grid, outputs, sink, control, seconds);

@@ -2,6 +2,10 @@
  * odc-stats' COG settings of one output (`cog_opts`: GDAL creation options in lower case, as
  * odc-stats hands them to GDAL) as this writer's options. What the writer cannot do is refused
  * in one line naming the setting.
+ *
+ * The DEFLATE and ZSTD levels go by GDAL's GTiff names, `zlevel` and `zstd_level`, or by its COG
+ * driver's `level`, which sets the level of the compression chosen (deflate 1–12, zstd 1–22)
+ * and means nothing for the others, as in GDAL.
  */
 import type { CogBandOptions } from '../../shared/run-config.js';
 import { UserError } from '../../shared/errors.js';
@@ -26,13 +30,14 @@ export function rgbaWriterOptions(o: CogBandOptions): CogOptions {
 
 function writerOptions(o: CogBandOptions, compress: Compression, resampling: Resampling): CogOptions {
   const jpegQuality = integerOption(o, 'jpeg_quality', 1, 100);
-  const zstdLevel = integerOption(o, 'zstd_level', 1, 22);
+  const { zlevel, zstdLevel } = compressionLevels(o, compress);
   const webpLevel = integerOption(o, 'webp_level', 1, 100);
   const webpLossless = o['webp_lossless'];
   if (webpLossless !== undefined && typeof webpLossless !== 'boolean') throw new UserError(`cog_opts: webp_lossless ${String(webpLossless)} must be true or false`);
   return {
     compress,
-    ...(o.zlevel !== undefined && { zlevel: Math.min(9, o.zlevel) }),
+    // zlib stops at 9; GDAL takes up to 12 for libdeflate.
+    ...(zlevel !== undefined && { zlevel: Math.min(9, zlevel) }),
     ...(jpegQuality !== undefined && { jpegQuality }),
     ...(zstdLevel !== undefined && { zstdLevel }),
     ...(webpLevel !== undefined && { webpLevel }),
@@ -42,6 +47,25 @@ function writerOptions(o: CogBandOptions, compress: Compression, resampling: Res
     ...(o.overview_levels && { overviewLevels: o.overview_levels }),
     ...(o.predictor !== undefined && { predictor: o.predictor === true ? 'auto' : o.predictor === false ? 1 : (o.predictor as 1 | 2 | 3) }),
   };
+}
+
+/** The deflate and zstd levels, each by its GTiff name or, for the compression chosen, by `level`; the two names disagreeing are refused. */
+function compressionLevels(o: CogBandOptions, compress: Compression): { zlevel?: number; zstdLevel?: number } {
+  let zlevel = integerOption(o, 'zlevel', 1, 12);
+  let zstdLevel = integerOption(o, 'zstd_level', 1, 22);
+  if (compress === 'deflate') zlevel = levelOption(o, compress, 'zlevel', zlevel, 12);
+  if (compress === 'zstd') zstdLevel = levelOption(o, compress, 'zstd_level', zstdLevel, 22);
+  return { ...(zlevel !== undefined && { zlevel }), ...(zstdLevel !== undefined && { zstdLevel }) };
+}
+
+/** The level of `compress`, set by `level` or by its own option `name` (`given`): whichever is set, the same if both are. */
+function levelOption(o: CogBandOptions, compress: Compression, name: string, given: number | undefined, max: number): number | undefined {
+  const level = integerOption(o, 'level', 1, max);
+  if (level === undefined) return given;
+  if (given !== undefined && given !== level) {
+    throw new UserError(`cog_opts: level ${level} and ${name} ${given} disagree: they are two names of the ${compress} level`);
+  }
+  return level;
 }
 
 /** A GDAL creation option that takes an integer in a range, if given. */

@@ -116,6 +116,65 @@ describe('the EO3 dataset document of a task', () => {
     expect(doc.lineage).toEqual({ ard: ['b5e4d3c2-0000-4000-8000-000000000001', 'bd4be307-0b78-5ff7-b993-c2da1364e324'] });
   });
 
+  it('lists each source of a fused input in the lineage, rather than the fusion', () => {
+    const doc = renderDatasetDocument({
+      ...documentRequest(),
+      inputs: [
+        {
+          id: '0d2c4f1a-9b8e-5c7d-a6f5-e4d3c2b1a090',
+          collection: 'fused__ga_ls8c_ard_3__ga_ls_wo_3',
+          sources: [
+            { id: 'B5E4D3C2-0000-4000-8000-000000000001', collection: 'ga_ls8c_ard_3' },
+            { id: 'ga_ls_wo_3_168060_2021-01-10_final', collection: 'ga_ls_wo_3' },
+          ],
+        },
+        { id: '11111111-2222-4333-8444-555555555555', collection: 'ga_ls9c_ard_3' },
+      ],
+    });
+    // The WO id as Python's uuid.uuid5(uuid.NAMESPACE_URL, 'ga_ls_wo_3/ga_ls_wo_3_168060_2021-01-10_final').
+    expect(doc.lineage).toEqual({ ard: ['11111111-2222-4333-8444-555555555555', 'b5e4d3c2-0000-4000-8000-000000000001', 'bd4be307-0b78-5ff7-b993-c2da1364e324'] });
+    expect(eo3SchemaErrors(doc)).toEqual([]);
+  });
+
+  it('inherits the inputs\u2019 observation properties, the first input\u2019s value winning, less inherit_skip_properties', () => {
+    const skipping: Eo3Product = { ...PRODUCT, eo3: { ...PRODUCT.eo3, inheritSkipProperties: ['fmask:clear'] } };
+    const doc = renderDatasetDocument({
+      ...documentRequest(),
+      product: skipping,
+      inputs: [
+        {
+          id: 'a',
+          collection: 'ga_ls8c_ard_3',
+          platform: 'landsat-8',
+          properties: { platform: 'landsat-8', 'eo:cloud_cover': 12.5, gsd: 30, 'view:sun_elevation': 40.1, 'landsat:wrs_path': 90, 'odc:region_code': '090084', 'proj:epsg': 32655 },
+        },
+        { id: 'b', collection: 'ga_ls8c_ard_3', properties: { 'eo:cloud_cover': 50, 'landsat:wrs_row': 84, 'fmask:clear': 70.2 } },
+        { id: 'c', collection: 'fused__ga_ls8c_ard_3__ga_ls_wo_3', sources: [], properties: { 'landsat:scene_id': 'LC80900842021010LGN00' } },
+      ],
+    });
+    expect(doc.properties).toEqual({
+      datetime: '2021-01-01T00:00:00Z',
+      'dea:dataset_maturity': 'final',
+      'dtr:end_datetime': '2021-12-31T23:59:59.999999Z',
+      'dtr:start_datetime': '2021-01-01T00:00:00Z',
+      'eo:cloud_cover': 12.5,
+      'eo:gsd': 30,
+      'eo:platform': 'landsat-8',
+      'eo:sun_elevation': 40.1,
+      'landsat:wrs_path': 90,
+      'landsat:wrs_row': 84,
+      'odc:collection_number': 3,
+      'odc:dataset_version': '2.0.0',
+      'odc:file_format': 'GeoTIFF',
+      'odc:processing_datetime': '2024-05-06T07:08:09Z',
+      'odc:producer': 'ga.gov.au',
+      'odc:product': 'ga_ls_wo_fq_cyear_3',
+      'odc:product_family': 'wo',
+      'odc:region_code': 'x10y20',
+    });
+    expect(eo3SchemaErrors(doc)).toEqual([]);
+  });
+
   it('is refused by the schema where a property name or the id is not EO3\u2019s', () => {
     expect(eo3SchemaErrors({ ...document(), id: 'ga_ls_wo_3_168060' })).toEqual(['/id must match format "uuid"']);
     expect(eo3SchemaErrors({ ...document(), properties: { ...document().properties, 'Bad-Key': 1 } })).toEqual([

@@ -6,10 +6,9 @@
  * `dataset.schema.yaml` (https://schemas.opendatacube.org/dataset).
  *
  * `eo:platform` and `eo:instrument` are the inputs' platforms joined by `,` and instruments by
- * `_`, each sorted and once, as odc-stats sets them. Difference from odc-stats: the other
- * properties eodatasets3 inherits from the inputs' own documents (less
- * `inherit_skip_properties`) are not written, since a task carries its inputs' ids, assets and
- * sensors only.
+ * `_`, each sorted and once, as odc-stats sets them; the other properties eodatasets3 inherits
+ * from the inputs are inherited-properties.ts's. The lineage lists each input, and for a fused
+ * input each dataset it was fused from, as odc-stats notes a fusion's sources.
  */
 import type { Period } from '../../shared/daterange.js';
 import { pixelToWorld, type GeoBox } from '../../shared/geobox.js';
@@ -18,6 +17,7 @@ import { taskFilePrefix, type ProductNaming } from '../../shared/output-layout.j
 import type { Eo3Packaging, OutputProduct } from '../../shared/run-config.js';
 import type { TaskId } from '../../shared/task-id.js';
 import { isoLastMicrosecondBefore, isoSeconds, uuid5 } from '../output/stac-item.js';
+import { inheritedProperties } from './inherited-properties.js';
 
 const EO3_SCHEMA = 'https://schemas.opendatacube.org/dataset';
 /** RFC 4122's namespace for URLs, which Python's `uuid.NAMESPACE_URL` names too. */
@@ -45,6 +45,18 @@ export interface Eo3Dataset {
   lineage: Record<string, string[]>;
 }
 
+/** A dataset of a task, as its document names it in the lineage and inherits from it. */
+export interface Eo3Input {
+  id: string;
+  collection: string;
+  platform?: string;
+  instruments?: string[];
+  /** Its STAC item's properties. */
+  properties?: Record<string, unknown>;
+  /** Present for a fused dataset: the datasets it was fused from. */
+  sources?: ReadonlyArray<{ id: string; collection: string }>;
+}
+
 export interface Eo3DocumentRequest {
   /** The dataset's id: the task's STAC item's id, so both documents name one dataset. */
   id: string;
@@ -54,7 +66,8 @@ export interface Eo3DocumentRequest {
   tile: GeoBox;
   /** Band name → its COG's file name, in the plugin's order. */
   measurements: ReadonlyArray<readonly [string, string]>;
-  inputs: ReadonlyArray<{ id: string; collection: string; platform?: string; instruments?: string[] }>;
+  /** In the task's order, which decides which input's value of a property is inherited. */
+  inputs: readonly Eo3Input[];
   /** File names of the accessories written beside the document. */
   accessories: { checksum: string; processor: string; thumbnail?: string };
   /** When the task was computed (ISO 8601). */
@@ -94,6 +107,7 @@ export function renderDatasetDocument(request: Eo3DocumentRequest): Eo3Dataset {
   const { product, task, period, tile } = request;
   const start = isoSeconds(period.start);
   const properties: Record<string, unknown> = {
+    ...inheritedProperties(request.inputs, product.eo3.inheritSkipProperties),
     ...product.properties,
     datetime: start,
     'dtr:start_datetime': start,
@@ -125,7 +139,7 @@ export function renderDatasetDocument(request: Eo3DocumentRequest): Eo3Dataset {
     properties: sortedByKey(properties),
     measurements: Object.fromEntries(request.measurements.map(([band, file]) => [band, { path: file }])),
     accessories,
-    lineage: { [product.eo3.classifier]: [...new Set(request.inputs.map(lineageId))].sort() },
+    lineage: { [product.eo3.classifier]: sortedOnce(request.inputs.flatMap((input) => (input.sources ?? [input]).map(lineageId))) },
   };
 }
 

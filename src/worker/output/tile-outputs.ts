@@ -3,8 +3,8 @@
  * gathered into stripes (full tile width, one chunk high), and each finished stripe goes, in
  * order, to every band's `CogStream`. Nothing of the tile is held whole but the low-resolution
  * copies the quicklooks are drawn from; for a true-colour quicklook the three bands' rows also
- * go to raw scratch files, read back stripe by stripe to render the RGBA COG once its stretch
- * is known.
+ * go to raw scratch files, read back stripe by stripe to render the RGBA COG once the bands'
+ * COGs are written.
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +14,8 @@ import { CogStream, type CogBody } from '../cog/cog-stream.js';
 import { CompressionSlots } from '../cog/compression-slots.js';
 import type { CogOptions } from '../cog/cog-writer.js';
 import type { OutputBand, StatsPlugin } from '../plugins/plugin.js';
-import { quicklookBands, QUICKLOOK_SOURCE_SIZE, renderPreview, renderRgbaRows, rgbaStretch, type PreviewImage } from '../quicklook/task-quicklooks.js';
+import { quicklookBands, QUICKLOOK_SOURCE_SIZE, renderPreview, renderRgbaRows, type PreviewImage } from '../quicklook/task-quicklooks.js';
+import type { RgbClamp } from '../quicklook/to-rgba.js';
 import { newSampleArray, type Raster, type SampleArray } from '../raster.js';
 
 /** Rows of the RGBA quicklook rendered at once. */
@@ -33,8 +34,11 @@ export type FinishedCog = CogBody & { close(): void };
 /** The writer's settings of the task's COGs. */
 export interface TileCogOptions {
   bandOptions: (band: OutputBand) => CogOptions;
-  /** The RGBA preview's; without them no RGBA preview is written (as odc-stats, without `cog_opts` for rgba). */
-  rgbaOptions?: CogOptions;
+  /**
+   * The RGBA preview's, and the plugin's `rgb_clamp` it is drawn with; without them no RGBA
+   * preview is written (as odc-stats, without `cog_opts` for rgba).
+   */
+  rgba?: { options: CogOptions; clamp: RgbClamp };
 }
 
 export class TileOutputs {
@@ -46,12 +50,12 @@ export class TileOutputs {
   /** Raw full-resolution rows of the true-colour bands, by band name (file descriptor). */
   private readonly raw = new Map<string, number>();
   private readonly slots = new CompressionSlots();
-  private readonly rgbaOptions: CogOptions | undefined;
+  private readonly rgba: TileCogOptions['rgba'];
 
   constructor(
     private readonly plugin: StatsPlugin,
     private readonly tile: GeoBox,
-    { bandOptions, rgbaOptions }: TileCogOptions,
+    { bandOptions, rgba }: TileCogOptions,
     private readonly scratchDir: string,
     private readonly chunkSize: number,
   ) {
@@ -66,8 +70,8 @@ export class TileOutputs {
       });
       this.streams.set(band.name, stream);
     }
-    this.rgbaOptions = rgbaOptions;
-    if (plugin.quicklook?.kind === 'rgb' && rgbaOptions) {
+    this.rgba = rgba;
+    if (plugin.quicklook?.kind === 'rgb' && rgba) {
       for (const name of plugin.quicklook.bands) this.raw.set(name, openSync(path.join(scratchDir, `${name}.raw`), 'w+'));
     }
   }
@@ -147,10 +151,9 @@ export class TileOutputs {
   /** The full-resolution RGBA COG of a true-colour plugin, when it has settings, rendered stripe by stripe from the raw rows. */
   async rgbaCog(): Promise<FinishedCog | undefined> {
     const spec = this.plugin.quicklook;
-    if (spec?.kind !== 'rgb' || !this.rgbaOptions) return undefined;
-    const stretch = rgbaStretch(this.plugin, this.lowRes());
-    if (!stretch) return undefined;
-    const stream = CogStream.rgba(this.tile, this.rgbaOptions, { scratchPath: path.join(this.scratchDir, 'rgba.tiles'), slots: this.slots });
+    if (spec?.kind !== 'rgb' || !this.rgba) return undefined;
+    const { options, clamp } = this.rgba;
+    const stream = CogStream.rgba(this.tile, options, { scratchPath: path.join(this.scratchDir, 'rgba.tiles'), slots: this.slots });
     try {
       const { width, height } = this.tile;
       for (let row = 0; row < height; row += RGBA_STRIPE_ROWS) {
@@ -163,7 +166,7 @@ export class TileOutputs {
           readFully(this.raw.get(name)!, new Uint8Array(data.buffer), row * width * data.BYTES_PER_ELEMENT);
           bands[name] = { geobox, data, nodata: band.nodata };
         }
-        await stream.writeRows(renderRgbaRows(this.plugin, bands, stretch));
+        await stream.writeRows(renderRgbaRows(this.plugin, bands, clamp));
       }
       return await stream.finish();
     } catch (e) {

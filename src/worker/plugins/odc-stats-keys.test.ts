@@ -161,7 +161,7 @@ describe('the keys of odc-stats plugins', () => {
     expect(Array.from(out['count']!)).toEqual([0, 1]);
   });
 
-  it('reads dask chunking, solar-day grouping, the rgba clamp and NaN MAD nodata without effect', async () => {
+  it('reads dask chunking and solar-day grouping without effect, and takes the rgba clamp and NaN MAD nodata', async () => {
     const config = { bands: ['nbart_red'], chunks: { x: -1, y: -1 }, work_chunks: [400, 400], group_by: 'solar_day', rgb_clamp: [1, 3000], basis_band: 'nbart_red', nodata_defs: { sdev: Number.NaN } };
     const gm = await loadPlugin('gm-ls', config);
     expect(gm.measurements.map((m) => m.name)).toEqual(['nbart_red', 'sdev', 'edev', 'bcdev', 'count']);
@@ -175,6 +175,7 @@ describe('the keys of odc-stats plugins', () => {
     ['pq', { group_by: 'time' }, 'group_by', /must be solar_day/],
     ['gm-ls', { bands: ['nbart_red', 'nbart_nir'], basis_band: 'nbart_nir' }, 'basis_band', /must be the first band \(nbart_red\)/],
     ['gm-ls', { nodata_defs: { sdev: -999 } }, 'nodata_defs', /only NaN/],
+    ['gm-ls', { rgb_clamp: [3000, 1] }, 'rgb_clamp', /\[3000, 1\] must rise: its first value is drawn as 0 and its second as 255/],
   ])('%s refuses %j in one line, naming the key', async (plugin, config, key, why) => {
     const error = await refusal(plugin, config);
     expect(error.issues).toEqual([expect.objectContaining({ path: [key], severity: 'error' })]);

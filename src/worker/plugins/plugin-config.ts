@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, checkConfig, unknownKeyIssues } from '../../shared/config-issue.js';
 import { coordinateOperation, KNOWN_OPERATIONS, operationMeetsArea } from '../../shared/coordinate-operations.js';
+import type { RgbClamp } from '../quicklook/to-rgba.js';
 
 /** How errors name a plugin's `plugin_config`; the paths of its issues start below that key. */
 function pluginConfigName(plugin: string): string {
@@ -43,8 +44,9 @@ export function refusedKey(plugin: string, key: string, why: string): ConfigErro
  * - `chunks`, `work_chunks`: dask's chunking, how the work is split, not what it computes; read
  *   and without effect (tasks are cut into chunks by memory here);
  * - `group_by`: only `solar_day`, the default, which is how observations are grouped here;
- * - `rgb_clamp`: the stretch of odc-stats' rgba COG (written for `cog_opts.overrides.rgba`);
- *   read and without effect: the rgba COG takes the quicklook's 2–98 % stretch;
+ * - `rgb_clamp`: the band values odc-algo's `to_rgba` draws as 0 and 255 in the rgba COG
+ *   (written for `cog_opts.overrides.rgba`; quicklook/to-rgba.ts), (1, 3000) by default; the
+ *   app's preview images keep their own stretch;
  * - `transform_code`: the datum transformation of the reprojection (coordinate-operations.ts),
  *   carried to the loader by the task (WorkerTask.coordinateOperation);
  * - `area_of_interest`: [west, south, east, north] degrees, where odc-algo looks for the
@@ -64,6 +66,14 @@ export const BASE_PLUGIN_KEYS = {
 
 type BaseKeys = { [K in keyof typeof BASE_PLUGIN_KEYS]?: z.infer<(typeof BASE_PLUGIN_KEYS)[K]> };
 
+/** odc-stats' `StatsPluginInterface.rgb_clamp` default. */
+const DEFAULT_RGB_CLAMP: RgbClamp = [1, 3000];
+
+/** The `rgb_clamp` of a plugin config its plugin has accepted, or odc-stats' default. */
+export function rgbClamp(config: Record<string, unknown>): RgbClamp {
+  return BASE_PLUGIN_KEYS.rgb_clamp.optional().parse(config['rgb_clamp']) ?? DEFAULT_RGB_CLAMP;
+}
+
 /** Refuses the base keys this program cannot honour (see BASE_PLUGIN_KEYS). */
 export function checkBasePluginKeys(plugin: string, config: BaseKeys): void {
   if (config.transform_code !== undefined && config.transform_code !== null) {
@@ -77,6 +87,9 @@ export function checkBasePluginKeys(plugin: string, config: BaseKeys): void {
   }
   if (config.optional_bands && config.optional_bands.length > 0) {
     throw refusedKey(plugin, 'optional_bands', 'is not supported yet: odc-stats loads these bands where datasets have them, and this program does not');
+  }
+  if (config.rgb_clamp && !(config.rgb_clamp[0] < config.rgb_clamp[1])) {
+    throw refusedKey(plugin, 'rgb_clamp', `[${config.rgb_clamp.join(', ')}] must rise: its first value is drawn as 0 and its second as 255`);
   }
   if (config.group_by !== undefined && config.group_by !== null && config.group_by !== 'solar_day') {
     throw refusedKey(plugin, 'group_by', "must be solar_day: observations are grouped by solar day here, as odc-stats' default");

@@ -1,13 +1,14 @@
 /**
  * The quicklooks of a task's outputs, as its plugin asks for them: a full-resolution RGBA COG
- * (odc-stats' `_rgba.tif`) for true-colour plugins, and a small preview image (a PNG, or
- * odc-stats' JPEG thumbnail). Both are measured and drawn from a low-resolution copy of the bands
- * (an overview level of their COGs, kept as the COGs are streamed); the RGBA COG is then rendered
- * row by row from the full-resolution bands with the stretch measured there.
+ * (odc-stats' `_rgba.tif`) for true-colour plugins, rendered row by row from the full-resolution
+ * bands as odc-algo's `to_rgba` draws it with the plugin's `rgb_clamp`, and a small preview image
+ * (a PNG, or odc-stats' JPEG thumbnail), measured and drawn from a low-resolution copy of the
+ * bands (an overview level of their COGs, kept as the COGs are streamed) with its own stretch.
  */
 import type { StatsPlugin } from '../plugins/plugin.js';
 import type { Raster } from '../raster.js';
-import { downsample, percentile, renderRamp, renderRgb, type ValueRange } from './render.js';
+import { downsample, renderRamp, renderRgb } from './render.js';
+import { toRgba, type RgbClamp } from './to-rgba.js';
 
 const PREVIEW_SIZE = 256;
 
@@ -21,26 +22,11 @@ export function quicklookBands(plugin: StatsPlugin): string[] {
   return spec.kind === 'rgb' ? [...spec.bands] : [spec.band];
 }
 
-/**
- * The stretch of an RGB plugin's RGBA COG: the 2nd to 98th percentiles of the three bands,
- * measured on their low-resolution copies (`lowRes`, by band name). Undefined for other
- * plugins, and where the bands hold no valid sample.
- */
-export function rgbaStretch(plugin: StatsPlugin, lowRes: Record<string, Raster>): ValueRange | undefined {
-  const spec = plugin.quicklook;
-  if (spec?.kind !== 'rgb') return undefined;
-  const reduced = spec.bands.map((name) => downsample(lowRes[name]!, QUICKLOOK_SOURCE_SIZE));
-  const lows = reduced.map((b) => percentile(b, 2)).filter((v): v is number => v !== null);
-  const highs = reduced.map((b) => percentile(b, 98)).filter((v): v is number => v !== null);
-  if (lows.length === 0) return undefined;
-  return { min: Math.min(...lows), max: Math.max(...highs) };
-}
-
-/** RGBA pixels of some rows of an RGB plugin's bands (`rows`, by band name), stretched by `rgbaStretch`. */
-export function renderRgbaRows(plugin: StatsPlugin, rows: Record<string, Raster>, stretch: ValueRange): Uint8Array {
+/** RGBA pixels of some rows of an RGB plugin's bands (`rows`, by band name), as odc-algo's `to_rgba` draws them with `clamp`. */
+export function renderRgbaRows(plugin: StatsPlugin, rows: Record<string, Raster>, clamp: RgbClamp): Uint8Array {
   const spec = plugin.quicklook;
   if (spec?.kind !== 'rgb') throw new Error(`plugin ${plugin.name} has no true-colour quicklook`);
-  return renderRgb(spec.bands.map((name) => rows[name]!) as [Raster, Raster, Raster], stretch);
+  return toRgba(spec.bands.map((name) => rows[name]!) as [Raster, Raster, Raster], clamp);
 }
 
 /** A small RGBA image: `rgba` row-major, 4 bytes a pixel. */
