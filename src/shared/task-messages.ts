@@ -26,6 +26,10 @@ export interface TaskDatasetRef {
   /** The satellite and instruments of its STAC item (`platform`/`eo:platform`, `instruments`/`eo:instrument`), for EO3 metadata. */
   platform?: string;
   instruments?: string[];
+  /** Its STAC item's properties, sent only where the product writes EO3 documents, which inherit some. */
+  properties?: Record<string, unknown>;
+  /** For a dataset fused from several products' (`a+b`): the datasets it was fused from, for EO3 lineage. */
+  sources?: Array<{ id: string; collection: string }>;
 }
 
 /** Everything src/worker needs to compute one task; the same whichever host sends it. */

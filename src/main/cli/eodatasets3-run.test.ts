@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import type { StacItem } from '../../shared/stac.js';
 import type { Eo3Dataset } from '../../worker/eo3/dataset-document.js';
 import { eo3SchemaErrors } from '../../worker/eo3/test-support/eo3-schema.js';
-import { WATER_OBSERVATIONS_COLLECTION, type LandsatLayout } from '../sample/landsat-sample.js';
+import { FRACTIONAL_COVER_COLLECTION, WATER_OBSERVATIONS_COLLECTION, type LandsatLayout } from '../sample/landsat-sample.js';
 import { writeSampleCatalog } from '../sample/sample-catalog.js';
 import { linesOf, runCli } from '../test-support/spawn-cli.js';
 
@@ -109,6 +109,9 @@ describe('run with apply_eodatasets3: true and DEA\u2019s product section', () =
       // The synthetic items' STAC platform and instruments, as eo3 spells them.
       'eo:platform': 'landsat-8',
       'eo:instrument': 'oli_tirs',
+      // Inherited from the inputs, as eodatasets3 inherits them.
+      'landsat:wrs_path': 168,
+      'landsat:wrs_row': 60,
     });
     expect(Number.isNaN(Date.parse(String(doc.properties['odc:processing_datetime'])))).toBe(false);
 
@@ -157,6 +160,41 @@ describe('run with apply_eodatasets3: true and DEA\u2019s product section', () =
     const p = await runCli(['run', cache, '--config', config, '--location', plain, '--threads', '1'], { timeoutMs: 90_000 });
     expect(p.code, p.stderr).toBe(0);
     expect(readdirSync(path.join(plain, TASK_DIR)).filter((name) => /yaml$|thumbnail/.test(name))).toEqual([`${PREFIX}_thumbnail.png`]);
+  }, 120_000);
+
+  it('lists in the lineage every dataset a fused input was fused from, and inherits nothing from a fusion', async () => {
+    const sample = await writeSampleCatalog(path.join(dir, 'fused-catalog'), {
+      collections: [WATER_OBSERVATIONS_COLLECTION, FRACTIONAL_COVER_COLLECTION],
+      landsat: { dates: 5, layout: LAYOUT },
+    });
+    const fusedCache = path.join(dir, 'wo-fc.db');
+    const products = `${WATER_OBSERVATIONS_COLLECTION}+${FRACTIONAL_COVER_COLLECTION}`;
+    const plan = await runCli(['save-tasks', '--grid', GRID, '--tiles', TILES, '--catalog', sample.catalogPath, '--input-products', products, '--year', '2021', fusedCache]);
+    expect(plan.code, plan.stderr).toBe(0);
+    const location = path.join(dir, 'fused-out');
+    const config = path.join(dir, 'wo-fq-fused.yaml');
+    writeFileSync(config, `plugin: wofs-summary\napply_eodatasets3: true\noutput_location: ${location}\n${PRODUCT_SECTION}`);
+    const r = await runCli(['run', fusedCache, '--config', config, '--threads', '1'], { timeoutMs: 90_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = parse(readFileSync(path.join(location, TASK_DIR, `${PREFIX}.odc-metadata.yaml`), 'utf8')) as Eo3Dataset;
+    expect(eo3SchemaErrors(doc)).toEqual([]);
+    // The water passes' ids as above and the fractional cover's, each Python's
+    // uuid.uuid5(uuid.NAMESPACE_URL, product + '/' + id), sorted.
+    expect(doc.lineage).toEqual({
+      ard: [
+        '137052be-f980-54e4-ad89-6054347fd77a',
+        '3d985a7e-7ab4-5efa-84c0-2f7032628efa',
+        '46432962-3bba-544c-a73d-416c6b3324e9',
+        '6f4d23ff-5040-5df1-86e6-79f95e02b5e3',
+        '975a461c-fef9-522e-bc69-1f78336859d9',
+        'bd4be307-0b78-5ff7-b993-c2da1364e324',
+        'c55684b3-cfee-5a63-996f-1aee242360e6',
+        'c602def2-3851-50fa-975d-34df3c448aeb',
+        'f1e46e96-73dd-5119-919b-f9eb5e46a264',
+        'fc28a99f-4a7b-5e76-983f-000e57b2fb3b',
+      ],
+    });
+    expect(doc.properties['landsat:wrs_path']).toBeUndefined();
   }, 120_000);
 
   it('refuses another naming convention in one line', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StacItem } from '../../shared/stac.js';
-import { ItemFuser } from './fuse-items.js';
+import { fusedSources, ItemFuser } from './fuse-items.js';
 
 const FC = 'ga_ls_fc_3';
 const WO = 'ga_ls_wo_3';
@@ -37,7 +37,20 @@ describe('fusing products observation by observation', () => {
       bbox: [36, -1, 37, 0],
     });
     // The first product's time; the properties both share; the bands of both, the first's thumbnail.
-    expect(fused!.properties).toEqual({ datetime: '2021-01-10T07:41:00.000123Z', platform: 'landsat-8', 'odc:region_code': '168060' });
+    expect(fused!.properties).toEqual({
+      datetime: '2021-01-10T07:41:00.000123Z',
+      platform: 'landsat-8',
+      'odc:region_code': '168060',
+      'odc-stats:fused_from': [
+        { id: 'ga_ls_fc_3_168060_2021-01-10_final', collection: FC },
+        { id: 'ga_ls_wo_3_168060_2021-01-10_final', collection: WO },
+      ],
+    });
+    expect(fusedSources(fused!)).toEqual([
+      { id: 'ga_ls_fc_3_168060_2021-01-10_final', collection: FC },
+      { id: 'ga_ls_wo_3_168060_2021-01-10_final', collection: WO },
+    ]);
+    expect(fusedSources(item(WO, '2021-01-10'))).toBeUndefined();
     expect(Object.fromEntries(Object.entries(fused!.assets).map(([k, a]) => [k, a.href]))).toEqual({
       pv: '/data/ga_ls_fc_3_168060_2021-01-10_final/pv.tif',
       bs: '/data/ga_ls_fc_3_168060_2021-01-10_final/bs.tif',

@@ -10,7 +10,8 @@
  *
  * The fused dataset is a STAC item of its own: odc-stats' id for it (`odc_uuid` of the fused
  * product `fused__A__B`, version 0.0.0, over the sources), the first product's geometry, the
- * properties all sources share, the assets of all, and a `derived_from` link to each source.
+ * properties all sources share and `odc-stats:fused_from` (each source's id and product, for the
+ * EO3 lineage), the assets of all, and a `derived_from` link to each source.
  */
 import { createHash } from 'node:crypto';
 import { UserError } from '../../shared/errors.js';
@@ -115,6 +116,19 @@ export class ItemFuser {
   }
 }
 
+/** The property of a fused item that names the datasets it was fused from (as odc-stats keeps them for the lineage). */
+const FUSED_FROM = 'odc-stats:fused_from';
+
+/** The datasets a fused item was fused from; undefined for an item that is not a fusion. */
+export function fusedSources(item: StacItem): Array<{ id: string; collection: string }> | undefined {
+  const sources = item.properties[FUSED_FROM];
+  if (!Array.isArray(sources)) return undefined;
+  return sources.flatMap((s: unknown) => {
+    const { id, collection } = (s ?? {}) as { id?: unknown; collection?: unknown };
+    return typeof id === 'string' ? [{ id, collection: typeof collection === 'string' ? collection : '' }] : [];
+  });
+}
+
 /** The region code of an item, when it has one. */
 export function regionCode(item: StacItem): string | undefined {
   const region = item.properties['odc:region_code'];
@@ -176,7 +190,7 @@ function fusedItem(sources: StacItem[]): StacItem {
     collection: product,
     geometry: first.geometry,
     ...(first.bbox && { bbox: first.bbox }),
-    properties: sharedProperties(sources),
+    properties: { ...sharedProperties(sources), [FUSED_FROM]: sources.map((s) => ({ id: s.id, collection: s.collection ?? '' })) },
     assets,
     links,
   };

@@ -7,6 +7,7 @@ import type { LonLatFootprint } from '../../shared/geometry.js';
 import type { StacItem } from '../../shared/stac.js';
 import type { TaskDatasetRef, WorkerTask } from '../../shared/task-messages.js';
 import { loadPlugin } from '../../worker/plugins/registry.js';
+import { fusedSources } from '../planner/fuse-items.js';
 import { withLocalPluginFiles } from './plugin-files.js';
 import type { StatsPlugin } from '../../worker/plugins/plugin.js';
 import type { TaskCacheMeta, TaskRow } from '../taskcache/task-cache.js';
@@ -41,7 +42,7 @@ export function workerTaskFor(cache: TaskCacheReader, meta: TaskCacheMeta, row: 
     id: { period: row.period, x: row.x, y: row.y },
     period: { label: row.period, start: Date.parse(row.periodStart), end: Date.parse(row.periodEnd) },
     grid: meta.grid,
-    datasets: datasetRefs(cache, row, setup.datasetFilters),
+    datasets: datasetRefs(cache, row, setup.datasetFilters, setup.product.eo3 !== undefined),
     plugin: config.plugin!,
     pluginConfig: config.plugin_config,
     product: setup.product,
@@ -77,7 +78,7 @@ function reduceThreadCount(threadsPerTask: number | undefined, threads: number |
   return Math.max(1, Math.floor(os.availableParallelism() / taskProcessCount(threads)));
 }
 
-function datasetRefs(cache: TaskCacheReader, row: TaskRow, filters: DatasetFilter[] | undefined): TaskDatasetRef[] {
+function datasetRefs(cache: TaskCacheReader, row: TaskRow, filters: DatasetFilter[] | undefined, withProperties: boolean): TaskDatasetRef[] {
   const datasets = cache.datasetsOf(row.taskId);
   const kept = filters ? datasets.filter(({ item }) => passesDatasetFilters(filters, item.properties)) : datasets;
   return kept.map(({ item, solarDay }) => {
@@ -86,6 +87,7 @@ function datasetRefs(cache: TaskCacheReader, row: TaskRow, filters: DatasetFilte
     const self = item.links?.find((l) => l.rel === 'self')?.href;
     const footprint = polygonFootprint(item.geometry);
     const { platform, instruments } = sensorOf(item.properties);
+    const sources = fusedSources(item);
     return {
       id: item.id,
       collection: item.collection ?? '',
@@ -95,6 +97,8 @@ function datasetRefs(cache: TaskCacheReader, row: TaskRow, filters: DatasetFilte
       ...(footprint && { footprint }),
       ...(platform && { platform }),
       ...(instruments.length > 0 && { instruments }),
+      ...(withProperties && { properties: item.properties }),
+      ...(sources && { sources }),
     };
   });
 }
