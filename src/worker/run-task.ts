@@ -300,7 +300,7 @@ async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBo
       const window = windows[i]!;
       const reaches = (d: TaskDatasetRef) => footprintTouches(tile, footprints.get(d) ?? null, window);
       const padded = subGeobox(tile, window.col, window.row, window.width, window.height);
-      const observations = await loadObservations(task, plugin, days, padded, halo, reaches, control.signal);
+      const observations = await loadObservations(task, plugin, days, padded, halo, reaches, control.signal, 'chunks');
       while (reducing.size >= reducer.capacity) await Promise.race(reducing);
       if (failure) break;
       const job: Promise<void> = reducer

@@ -64,6 +64,8 @@ function atResolution(grid: GridSpec, resolution: number | undefined): GridSpec 
  * The chunk's observations, one per day. Datasets whose footprint does not reach the chunk
  * (`reaches`) are not read: a day none of whose datasets reaches it is all nodata, of the type
  * and nodata the other days' bands have (read after all where a band has no nodata).
+ * `reading`: 'chunks' when the chunk is one of a task's, read row after row (decoded blocks the
+ * next chunks will not read are not kept); 'once' for a window read on its own.
  */
 export async function loadObservations(
   task: WorkerTask,
@@ -73,6 +75,7 @@ export async function loadObservations(
   halo: number,
   reaches: (dataset: TaskDatasetRef) => boolean,
   signal: AbortSignal | undefined,
+  reading: 'chunks' | 'once',
 ): Promise<ObservationChunk> {
   const bands: Record<string, SampleArray[]> = {};
   const nodata: Record<string, number | null> = {};
@@ -85,7 +88,16 @@ export async function loadObservations(
     for (const dataset of datasets) {
       const href = dataset.assets[input.name];
       if (!href) throw new UserError(`dataset ${dataset.id} has no asset '${input.name}' that plugin ${plugin.name} reads`);
-      rasters.push(await loadBand(href, withoutHalo ? inner : geobox, { resampling: input.resampling, unsigned: task.unsigned, ...(operation && { operation }), ...(signal && { signal }) }));
+      const chunkOverlap = reading === 'chunks' ? (withoutHalo ? 0 : 2 * halo) : undefined;
+      rasters.push(
+        await loadBand(href, withoutHalo ? inner : geobox, {
+          resampling: input.resampling,
+          unsigned: task.unsigned,
+          ...(chunkOverlap !== undefined && { chunkOverlap }),
+          ...(operation && { operation }),
+          ...(signal && { signal }),
+        }),
+      );
     }
     const fused = rasters.length === 1 ? rasters[0]! : fuseSameDay(rasters);
     return withoutHalo ? withNodataHalo(fused, geobox, halo) : fused;

@@ -37,13 +37,14 @@ describe('BlockCache', () => {
     expect(calls).toBe(1);
   });
 
-  it('evicts least recently used first, blocks read for the last time before those read again', async () => {
+  it('drops a block read for the last time at once, and evicts least recently used first', async () => {
     const cache = new BlockCache<string>(30);
-    // a and b expected again, c finished with; d pushes one out: c, although the newest.
+    // c is read for the last time: it takes no room, and a fourth block fits beside a and b.
     await read(cache, [['a', true], ['b', true], ['c', false], ['d', true]]);
-    expect(await read(cache, [['a', true], ['b', true], ['c', true]])).toEqual(['c']);
-    // Now all ahead: least recently used (d) goes for c.
-    expect(await read(cache, [['d', true]])).toEqual(['d']);
+    expect(await read(cache, [['a', true], ['b', true], ['d', true], ['c', true]])).toEqual(['c']);
+    // c pushed out the least recently used, a; b is now read for the last time and leaves.
+    expect(await read(cache, [['b', false], ['a', true], ['b', true]])).toEqual(['a', 'b']);
+    expect(cache.stats()).toEqual({ decoded: 7, reused: 4 });
   });
 
   it('keeps no block larger than the budget, and no failed block', async () => {

@@ -4,11 +4,11 @@
  * is decoded once. Bounded by bytes, emptied at the end of the task (closeCachedCogs) and when
  * nothing has used it for a while (a long-lived process that previews files now and then).
  *
- * Eviction: blocks the reader expects to read again (`ahead`: the block reaches past the far
- * edges of the window just read, in the direction a task walks its chunks) stay longer than
- * blocks it has finished with; least recently used first within each kind. Between two chunks
- * a task reads every input again, so a plain LRU smaller than one chunk's blocks of all inputs
- * would evict every block just before its second read.
+ * A block the reader will not read again (`readAgain` false: it does not reach past the far
+ * edges of the window just read, in the direction a task walks its chunks) is dropped at once,
+ * so that a task's cache holds only the blocks its next chunks share with the last ones (the
+ * halo, chunk edges through blocks); the rest stays until the budget needs room, least recently
+ * used first.
  */
 
 interface Entry<T> {
@@ -27,8 +27,7 @@ export interface BlockCacheStats {
 
 export class BlockCache<T> {
   /** Least recently used first. */
-  private readonly ahead = new Map<string, Entry<T>>();
-  private readonly behind = new Map<string, Entry<T>>();
+  private readonly kept = new Map<string, Entry<T>>();
   private bytes = 0;
   private decoded = 0;
   private reused = 0;
@@ -45,26 +44,27 @@ export class BlockCache<T> {
 
   /**
    * The block under `key`, from the cache or else from `produce` (whose value then takes
-   * `bytes` of the budget). A failed block is not kept.
+   * `bytes` of the budget if it is to be read again). A failed block is not kept.
    */
-  get(key: string, bytes: number, ahead: boolean, produce: () => Promise<T>): Promise<T> {
+  get(key: string, bytes: number, readAgain: boolean, produce: () => Promise<T>): Promise<T> {
     this.lastUse = Date.now();
-    let entry = this.ahead.get(key) ?? this.behind.get(key);
+    let entry = this.kept.get(key);
     if (entry) {
       this.reused++;
-      this.ahead.delete(key);
-      this.behind.delete(key);
+      this.kept.delete(key);
+      this.bytes -= entry.bytes;
     } else {
       this.decoded++;
-      const value = produce();
-      const created: Entry<T> = { value, bytes };
-      entry = created;
-      this.bytes += bytes;
-      value.catch(() => this.forget(key, created));
+      entry = { value: produce(), bytes };
     }
-    (ahead ? this.ahead : this.behind).set(key, entry);
-    this.evict();
-    this.startIdleTimer();
+    if (readAgain) {
+      const kept = entry;
+      this.kept.set(key, kept);
+      this.bytes += kept.bytes;
+      kept.value.catch(() => this.forget(key, kept));
+      this.evict();
+      this.startIdleTimer();
+    }
     return entry.value;
   }
 
@@ -73,29 +73,23 @@ export class BlockCache<T> {
   }
 
   clear(): void {
-    this.ahead.clear();
-    this.behind.clear();
+    this.kept.clear();
     this.bytes = 0;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
   }
 
   private forget(key: string, entry: Entry<T>): void {
-    for (const kind of [this.ahead, this.behind]) {
-      if (kind.get(key) === entry) {
-        kind.delete(key);
-        this.bytes -= entry.bytes;
-      }
-    }
+    if (this.kept.get(key) !== entry) return;
+    this.kept.delete(key);
+    this.bytes -= entry.bytes;
   }
 
   private evict(): void {
-    for (const kind of [this.behind, this.ahead]) {
-      for (const [key, entry] of kind) {
-        if (this.bytes <= this.budget) return;
-        kind.delete(key);
-        this.bytes -= entry.bytes;
-      }
+    for (const [key, entry] of this.kept) {
+      if (this.bytes <= this.budget) return;
+      this.kept.delete(key);
+      this.bytes -= entry.bytes;
     }
   }
 

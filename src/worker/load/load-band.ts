@@ -11,7 +11,7 @@ import { newSampleArray, type Raster, type SampleArray, type SampleType } from '
 import type { CogLevel } from './cog-metadata.js';
 import { openCachedCog } from './cog-cache.js';
 import type { OpenCog } from './open-cog.js';
-import { readWindow } from './read-window.js';
+import { readWindow, type Sweep } from './read-window.js';
 import { ControlGrid, invertAffine } from './reproject.js';
 import { resample, type Resampling } from './resample.js';
 import { isFloatType, isRepresentable, rowWriter } from './sample-cast.js';
@@ -36,6 +36,13 @@ export interface LoadOptions {
   /** The datum transformation between the source's CRS and the destination's; PROJ's default without. */
   operation?: CoordinateOperation;
   signal?: AbortSignal;
+  /**
+   * Set when reading a task's chunks, row after row: how many destination pixels the next
+   * chunk's window shares with this one (twice the halo; 0 for a read without one). Decoded
+   * blocks the next windows will not read are then not kept. Without it, every block is kept
+   * while the cache has room (previews read the same blocks in any order).
+   */
+  chunkOverlap?: number;
 }
 
 /** Source pixels of margin around the window the destination maps to, for bilinear's neighbours. */
@@ -58,8 +65,8 @@ export async function loadBand(href: string, dst: GeoBox, options: LoadOptions =
     const target = { data, dtype, fill, width: dst.width };
     const full = cog.levels[0]!;
     const offset = normaliseCrs(dst.crs) === cog.crs ? alignedOffset(full.affine, dst.affine) : null;
-    if (offset) await copyAligned(cog, dst, offset, target, signal);
-    else await reprojectOnto(cog, dst, options.resampling ?? 'nearest', options.operation, target, signal);
+    if (offset) await copyAligned(cog, dst, offset, target, options);
+    else await reprojectOnto(cog, dst, options.resampling ?? 'nearest', target, options);
     return { geobox: dst, data, nodata };
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
@@ -111,7 +118,7 @@ async function copyAligned(
   dst: GeoBox,
   offset: { col: number; row: number },
   target: Target,
-  signal: AbortSignal | undefined,
+  { signal, chunkOverlap }: LoadOptions,
 ): Promise<void> {
   const level = cog.levels[0]!;
   const x0 = Math.max(0, offset.col);
@@ -119,7 +126,8 @@ async function copyAligned(
   const x1 = Math.min(level.width, offset.col + dst.width);
   const y1 = Math.min(level.height, offset.row + dst.height);
   if (x0 >= x1 || y0 >= y1) return;
-  const source = await readWindow(cog, level, [x0, y0, x1, y1], { signal, sweep: { across: [1, 0], down: [0, 1] } });
+  const sweep = chunkOverlap === undefined ? undefined : { across: [1, 0] as [number, number], down: [0, 1] as [number, number], margin: chunkOverlap };
+  const source = await readWindow(cog, level, [x0, y0, x1, y1], { signal, sweep });
   const count = x1 - x0;
   const firstOut = (y0 - offset.row) * dst.width + (x0 - offset.col);
   if (copiesUnchanged(cog, target)) {
@@ -140,6 +148,16 @@ async function copyAligned(
   }
 }
 
+/**
+ * The sweep of reprojected chunks: the next window reaches back by the overlap, and by the
+ * source pixels of padding around each window, counted in destination pixels (more of them
+ * where a destination pixel spans less than a source pixel).
+ */
+function reprojectedSweep(steps: { across: [number, number]; down: [number, number] }, chunkOverlap: number): Sweep {
+  const shortestStep = Math.min(Math.hypot(...steps.across), Math.hypot(...steps.down));
+  return { ...steps, margin: chunkOverlap + Math.ceil(WINDOW_PADDING / Math.max(shortestStep, 1e-6)) + 1 };
+}
+
 /** Whether source samples may be copied as they are: same type, and nodata already the fill. */
 function copiesUnchanged(cog: OpenCog, target: Target): boolean {
   if (cog.sampleType !== target.dtype) return false;
@@ -154,9 +172,8 @@ async function reprojectOnto(
   cog: OpenCog,
   dst: GeoBox,
   method: Resampling,
-  operation: CoordinateOperation | undefined,
   target: Target,
-  signal: AbortSignal | undefined,
+  { signal, operation, chunkOverlap }: LoadOptions,
 ): Promise<void> {
   const world = ControlGrid.forDestination(dst, cog.crs, operation);
   const level = overviewFor(cog.levels, world);
@@ -168,7 +185,7 @@ async function reprojectOnto(
   const x1 = clamp(Math.ceil(extent.maxX) + WINDOW_PADDING, 0, level.width);
   const y1 = clamp(Math.ceil(extent.maxY) + WINDOW_PADDING, 0, level.height);
   if (x0 >= x1 || y0 >= y1) return;
-  const data = await readWindow(cog, level, [x0, y0, x1, y1], { signal, sweep: pixels.stepsAtCentre() });
+  const data = await readWindow(cog, level, [x0, y0, x1, y1], { signal, sweep: chunkOverlap === undefined ? undefined : reprojectedSweep(pixels.stepsAtCentre(), chunkOverlap) });
   const window = {
     data,
     col0: x0,

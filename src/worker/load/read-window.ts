@@ -22,19 +22,16 @@ export type PixelWindow = [number, number, number, number];
 
 /**
  * Which way the reader walks its windows, in pixels of the level: the displacement of one
- * destination pixel across (+x) and down (+y). Blocks that reach past a window's far edges
- * along either are kept longer in the cache.
+ * destination pixel across (+x) and down (+y), and how many destination pixels the next window
+ * reaches back into this one (the chunks' halos, the resampling's neighbours). Blocks that reach
+ * past a window's far edges, less that margin, along either are read again and kept.
  */
 export interface Sweep {
   across: [number, number];
   down: [number, number];
+  margin: number;
 }
 
-/**
- * How close to a window's far edge (in destination pixels) a block may end and still count as
- * read again: the next window overlaps this one by its halo and resampling margin.
- */
-const AHEAD_MARGIN = 64;
 /** Decoded blocks kept per process unless a task says otherwise: about 500 uint16 blocks of 512². */
 const DEFAULT_BLOCK_CACHE_BYTES = 256 * 2 ** 20;
 
@@ -112,11 +109,11 @@ async function readBlocks(
       // Tiles are whole at the image's edges; the last strip holds the rows that are left.
       const rows = layout.tiled ? blockHeight : Math.min(blockHeight, level.height - top);
       const index = by * layout.across + bx;
-      const ahead = isAhead([left, top, left + blockWidth, top + rows], window, options.sweep);
+      const readAgain = isAhead([left, top, left + blockWidth, top + rows], window, options.sweep);
       const block = storedAt(level, layout, index).then(({ offset, length }) =>
         // Where the bytes lie is part of the key: a file rewritten under the same name (an
         // output previewed again) has its blocks elsewhere.
-        blocks.get(`${cog.href}\n${levelIndex}\n${index}\n${offset}\n${length}`, blockWidth * rows * size, ahead, () =>
+        blocks.get(`${cog.href}\n${levelIndex}\n${index}\n${offset}\n${length}`, blockWidth * rows * size, readAgain, () =>
           decodedBlock(cog, level, layout, { offset, length }, rows),
         ),
       );
@@ -174,7 +171,7 @@ function isAhead(block: PixelWindow, window: PixelWindow, sweep: Sweep | undefin
     const norm = du * du + dv * dv;
     if (!(norm > 0 && Number.isFinite(norm))) return true;
     const far = ([x0, y0, x1, y1]: PixelWindow) => Math.max(du * x0, du * x1) + Math.max(dv * y0, dv * y1);
-    if ((far(block) - far(window)) / norm > -AHEAD_MARGIN) return true;
+    if ((far(block) - far(window)) / norm > -sweep.margin) return true;
   }
   return false;
 }
