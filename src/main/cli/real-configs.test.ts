@@ -18,8 +18,6 @@ import { oneDatasetCache } from '../test-support/one-dataset-cache.js';
 
 const CONFIGS = fileURLToPath(new URL('./test-support/real-configs/', import.meta.url));
 
-const NOT_ONNX = (plugin: string, file: string, kind: string) =>
-  `odc-stats: error: plugin_config of ${plugin}: key 'model_path' names ${file}, ${kind}, which this program cannot run: convert the model to ONNX (docs/plugins.md, "Converting DEA's models")`;
 const INTER_CLASS_OUTPUT = 'x10/y20/2021--P1Y/ga_ls_landcover_inter_class_cyear_3_x10y20_2021--P1Y_final.stac-item.json';
 
 interface Expected {
@@ -74,13 +72,15 @@ const EXPECTED: Record<string, Expected> = {
   'dea-config/ga_ls_landcover_vwf_cyear_3.yaml': acceptedDea('ga_ls_landcover_vwf_cyear_3'),
   'dea-config/ga_ls_landcover_nidem_myear_2.yaml': acceptedDea('ga_ls_landcover_nidem_myear_2'),
   'dea-config/srtm_landcover_dem.yaml': acceptedDea('srtm_landcover_dem'),
-  'dea-config/ga_ls_landcover_artificial_surface_cyear_3.yaml': refusedDea(NOT_ONNX('urban_class', 'urban_model_tf_2_16_2.tflite', 'a TensorFlow Lite model')),
   // Its class table and urban shapefile (zipped) are on S3, copied before the run: here the
   // endpoint answers nothing (lc-level34-run.test.ts runs the same names against moto).
   'dea-config/ga_ls_landcover_class_cyear_3.yaml': refusedDea(
     'odc-stats: error: plugin_config class_def_path: cannot reach S3 for s3://dea-public-data-dev/lccs_validation/c3/data_to_plot/lccs_colour_scheme_golden_dark_au_c3.csv (connection refused)',
   ),
-  // Their compiled treelite models are named relative to where the job runs; odc-stats' constructor refuses a missing one too.
+  // Their models (compiled treelite, TensorFlow Lite) are named relative to where the job runs; odc-stats' constructor refuses a missing one too.
+  'dea-config/ga_ls_landcover_artificial_surface_cyear_3.yaml': refusedDea(
+    "odc-stats: error: plugin_config of urban_class: key 'model_path' names urban_model_tf_2_16_2.tflite, which is not found",
+  ),
   'dea-config/ga_ls_landcover_cultivated_cyear_3.yaml': refusedDea("odc-stats: error: plugin_config of cultivated_class: key 'model_path' names cultivated_treelite.so, which is not found"),
   'dea-config/ga_ls_landcover_woody_cyear_3.yaml': refusedDea("odc-stats: error: plugin_config of woody_cover: key 'model_path' names woody_treelite.so, which is not found"),
 

@@ -95,7 +95,7 @@ describe('woody_cover', () => {
     expect(() => woodyCoverPlugin(woodyConfig('woody_treelite.so'))).toThrow(
       "plugin_config of woody_cover: key 'model_path' names woody_treelite.so, which is not found",
     );
-    expect(() => woodyCoverPlugin(woodyConfig('woody.tflite'))).toThrow(/woody\.tflite, a TensorFlow Lite model, which this program cannot run/);
+    expect(() => woodyCoverPlugin(woodyConfig('woody.tflite'))).toThrow(/woody\.tflite, a TensorFlow Lite model, which this plugin cannot run/);
     expect(() => woodyCoverPlugin(woodyConfig(path.join(dir, 'absent.onnx')))).toThrow(/absent\.onnx, which is not found/);
     expect(() => woodyCoverPlugin(woodyConfig('s3://models/woody.onnx'))).toThrow(/woody\.onnx, which is not a local file/);
     expect(() => woodyCoverPlugin(woodyConfig('woody.json'))).toThrow(/woody\.json, which is not an ONNX model \(\.onnx\)/);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GeoBox } from '../../shared/geobox.js';
 import { pixelSigmoidModel } from '../../main/test-support/onnx-test-models.js';
+import { pixelSigmoidTflite } from '../models/test-support/tflite-test-models.js';
 import { urbanClassPlugin } from './lc-ml-urban-plugin.js';
 import { reduceChunk, type ObservationChunk } from './plugin.js';
 
@@ -18,8 +19,15 @@ const modelFile = (name: string, bytes: Uint8Array) => {
   writeFileSync(file, bytes);
   return file;
 };
-const freeModel = modelFile('urban-free.onnx', pixelSigmoidModel(WEIGHTS, 0));
-const twoByTwoModel = modelFile('urban-2x2.onnx', pixelSigmoidModel(WEIGHTS, 0, [2, 2]));
+/** Each kind of model: one for crops of 256, the default (the ONNX one of free size), one for crops of 2. */
+const MODELS = {
+  ONNX: { crop256: modelFile('urban-free.onnx', pixelSigmoidModel(WEIGHTS, 0)), crop2: modelFile('urban-2x2.onnx', pixelSigmoidModel(WEIGHTS, 0, [2, 2])) },
+  'TensorFlow Lite': {
+    crop256: modelFile('urban-256.tflite', pixelSigmoidTflite(WEIGHTS, 0, [256, 256])),
+    crop2: modelFile('urban-2x2.tflite', pixelSigmoidTflite(WEIGHTS, 0, [2, 2])),
+  },
+};
+const freeModel = MODELS.ONNX.crop256;
 
 /** DEA's urban config (ga_ls_landcover_artificial_surface_cyear_3), its model replaced. */
 const config = (model: string, crop?: [number, number]) => ({
@@ -54,7 +62,7 @@ function urbanChunk(width: number, days: UrbanPixel[][]): ObservationChunk {
 
 const classes = async (model: string, chunk: ObservationChunk, crop?: [number, number]) => Array.from((await reduceChunk(urbanClassPlugin(config(model, crop)), chunk))['artificial_surface']!);
 
-describe('urban_class', () => {
+describe.each(Object.entries(MODELS))('urban_class (%s model)', (_, { crop256, crop2 }) => {
   it('marks pixels artificial where the model answers above 0.5; a missing first band is nodata', async () => {
     const chunk = urbanChunk(5, [
       [
@@ -65,15 +73,15 @@ describe('urban_class', () => {
         { swir1: MISSING }, // SWIR 1 as 0: natural
       ],
     ]);
-    expect(await classes(freeModel, chunk)).toEqual([215, 216, 215, 255, 216]);
+    expect(await classes(crop256, chunk)).toEqual([215, 216, 215, 255, 216]);
   });
 
   it('feeds a model of fixed size crops of crop_size, the last padded with their edge', async () => {
     // 3 × 3 pixels in 2 × 2 crops: the right column and bottom row are crops padded to 2 × 2.
     const pixels: UrbanPixel[] = [{ swir1: 1500 }, { nir: 1500 }, { swir1: 1500 }, { nir: 1500 }, { swir1: 1500 }, { nir: 1500 }, { swir1: 1500 }, { swir1: 1500 }, { nir: 1500 }];
     const expected = pixels.map((p) => (p.swir1 ? 215 : 216));
-    expect(await classes(twoByTwoModel, urbanChunk(3, [pixels]), [2, 2])).toEqual(expected);
-    await expect(classes(twoByTwoModel, urbanChunk(3, [pixels]))).rejects.toThrow(/takes \[1, 2, 2, 6\]; the plugin gives it \[1, 256, 256, 6\]/);
+    expect(await classes(crop2, urbanChunk(3, [pixels]), [2, 2])).toEqual(expected);
+    await expect(classes(crop2, urbanChunk(3, [pixels]))).rejects.toThrow(/takes \[1, 2, 2, 6\]; the plugin gives it \[1, 256, 256, 6\]/);
   });
 
   it("fills an image's missing values from the other images, then is artificial where any image says so", async () => {
@@ -82,13 +90,17 @@ describe('urban_class', () => {
       [{ blue: MISSING, swir1: 1500 }, { nir: 1500 }, { swir1: 1500 }, { blue: MISSING }],
       [{ nir: 1500 }, { nir: 1500 }, { nir: 1500 }, { blue: MISSING }],
     ]);
-    expect(await classes(freeModel, chunk)).toEqual([215, 216, 215, 255]);
+    expect(await classes(crop256, chunk)).toEqual([215, 216, 215, 255]);
   });
+});
 
-  it("refuses DEA's TensorFlow Lite model and a crop that is not square", () => {
+describe('urban_class', () => {
+  it('refuses a model that is not there or of another kind, and a crop that is not square', () => {
     expect(() => urbanClassPlugin(config('urban_model_tf_2_16_2.tflite'))).toThrow(
-      `plugin_config of urban_class: key 'model_path' names urban_model_tf_2_16_2.tflite, a TensorFlow Lite model, which this program cannot run: convert the model to ONNX (docs/plugins.md, "Converting DEA's models")`,
+      "plugin_config of urban_class: key 'model_path' names urban_model_tf_2_16_2.tflite, which is not found",
     );
+    expect(() => urbanClassPlugin(config('woody_treelite.so'))).toThrow(/woody_treelite\.so, a compiled treelite model, which this plugin cannot run: it runs an image model/);
+    expect(() => urbanClassPlugin(config('urban.h5'))).toThrow(/urban\.h5, which is not an ONNX \(\.onnx\) or TensorFlow Lite \(\.tflite\) model/);
     expect(() => urbanClassPlugin(config(freeModel, [256, 128]))).toThrow(/crop_size' must be square/);
     expect(() => urbanClassPlugin({ ...config(freeModel), input_bands: undefined })).toThrow(/input_bands' is required/);
   });

@@ -1,13 +1,14 @@
 /**
  * DEA's urban land-cover plugin (odc-stats `lc_tf_urban.py` StatsUrbanClass, registered
  * `urban_class`): an image model marks each pixel of each image (a day of the task: a year's
- * geomedian) artificial or natural, and the images' marks are voted into classes. odc-stats runs
- * a TensorFlow Lite model; here the model is ONNX (tf2onnx converts the .tflite file), run with
- * onnxruntime.
+ * geomedian) artificial or natural, and the images' marks are voted into classes. The model is
+ * DEA's TensorFlow Lite file, run with LiteRT.js, as odc-stats runs it with TensorFlow Lite, or an
+ * ONNX model, run with onnxruntime.
  */
 import { z } from 'zod';
-import { onnxModelPath } from '../models/model-path.js';
+import { imageModelPath, TFLITE } from '../models/model-path.js';
 import { onnxModel } from '../models/onnx-model.js';
+import { tfliteModel } from '../models/tflite-model.js';
 import { UserError } from '../../shared/errors.js';
 import type { SampleArray } from '../raster.js';
 import { classByVotes, NO_PREDICTION } from './lc-ml-votes.js';
@@ -48,8 +49,9 @@ export function urbanClassPlugin(config: Record<string, unknown>): StatsPlugin {
   const missingClass = ['artificial', 'natural'].find((k) => c.output_classes![k] === undefined);
   if (missingClass !== undefined) throw refusedKey(NAME, 'output_classes', `has no '${missingClass}' class, which the plugin writes`);
   const classes = { voted: c.output_classes['artificial']!, other: c.output_classes['natural']! };
-  if (c.model_path === undefined) throw missingPluginKey(NAME, 'model_path', 'the ONNX model');
-  const modelFile = onnxModelPath(NAME, c.model_path);
+  if (c.model_path === undefined) throw missingPluginKey(NAME, 'model_path', 'the TensorFlow Lite or ONNX model');
+  const modelFile = imageModelPath(NAME, c.model_path);
+  const loadModel = TFLITE.test(modelFile) ? tfliteModel : onnxModel;
   const bands = c.input_bands;
   if (!bands) throw missingPluginKey(NAME, 'input_bands', "the bands the model reads, in its order");
   const [crop, cropWidth] = c.crop_size ?? [DEFAULT_CROP, DEFAULT_CROP];
@@ -64,7 +66,7 @@ export function urbanClassPlugin(config: Record<string, unknown>): StatsPlugin {
     measurements: [{ name: output, dtype: 'uint8', nodata: NO_PREDICTION, overviewResampling: 'mode' }],
     quicklook: { kind: 'ramp', band: output, ramp: 'viridis' },
     async predict(chunk: ObservationChunk): Promise<Float32Array[]> {
-      const model = await onnxModel(modelFile);
+      const model = await loadModel(modelFile);
       const [, height, width, depth] = model.inputShape;
       const fixed = (d: number | string | undefined, size: number) => typeof d !== 'number' || d < 0 || d === size;
       if (model.inputShape.length !== 4 || !fixed(height, crop) || !fixed(width, crop) || !fixed(depth, bands.length)) {
