@@ -11,26 +11,33 @@ describe('work estimate', () => {
     // Two tasks: 5 datasets on 4 days, and 3 datasets on 3 days; the largest dataset has 4
     // bands of 16 bits (8 bytes a pixel).
     const reads = { decodedBytes: 1234.4, fileBytes: null, bands: 4, sampleBytes: 8 };
-    const e = estimateWork(grid, [{ datasets: 5, days: 4 }, { datasets: 3, days: 3 }], reads);
+    const e = estimateWork(grid, [{ datasets: 5, days: 4 }, { datasets: 3, days: 3 }], reads, { reduceThreads: 1 });
     expect(e.pixelObservations).toBe(10_000 * 7);
     expect(e.decodedBytes).toBe(1234);
     expect(e.fileBytes).toBeNull();
-    // One chunk (the whole 100 × 100 tile) of 4 days × (8 decoded + 4 bands × 2 float32)
-    // bytes a pixel, and three NaN-filled float32 outputs and a band being encoded (2 × 4
-    // bytes) over the tile.
-    expect(e.largestTaskBytes).toBe(TASK_PROCESS_BYTES + 10_000 * 4 * (8 + 4 * 8) + 10_000 * (3 * 4 + 2 * 4));
+    // One chunk (the whole 100 × 100 tile) of 4 days × 8 decoded bytes a pixel, its reduction
+    // stack of 4 days × 4 bands × 2 float32, and one stripe of outputs (34 bytes a pixel).
+    expect(e.largestTaskBytes).toBe(TASK_PROCESS_BYTES + 10_000 * 4 * 8 + 10_000 * 4 * 4 * 8 + 10_000 * 34);
   });
 
   it('is zero for no tasks', () => {
     const reads = { decodedBytes: 0, fileBytes: 0, bands: 0, sampleBytes: 0 };
-    expect(estimateWork(grid, [], reads)).toEqual({ pixelObservations: 0, decodedBytes: 0, fileBytes: 0, largestTaskBytes: 0 });
+    expect(estimateWork(grid, [], reads, { reduceThreads: 1 })).toEqual({ pixelObservations: 0, decodedBytes: 0, fileBytes: 0, largestTaskBytes: 0 });
   });
 
-  it('holds one chunk of 512² pixels of a large tile, and the resident part of the whole tile of outputs', () => {
-    // An africa-10 tile of 9600² px, 24 days of 11 bands of 2 bytes.
-    const chunk = 512 * 512 * 24 * (22 + 11 * 8);
-    const outputs = 9600 * 9600 * (3 * 4 + 2 * 4);
-    expect(largestTaskMemory(9600, 24, 11, 22)).toBe(TASK_PROCESS_BYTES + chunk + outputs);
+  it('holds the chunks alive, the reduction stacks and two stripes of outputs of a large tile', () => {
+    // An africa-10 tile of 9600² px, 24 days of 11 bands of 2 bytes; chunks of 512² px.
+    const chunk = 512 * 512 * 24 * 22;
+    const stack = 32_768 * 24 * 11 * (4 + 4);
+    const stripes = 2 * 9600 * 512 * (10 * 2 + 3 * 4 + 2);
+    // One thread loads and reduces each chunk in turn.
+    expect(largestTaskMemory(9600, 24, 11, 22, { reduceThreads: 1 })).toBe(TASK_PROCESS_BYTES + chunk + stack + stripes);
+    // Two reduce threads: two chunks being reduced and the next being loaded, and the threads' own heaps.
+    expect(largestTaskMemory(9600, 24, 11, 22, { reduceThreads: 2 })).toBe(TASK_PROCESS_BYTES + 2 * 40 * 2 ** 20 + 3 * chunk + 2 * stack + stripes);
+    // A tile of one chunk of 256² px: one chunk alive whatever the threads, a stack of one batch (half its pixels), one stripe.
+    expect(largestTaskMemory(256, 24, 11, 22, { reduceThreads: 4 })).toBe(
+      TASK_PROCESS_BYTES + 4 * 40 * 2 ** 20 + 256 * 256 * 24 * 22 + stack + 256 * 256 * 34,
+    );
   });
 
   it('reads the part of the tile a footprint covers, at the native resolution or the overview read, in whole blocks', () => {

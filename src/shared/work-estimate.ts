@@ -79,26 +79,38 @@ const SAMPLE_BYTES: Record<string, number> = {
 };
 
 /**
- * The memory model of a task process, for the task engine of `src/worker/run-task.ts` as it is
- * (one chunk at a time; the plugin's outputs held for the whole tile until written):
- * - the process itself (Node, its modules, the WebAssembly kernel): TASK_PROCESS_BYTES;
- * - one chunk's working set: every input band of every observation as decoded, and the
- *   reduction's float32 stack of them twice (the plugin's and the kernel's copy in its
- *   WebAssembly memory, which never shrinks);
- * - the whole tile's outputs, as far as they are resident: bands whose nodata is 0 occupy
- *   memory only where chunks were written, but float32 bands filled with NaN (the geomedian's
- *   three MADs) occupy all of it, as does the band being encoded with its overviews —
- *   WHOLE_TILE_BYTES a pixel.
- * Measured on 2026-12-04 (docs/benchmarks.md, "Tasks end to end"): 0.7–1.3× of the peak RSS.
+ * The memory model of a task process, for the task engine of `src/worker/run-task.ts` as it is:
+ * - the process itself (Node, its modules, the WebAssembly kernel): TASK_PROCESS_BYTES, and
+ *   REDUCE_THREAD_BYTES more for each reduce thread (its own V8 heap and kernel);
+ * - the chunks alive: the one being loaded and, with reduce threads, one more for each thread
+ *   reducing one (as far as the tile has chunks), each every input band of every observation
+ *   as decoded;
+ * - for each chunk being reduced, the reduction's float32 stack of a batch of pixels
+ *   (REDUCE_BATCH_PIXELS, the geomedian's) twice: the plugin's and the kernel's copy in its
+ *   WebAssembly memory, which never shrinks;
+ * - the outputs gathered into stripes of the tile's width and a chunk's height, two at once as
+ *   chunks finish out of order, OUTPUT_BYTES a pixel (a geomedian's ten uint16 bands, three
+ *   float32 MADs and a count); the COGs stream their tiles through scratch files.
  * Without `memory_limit` a task computes chunks of DEFAULT_CHUNK_SIDE (run-task.ts's
- * DEFAULT_CHUNK). Once outputs are streamed chunk by chunk the whole-tile term goes.
+ * DEFAULT_CHUNK), with one reduce thread per CPU when it is the only task process.
+ * Checked against runs by src/main/run/work-estimate-run.test.ts, and in docs/benchmarks.md.
  */
 export const TASK_PROCESS_BYTES = 160 * 2 ** 20;
+const REDUCE_THREAD_BYTES = 40 * 2 ** 20;
 const DEFAULT_CHUNK_SIDE = 512;
+const REDUCE_BATCH_PIXELS = 32_768;
 const STACK_BYTES = 4 + 4;
-const WHOLE_TILE_BYTES = 3 * 4 + 2 * 4;
+const OUTPUT_BYTES = 10 * 2 + 3 * 4 + 2;
+const STRIPES = 2;
 
-export function estimateWork(grid: GridSpec, tasks: Iterable<TaskLoad>, reads: PlanReads): WorkEstimate {
+/** How a run computes its tasks, as far as the memory of one task process goes. */
+export interface TaskEngine {
+  /** Threads reducing a task's chunks beside the one loading them (1: the loading thread reduces too). */
+  reduceThreads: number;
+  chunkSide?: number;
+}
+
+export function estimateWork(grid: GridSpec, tasks: Iterable<TaskLoad>, reads: PlanReads, engine: TaskEngine): WorkEstimate {
   let days = 0;
   let maxDays = 0;
   for (const t of tasks) {
@@ -109,15 +121,21 @@ export function estimateWork(grid: GridSpec, tasks: Iterable<TaskLoad>, reads: P
     pixelObservations: grid.tileShape * grid.tileShape * days,
     decodedBytes: Math.round(reads.decodedBytes),
     fileBytes: reads.fileBytes === null ? null : Math.round(reads.fileBytes),
-    largestTaskBytes: maxDays === 0 ? 0 : largestTaskMemory(grid.tileShape, maxDays, reads.bands, reads.sampleBytes),
+    largestTaskBytes: maxDays === 0 ? 0 : largestTaskMemory(grid.tileShape, maxDays, reads.bands, reads.sampleBytes, engine),
   };
 }
 
 /** Peak memory of a task process computing a tile of `tileShape`² pixels from `days` observations (see TASK_PROCESS_BYTES). */
-export function largestTaskMemory(tileShape: number, days: number, bands: number, sampleBytes: number, chunkSide = DEFAULT_CHUNK_SIDE): number {
-  const side = Math.min(chunkSide, tileShape);
-  const chunk = side * side * days * (sampleBytes + bands * STACK_BYTES);
-  return TASK_PROCESS_BYTES + chunk + tileShape * tileShape * WHOLE_TILE_BYTES;
+export function largestTaskMemory(tileShape: number, days: number, bands: number, sampleBytes: number, engine: TaskEngine): number {
+  const side = Math.min(engine.chunkSide ?? DEFAULT_CHUNK_SIDE, tileShape);
+  const chunks = Math.ceil(tileShape / side) ** 2;
+  const threads = engine.reduceThreads > 1 ? engine.reduceThreads : 0;
+  const reducing = Math.min(chunks, Math.max(1, threads));
+  const loading = threads > 0 && chunks > reducing ? 1 : 0;
+  const chunkInputs = side * side * days * sampleBytes;
+  const stack = Math.min(side * side, REDUCE_BATCH_PIXELS) * days * bands * STACK_BYTES;
+  const stripes = Math.min(STRIPES, Math.ceil(tileShape / side)) * tileShape * side * OUTPUT_BYTES;
+  return TASK_PROCESS_BYTES + threads * REDUCE_THREAD_BYTES + (reducing + loading) * chunkInputs + reducing * stack + stripes;
 }
 
 /**

@@ -115,7 +115,8 @@ export async function planTasks(
   const allPeriod = wholeHistory ? relabelWholeHistory(writer, tally) : undefined;
   return {
     counts: planCounts(writer, tally),
-    estimate: estimateWork(grid, writer.taskTotals(), tally.reads),
+    // As a run computes tasks by default: a process per CPU (odc-stats' default threads), each reducing on its own thread.
+    estimate: estimateWork(grid, writer.taskTotals(), tally.reads, { reduceThreads: 1 }),
     ...(allPeriod && { allPeriod }),
     warnings: planWarnings(tally.skipped, tally.withoutAssets),
   };

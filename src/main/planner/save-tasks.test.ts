@@ -96,13 +96,13 @@ describe('save-tasks', () => {
     // 0.48 + 0.3 (a), 0.16 (b), 0.3 (c), 0.36 (d) and 0.36 (e) of their tiles, each read as a
     // square of √cover × 10 px widened by a 512 px block (no native resolution on a lon/lat
     // grid, no proj:shape), two 16-bit bands each; no file:size.
-    // The largest task has 1 day: one 10 × 10 chunk of 2 bands (4 + 2 × 8 bytes a pixel), and
-    // 3 × 4 + 2 × 4 bytes of outputs a pixel over the tile.
+    // The largest task has 1 day: one 10 × 10 chunk of 2 bands (4 decoded bytes a pixel), its
+    // reduction stack (2 × 8 bytes a pixel) and a stripe of outputs (34 bytes a pixel).
     expect(r.estimate).toEqual({
       pixelObservations: 500,
       decodedBytes: Math.round([0.48, 0.3, 0.16, 0.3, 0.36, 0.36].reduce((sum, c) => sum + (Math.sqrt(c) * 10 + 512) ** 2 * 2 * 2, 0)),
       fileBytes: null,
-      largestTaskBytes: TASK_PROCESS_BYTES + 100 * 1 * (4 + 2 * 8) + 100 * (3 * 4 + 2 * 4),
+      largestTaskBytes: TASK_PROCESS_BYTES + 100 * 1 * (4 + 2 * 8) + 100 * 34,
     });
     expect(readdirSync(path.join(dir, 'out')).sort()).toEqual(['tasks-2021--P1Y.geojson', 'tasks.csv', 'tasks.db']);
   });

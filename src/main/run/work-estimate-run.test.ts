@@ -71,7 +71,8 @@ describe('the work estimate of a plan', () => {
     const plan = await saveTasks({ catalog: sample.catalogPath, inputProducts: ['s2_l2a'], grid: GRID, year: 2021, tiles: TILES, output: path.join(dir, 'plan.db') });
     expect(plan.counts.tasks).toBe(1);
     const config = path.join(dir, 'gm.yaml');
-    writeFileSync(config, ['plugin: gm-s2', 'plugin_config: {bands: [B02, B03, B04, B08, B11, B12]}', 'product: {name: gm, version: 1.0.0}'].join('\n'));
+    // One reduce thread, as each task process of a run with odc-stats' default threads has, and as the plan assumes.
+    writeFileSync(config, ['plugin: gm-s2', 'plugin_config: {bands: [B02, B03, B04, B08, B11, B12]}', 'product: {name: gm, version: 1.0.0}', 'threads_per_task: 1'].join('\n'));
     const run = await measureTask(plan.db, config, path.join(dir, 'out'));
     expect(run.status).toBe('finished');
     const decoded = await blocksDecoded(plan.db);
