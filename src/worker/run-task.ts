@@ -32,6 +32,7 @@ import { eo3TaskMetadata } from './eo3/task-metadata.js';
 import { encodeJpeg } from './quicklook/jpeg.js';
 import { encodePng } from './quicklook/png.js';
 import { sinkFor, type OutputSink } from './output/sink.js';
+import { hashedBody } from './output/hashed-body.js';
 import { removeUnfinishedOutputs } from './output/unfinished-outputs.js';
 import type { OutputBand, StatsPlugin } from './plugins/plugin.js';
 import { TileOutputs, type FinishedCog } from './output/tile-outputs.js';
@@ -41,7 +42,6 @@ import { groupByDay, loadObservations, subGeobox, taskGrid, taskPlugin } from '.
 
 const DEFAULT_CHUNK = 512;
 const DEFAULT_BLOCKSIZE = 512;
-const HASH_PIECE_BYTES = 8 * 1024 * 1024;
 const COG_TYPE = 'image/tiff; application=geotiff; profile=cloud-optimized';
 
 export interface RunTaskControl {
@@ -134,8 +134,9 @@ async function writeOutputs(
       file.sha1 = createHash('sha1').update(file.body).digest('hex');
     } else {
       try {
-        await sink.writeFrom(file.uri, file.body, file.contentType);
-        file.sha1 = await sha1Of(file.body);
+        const hashed = hashedBody(file.body);
+        await sink.writeFrom(file.uri, hashed.body, file.contentType);
+        file.sha1 = await hashed.digest();
       } finally {
         file.body.close();
       }
@@ -242,13 +243,6 @@ function renderTaskItem(task: WorkerTask, plugin: StatsPlugin, tile: GeoBox, gri
     ...(written.has(previewName) && { previewHref: previewName }),
     ...(written.has(quicklookName) && { quicklookHref: quicklookName }),
   });
-}
-
-/** The SHA-1 of a ranged body, read in order. */
-async function sha1Of(body: FinishedCog): Promise<string> {
-  const hash = createHash('sha1');
-  for (let offset = 0; offset < body.size; offset += HASH_PIECE_BYTES) hash.update(await body.read(offset, Math.min(HASH_PIECE_BYTES, body.size - offset)));
-  return hash.digest('hex');
 }
 
 /** The SHA-1 of each file, as `sha1sum` lists them. */
