@@ -6,6 +6,7 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { UserError } from '../../shared/errors.js';
 import { firstLine } from '../../shared/first-line.js';
+import { oncePerThread } from './once-per-thread.js';
 
 /** A model with one float32 input and the float32 tensor it answers with (an ONNX or a compiled treelite model). */
 export interface TensorModel {
@@ -16,18 +17,8 @@ export interface TensorModel {
   run(input: Float32Array, dims: readonly number[]): Promise<{ data: Float32Array; dims: readonly number[] }>;
 }
 
-/** This thread's sessions, by file: modules are loaded once a thread, and so is this. */
-const sessions = new Map<string, Promise<TensorModel>>();
-
 /** The model in `file`, its session made on this thread's first call for it. */
-export function onnxModel(file: string): Promise<TensorModel> {
-  let model = sessions.get(file);
-  if (!model) {
-    model = openModel(file);
-    sessions.set(file, model);
-  }
-  return model;
-}
+export const onnxModel = oncePerThread(openModel);
 
 async function openModel(file: string): Promise<TensorModel> {
   // Loaded with the first model: the native runtime stays out of processes that run none.

@@ -15,6 +15,7 @@ import type { CompiledModel, Tensor } from '@litertjs/core';
 import { UserError } from '../../shared/errors.js';
 import { firstLine } from '../../shared/first-line.js';
 import type { TensorModel } from './onnx-model.js';
+import { oncePerThread } from './once-per-thread.js';
 
 type LiteRt = typeof LiteRtModule;
 
@@ -30,18 +31,8 @@ const NO_WEBGPU_WARNING = 'Failed to create default WebGPU device:';
 const ERROR_LINE = /^ERROR: (?:\[[^\]]*\] )?(.*)$/;
 
 let runtime: Promise<Runtime> | undefined;
-/** This thread's models, by file. */
-const models = new Map<string, Promise<TensorModel>>();
-
 /** The model in `file`, loaded on this thread's first call for it. */
-export function tfliteModel(file: string): Promise<TensorModel> {
-  let model = models.get(file);
-  if (!model) {
-    model = openModel(file);
-    models.set(file, model);
-  }
-  return model;
-}
+export const tfliteModel = oncePerThread(openModel);
 
 async function openModel(file: string): Promise<TensorModel> {
   let bytes: Uint8Array;

@@ -10,19 +10,10 @@ import type { LibraryHandle } from 'koffi';
 import { UserError } from '../../shared/errors.js';
 import { firstLine } from '../../shared/first-line.js';
 import type { TensorModel } from './onnx-model.js';
-
-/** This thread's loaded libraries, by file. */
-const libraries = new Map<string, Promise<TensorModel>>();
+import { oncePerThread } from './once-per-thread.js';
 
 /** The compiled model in `file`, loaded on this thread's first call for it. */
-export function treeliteModel(file: string): Promise<TensorModel> {
-  let model = libraries.get(file);
-  if (!model) {
-    model = openModel(file);
-    libraries.set(file, model);
-  }
-  return model;
-}
+export const treeliteModel = oncePerThread(openModel);
 
 /** The C type of a treelite type name, as the generated code declares its values. */
 const C_TYPES: Record<string, 'float' | 'double'> = { float32: 'float', float64: 'double' };
