@@ -127,15 +127,19 @@ async function copyAligned(
   const y1 = Math.min(level.height, offset.row + dst.height);
   if (x0 >= x1 || y0 >= y1) return;
   const sweep = chunkOverlap === undefined ? undefined : { across: [1, 0] as [number, number], down: [0, 1] as [number, number], margin: chunkOverlap };
-  const source = await readWindow(cog, level, [x0, y0, x1, y1], { signal, sweep });
   const count = x1 - x0;
   const firstOut = (y0 - offset.row) * dst.width + (x0 - offset.col);
   if (copiesUnchanged(cog, target)) {
+    // Straight into the destination where the blocks are decoded here: no window to copy from.
+    const into = { data: target.data, width: dst.width, col: x0 - offset.col, row: y0 - offset.row };
+    const source = await readWindow(cog, level, [x0, y0, x1, y1], { signal, sweep, into });
+    if (source === target.data) return;
     for (let y = 0; y < y1 - y0; y++) {
       target.data.set(source.subarray(y * count, (y + 1) * count), firstOut + y * dst.width);
     }
     return;
   }
+  const source = await readWindow(cog, level, [x0, y0, x1, y1], { signal, sweep });
   const write = rowWriter(target.dtype, target.fill);
   const values = new Float64Array(count);
   const nodata = cog.nodata;

@@ -121,6 +121,14 @@ describe('decoding blocks GDAL wrote', () => {
       // A window across block edges.
       const part = await loadBand(file, pixels(100, 60, 150, 100), { dstNodata: null });
       expect(Array.from(part.data)).toEqual(windowOf(data, 100, 60, 150, 100));
+      // A window reaching past the image's top-left corner: the fill (NaN for floats, else 0) where there is no image.
+      const corner = await loadBand(file, pixels(-3, -2, 8, 5), { dstNodata: null });
+      const expected = Array.from({ length: 40 }, (_, i) => {
+        const [col, row] = [(i % 8) - 3, Math.floor(i / 8) - 2];
+        if (col < 0 || row < 0) return type.startsWith('float') ? Number.NaN : 0;
+        return data[row * WIDTH + col]!;
+      });
+      expect(Array.from(corner.data)).toEqual(expected);
     });
   }
 
@@ -191,6 +199,27 @@ describe('each block decoded once', () => {
     await closeCachedCogs();
     await loadBand(file, pixels(0, 0, 136, 72));
     expect(decodedBlockStats().decoded - after.decoded).toBe(3 * 2);
+  });
+
+  it("a task's chunks keep only the blocks their next chunk reads again", async () => {
+    const data = samples('uint16');
+    const file = await gdalCopy(data, ['TILED=YES', 'BLOCKXSIZE=64', 'BLOCKYSIZE=64', 'COMPRESS=DEFLATE', 'PREDICTOR=2']);
+    // Without a halo (chunkOverlap 0), chunks on block edges: each block is done with once read.
+    const start = decodedBlockStats();
+    await loadBand(file, pixels(0, 0, 64, 64), { chunkOverlap: 0 });
+    await loadBand(file, pixels(64, 0, 64, 64), { chunkOverlap: 0 });
+    await loadBand(file, pixels(0, 0, 64, 64), { chunkOverlap: 0 });
+    expect(decodedBlockStats().decoded - start.decoded).toBe(3);
+    // Windows grown by a halo of 4 (the next reads back 8 px): [64, 136) reaches into block 2,
+    // so the next window [128, 200), which reads blocks 2 and 3, finds block 2 kept.
+    const halo = decodedBlockStats();
+    const right = await loadBand(file, pixels(64, 64, 72, 64), { chunkOverlap: 8 });
+    const next = await loadBand(file, pixels(128, 64, 72, 64), { chunkOverlap: 8 });
+    expect(decodedBlockStats().decoded - halo.decoded).toBe(2 + 1);
+    expect(decodedBlockStats().reused - halo.reused).toBe(1);
+    expect(Array.from(right.data)).toEqual(windowOf(data, 64, 64, 72, 64));
+    expect(Array.from(next.data)).toEqual(windowOf(data, 128, 64, 72, 64));
+    await closeCachedCogs();
   });
 
   it('also where the chunks are reprojected', async () => {

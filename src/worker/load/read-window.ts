@@ -63,12 +63,18 @@ interface BlockLayout {
 
 const layouts = new WeakMap<GeoTIFFImage, Promise<BlockLayout | null>>();
 
-export async function readWindow(
-  cog: OpenCog,
-  level: CogLevel,
-  window: PixelWindow,
-  options: { signal?: AbortSignal | undefined; sweep?: Sweep | undefined } = {},
-): Promise<SampleArray> {
+export interface ReadOptions {
+  signal?: AbortSignal | undefined;
+  sweep?: Sweep | undefined;
+  /**
+   * Where to write the window: a row-major array `width` wide, of the level's sample type, the
+   * window's first pixel at (col, row). Honoured where this module decodes the blocks (the
+   * result is then `into.data`); otherwise, and without it, the window comes in a new array.
+   */
+  into?: { data: SampleArray; width: number; col: number; row: number } | undefined;
+}
+
+export async function readWindow(cog: OpenCog, level: CogLevel, window: PixelWindow, options: ReadOptions = {}): Promise<SampleArray> {
   const { signal } = options;
   try {
     const layout = await layoutOf(level.image);
@@ -91,12 +97,13 @@ async function readBlocks(
   level: CogLevel,
   layout: BlockLayout,
   window: PixelWindow,
-  options: { signal?: AbortSignal | undefined; sweep?: Sweep | undefined },
+  options: ReadOptions,
 ): Promise<SampleArray> {
   const [x0, y0, x1, y1] = window;
   const { blockWidth, blockHeight } = layout;
   const type = layout.format.sampleType;
-  const out = newSampleArray(type, (x1 - x0) * (y1 - y0));
+  const into = options.into ?? { data: newSampleArray(type, (x1 - x0) * (y1 - y0)), width: x1 - x0, col: 0, row: 0 };
+  const out = into.data;
   // Rows are copied as bytes, by Buffer.copy: no view to make per row.
   const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   const size = bytesPerSample(type);
@@ -124,7 +131,7 @@ async function readBlocks(
           const count = (Math.min(x1, left + blockWidth) - from) * size;
           for (let y = Math.max(y0, top); y < Math.min(y1, top + rows); y++) {
             const start = ((y - top) * blockWidth + (from - left)) * size;
-            bytes.copy(outBytes, ((y - y0) * (x1 - x0) + (from - x0)) * size, start, start + count);
+            bytes.copy(outBytes, ((y - y0 + into.row) * into.width + (from - x0 + into.col)) * size, start, start + count);
           }
         }),
       );
