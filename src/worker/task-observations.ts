@@ -93,14 +93,14 @@ export async function loadObservations(
         await loadBand(href, withoutHalo ? inner : geobox, {
           resampling: input.resampling,
           unsigned: task.unsigned,
+          ...(withoutHalo && { margin: halo }),
           ...(chunkOverlap !== undefined && { chunkOverlap }),
           ...(operation && { operation }),
           ...(signal && { signal }),
         }),
       );
     }
-    const fused = rasters.length === 1 ? rasters[0]! : fuseSameDay(rasters);
-    return withoutHalo ? withNodataHalo(fused, geobox, halo) : fused;
+    return rasters.length === 1 ? rasters[0]! : fuseSameDay(rasters);
   };
   const loads: Array<() => Promise<void>> = [];
   const unread: Array<{ input: StatsPlugin['inputs'][number]; day: number }> = [];
@@ -140,14 +140,6 @@ export async function loadObservations(
   return { geobox, days: days.map(([day]) => day), bands, nodata };
 }
 
-/** The raster, of the chunk's inner pixels, placed in the padded chunk `geobox` with a halo of nodata (0 without one). */
-function withNodataHalo(raster: Raster, geobox: GeoBox, halo: number): Raster {
-  const data = newSampleArray(sampleTypeOf(raster.data), geobox.width * geobox.height);
-  if (raster.nodata !== null && raster.nodata !== 0) data.fill(raster.nodata);
-  const width = raster.geobox.width;
-  for (let r = 0; r < raster.geobox.height; r++) data.set(raster.data.subarray(r * width, (r + 1) * width), (r + halo) * geobox.width + halo);
-  return { geobox, data, nodata: raster.nodata };
-}
 
 /**
  * Runs the jobs, `limit` at a time. After a failure no job starts, and the first error is

@@ -93,6 +93,28 @@ describe('loadBand on a grid aligned with the source', () => {
     }
   });
 
+  it('with a margin, places the window in a grid grown on every side, the margin left as the fill', async () => {
+    const file = writeTiff('margin.tif', [source], { epsg: 32737, affine: UTM_ORIGIN, tileSize: 64, nodata: 65535 });
+    const dst: GeoBox = { crs: UTM_37S, affine: [10, 0, 500_000 + 40 * 10, 0, -10, 9_300_000 - 30 * 10], width: 6, height: 4 };
+    const raster = await loadBand(file, dst, { margin: 2 });
+    expect([raster.geobox.width, raster.geobox.height]).toEqual([10, 8]);
+    expect(raster.geobox.affine).toEqual([10, 0, 500_000 + 38 * 10, 0, -10, 9_300_000 - 28 * 10]);
+    for (let row = 0; row < 8; row++) {
+      for (let col = 0; col < 10; col++) {
+        const inside = row >= 2 && row < 6 && col >= 2 && col < 8;
+        const expected = inside ? (30 + row - 2) * 300 + (40 + col - 2) : 65535;
+        expect(raster.data[row * 10 + col], `(${col}, ${row})`).toBe(expected);
+      }
+    }
+    // Converted to another type (row by row), and resampled onto a grid 2 m off the source's
+    // (nearest: the centre of the first inner pixel falls 0.7 px into source pixel (40, 30)).
+    const converted = await loadBand(file, dst, { margin: 1, dtype: 'float32' });
+    expect([converted.data[0], converted.data[1 * 8 + 1]]).toEqual([65535, 30 * 300 + 40]);
+    const shifted: GeoBox = { ...dst, affine: [10, 0, 500_000 + 40 * 10 + 2, 0, -10, 9_300_000 - 30 * 10 - 2] };
+    const resampled = await loadBand(file, shifted, { margin: 1 });
+    expect([resampled.data[0], resampled.data[1 * 8 + 1], resampled.data[2 * 8 + 3]]).toEqual([65535, 30 * 300 + 40, 31 * 300 + 42]);
+  });
+
   it('turns source nodata into dstNodata and converts to the requested dtype', async () => {
     const withHoles = image(Uint16Array, 8, 8, (col, row) => (col === row ? 0 : 100 + col));
     const file = writeTiff('holes.tif', [withHoles], { epsg: 32737, affine: UTM_ORIGIN, nodata: 0 });

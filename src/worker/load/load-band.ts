@@ -43,6 +43,11 @@ export interface LoadOptions {
    * while the cache has room (previews read the same blocks in any order).
    */
   chunkOverlap?: number;
+  /**
+   * The result covers `dst` grown by this many pixels on every side, left as the fill: only `dst`
+   * is read (a band a task reads without its chunks' halo, placed in the halo'd chunk).
+   */
+  margin?: number;
 }
 
 /** Source pixels of margin around the window the destination maps to, for bilinear's neighbours. */
@@ -60,25 +65,37 @@ export async function loadBand(href: string, dst: GeoBox, options: LoadOptions =
     const dtype = options.dtype ?? cog.sampleType;
     const nodata = resultNodata(options.dstNodata, cog.nodata, dtype);
     const fill = nodata ?? (isFloatType(dtype) ? Number.NaN : 0);
-    const data = newSampleArray(dtype, dst.width * dst.height);
+    const margin = options.margin ?? 0;
+    const result = grown(dst, margin);
+    const data = newSampleArray(dtype, result.width * result.height);
     if (fill !== 0) data.fill(fill);
-    const target = { data, dtype, fill, width: dst.width };
+    const target = { data, dtype, fill, width: dst.width, stride: result.width, start: margin * result.width + margin };
     const full = cog.levels[0]!;
     const offset = normaliseCrs(dst.crs) === cog.crs ? alignedOffset(full.affine, dst.affine) : null;
     if (offset) await copyAligned(cog, dst, offset, target, options);
     else await reprojectOnto(cog, dst, options.resampling ?? 'nearest', target, options);
-    return { geobox: dst, data, nodata };
+    return { geobox: result, data, nodata };
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     throw error;
   }
 }
 
+/** Where the destination's pixels go: `width` of them a row, rows `stride` apart, its first at `start`. */
 interface Target {
   data: SampleArray;
   dtype: SampleType;
   fill: number;
   width: number;
+  stride: number;
+  start: number;
+}
+
+/** The grid `g` grown by `margin` pixels on every side. */
+function grown(g: GeoBox, margin: number): GeoBox {
+  if (margin === 0) return g;
+  const [a, b, c, d, e, f] = g.affine;
+  return { crs: g.crs, affine: [a, b, c - (a + b) * margin, d, e, f - (d + e) * margin], width: g.width + 2 * margin, height: g.height + 2 * margin };
 }
 
 function resultNodata(
@@ -128,14 +145,14 @@ async function copyAligned(
   if (x0 >= x1 || y0 >= y1) return;
   const sweep = chunkOverlap === undefined ? undefined : { across: [1, 0] as [number, number], down: [0, 1] as [number, number], margin: chunkOverlap };
   const count = x1 - x0;
-  const firstOut = (y0 - offset.row) * dst.width + (x0 - offset.col);
+  const firstOut = target.start + (y0 - offset.row) * target.stride + (x0 - offset.col);
   if (copiesUnchanged(cog, target)) {
     // Straight into the destination where the blocks are decoded here: no window to copy from.
-    const into = { data: target.data, width: dst.width, col: x0 - offset.col, row: y0 - offset.row };
+    const into = { data: target.data, width: target.stride, col: firstOut % target.stride, row: Math.floor(firstOut / target.stride) };
     const source = await readWindow(cog, level, [x0, y0, x1, y1], { signal, sweep, into });
     if (source === target.data) return;
     for (let y = 0; y < y1 - y0; y++) {
-      target.data.set(source.subarray(y * count, (y + 1) * count), firstOut + y * dst.width);
+      target.data.set(source.subarray(y * count, (y + 1) * count), firstOut + y * target.stride);
     }
     return;
   }
@@ -148,7 +165,7 @@ async function copyAligned(
       const value = source[y * count + k]!;
       values[k] = value === nodata ? Number.NaN : value;
     }
-    write(target.data, firstOut + y * dst.width, values, count);
+    write(target.data, firstOut + y * target.stride, values, count);
   }
 }
 
@@ -201,7 +218,7 @@ async function reprojectOnto(
     nodata: cog.nodata,
   };
   const write = rowWriter(target.dtype, target.fill);
-  resample(method, pixels, window, (row, values) => write(target.data, row * target.width, values, target.width));
+  resample(method, pixels, window, (row, values) => write(target.data, target.start + row * target.stride, values, target.width));
 }
 
 /**
