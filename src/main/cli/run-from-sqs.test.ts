@@ -53,7 +53,8 @@ describe('odc-stats run --from-sqs', () => {
       expect(existsSync(path.join(location, `x${x}`, `y${y}`, '2021--P1Y', `from_sqs_x${x}y${y}_2021--P1Y.stac-item.json`)), task).toBe(true);
     }
     expect(await queueCounts(sqs, queue.url)).toEqual({ visible: 0, inFlight: 0 });
-  });
+    // Two processes of the CLI and a worker's tasks: 25 s on a quiet machine, the run alone given 120 s.
+  }, 180_000);
 
   it('refuses TASKS with --from-sqs, --dryrun with it, and no cache without it, in one line each', async () => {
     const cases: Array<[string[], string]> = [
