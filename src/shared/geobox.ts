@@ -18,6 +18,12 @@ export interface GeoBox {
   height: number;
 }
 
+/** The grid of `width` × `height` pixels of `g` from pixel (col, row) on; negative or past its edges grows it. */
+export function subGeobox(g: GeoBox, col: number, row: number, width: number, height: number): GeoBox {
+  const [a, b, c, d, e, f] = g.affine;
+  return { crs: g.crs, affine: [a, b, c + a * col + b * row, d, e, f + d * col + e * row], width, height };
+}
+
 export function pixelToWorld(affine: Affine, col: number, row: number): [number, number] {
   const [a, b, c, d, e, f] = affine;
   return [a * col + b * row + c, d * col + e * row + f];

@@ -6,14 +6,14 @@
  */
 import { UserError } from '../shared/errors.js';
 import { transformer } from '../shared/crs.js';
-import { pixelAtLonLat, pixelToWorld } from '../shared/geobox.js';
+import { pixelAtLonLat, pixelToWorld, subGeobox } from '../shared/geobox.js';
 import { tileGeobox } from '../shared/grid.js';
 import type { PixelObservation, PixelStory } from '../shared/pixel-story.js';
 import { formatTaskId } from '../shared/task-id.js';
 import type { TaskDatasetRef, WorkerTask } from '../shared/task-messages.js';
 import { footprintInCrs, footprintTouches } from './chunk-coverage.js';
 import { closeCachedCogs } from './load/load-band.js';
-import { groupByDay, loadObservations, subGeobox, taskGrid, taskPlugin } from './task-observations.js';
+import { groupByDay, loadObservations, taskGrid, taskPlugin } from './task-observations.js';
 import { reduceChunk } from './plugins/plugin.js';
 
 /** The story of the task's pixel under a point (longitude, latitude). */

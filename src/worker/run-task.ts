@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { GeoBox } from '../shared/geobox.js';
+import { subGeobox, type GeoBox } from '../shared/geobox.js';
 import { tileFootprintLonLat } from '../shared/geometry.js';
 import { tileGeobox, type GridSpec } from '../shared/grid.js';
 import {
@@ -38,7 +38,7 @@ import type { OutputBand, StatsPlugin } from './plugins/plugin.js';
 import { TileOutputs, type FinishedCog } from './output/tile-outputs.js';
 import { chunksCovered, footprintInCrs, footprintTouches, tileChunks } from './chunk-coverage.js';
 import { reducerFor } from './reduce-threads.js';
-import { groupByDay, loadObservations, subGeobox, taskGrid, taskPlugin } from './task-observations.js';
+import { groupByDay, loadObservations, taskGrid, taskPlugin } from './task-observations.js';
 
 const DEFAULT_CHUNK = 512;
 const DEFAULT_BLOCKSIZE = 512;

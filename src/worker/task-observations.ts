@@ -4,7 +4,7 @@
  * observations — datasets grouped by solar day, loaded onto the window's pixels and fused.
  */
 import { coordinateOperation, KNOWN_OPERATIONS } from '../shared/coordinate-operations.js';
-import type { GeoBox } from '../shared/geobox.js';
+import { subGeobox, type GeoBox } from '../shared/geobox.js';
 import { parseGrid, type GridSpec } from '../shared/grid.js';
 import { UserError } from '../shared/errors.js';
 import type { TaskDatasetRef, WorkerTask } from '../shared/task-messages.js';
@@ -171,10 +171,5 @@ export function groupByDay(datasets: TaskDatasetRef[]): Array<[string, TaskDatas
     else days.set(d.solarDay, [d]);
   }
   return [...days.entries()].sort(([a], [b]) => a.localeCompare(b));
-}
-
-export function subGeobox(g: GeoBox, col: number, row: number, width: number, height: number): GeoBox {
-  const [a, b, c, d, e, f] = g.affine;
-  return { crs: g.crs, affine: [a, b, c + a * col + b * row, d, e, f + d * col + e * row], width, height };
 }
 

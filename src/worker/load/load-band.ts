@@ -6,7 +6,7 @@
 import type { CoordinateOperation } from '../../shared/coordinate-operations.js';
 import { normaliseCrs } from '../../shared/crs.js';
 import { UserError } from '../../shared/errors.js';
-import type { Affine, GeoBox } from '../../shared/geobox.js';
+import { subGeobox, type Affine, type GeoBox } from '../../shared/geobox.js';
 import { newSampleArray, type Raster, type SampleArray, type SampleType } from '../raster.js';
 import type { CogLevel } from './cog-metadata.js';
 import { openCachedCog } from './cog-cache.js';
@@ -66,10 +66,10 @@ export async function loadBand(href: string, dst: GeoBox, options: LoadOptions =
     const nodata = resultNodata(options.dstNodata, cog.nodata, dtype);
     const fill = nodata ?? (isFloatType(dtype) ? Number.NaN : 0);
     const margin = options.margin ?? 0;
-    const result = grown(dst, margin);
+    const result = margin === 0 ? dst : subGeobox(dst, -margin, -margin, dst.width + 2 * margin, dst.height + 2 * margin);
     const data = newSampleArray(dtype, result.width * result.height);
     if (fill !== 0) data.fill(fill);
-    const target = { data, dtype, fill, width: dst.width, stride: result.width, start: margin * result.width + margin };
+    const target = { data, dtype, fill, width: dst.width, stride: result.width, col: margin, row: margin };
     const full = cog.levels[0]!;
     const offset = normaliseCrs(dst.crs) === cog.crs ? alignedOffset(full.affine, dst.affine) : null;
     if (offset) await copyAligned(cog, dst, offset, target, options);
@@ -81,21 +81,15 @@ export async function loadBand(href: string, dst: GeoBox, options: LoadOptions =
   }
 }
 
-/** Where the destination's pixels go: `width` of them a row, rows `stride` apart, its first at `start`. */
+/** Where the destination's pixels go: `width` of them a row, in an array `stride` wide, its first at (col, row). */
 interface Target {
   data: SampleArray;
   dtype: SampleType;
   fill: number;
   width: number;
   stride: number;
-  start: number;
-}
-
-/** The grid `g` grown by `margin` pixels on every side. */
-function grown(g: GeoBox, margin: number): GeoBox {
-  if (margin === 0) return g;
-  const [a, b, c, d, e, f] = g.affine;
-  return { crs: g.crs, affine: [a, b, c - (a + b) * margin, d, e, f - (d + e) * margin], width: g.width + 2 * margin, height: g.height + 2 * margin };
+  col: number;
+  row: number;
 }
 
 function resultNodata(
@@ -143,12 +137,15 @@ async function copyAligned(
   const x1 = Math.min(level.width, offset.col + dst.width);
   const y1 = Math.min(level.height, offset.row + dst.height);
   if (x0 >= x1 || y0 >= y1) return;
-  const sweep = chunkOverlap === undefined ? undefined : { across: [1, 0] as [number, number], down: [0, 1] as [number, number], margin: chunkOverlap };
+  const sweep: Sweep | undefined = chunkOverlap === undefined ? undefined : { across: [1, 0], down: [0, 1], margin: chunkOverlap };
   const count = x1 - x0;
-  const firstOut = target.start + (y0 - offset.row) * target.stride + (x0 - offset.col);
+  // Where the window's first pixel goes in the target's array.
+  const col = target.col + x0 - offset.col;
+  const row = target.row + y0 - offset.row;
+  const firstOut = row * target.stride + col;
   if (copiesUnchanged(cog, target)) {
     // Straight into the destination where the blocks are decoded here: no window to copy from.
-    const into = { data: target.data, width: target.stride, col: firstOut % target.stride, row: Math.floor(firstOut / target.stride) };
+    const into = { data: target.data, width: target.stride, col, row };
     const source = await readWindow(cog, level, [x0, y0, x1, y1], { signal, sweep, into });
     if (source === target.data) return;
     for (let y = 0; y < y1 - y0; y++) {
@@ -218,7 +215,7 @@ async function reprojectOnto(
     nodata: cog.nodata,
   };
   const write = rowWriter(target.dtype, target.fill);
-  resample(method, pixels, window, (row, values) => write(target.data, target.start + row * target.stride, values, target.width));
+  resample(method, pixels, window, (row, values) => write(target.data, (target.row + row) * target.stride + target.col, values, target.width));
 }
 
 /**
