@@ -16,6 +16,7 @@ import { regionCode } from '../../shared/grid.js';
 import { taskFilePrefix, type ProductNaming } from '../../shared/output-layout.js';
 import type { Eo3Packaging, OutputProduct } from '../../shared/run-config.js';
 import type { TaskId } from '../../shared/task-id.js';
+import type { TaskDatasetRef } from '../../shared/task-messages.js';
 import { isoLastMicrosecondBefore, isoSeconds, uuid5 } from '../output/stac-item.js';
 import { inheritedProperties } from './inherited-properties.js';
 
@@ -46,16 +47,7 @@ export interface Eo3Dataset {
 }
 
 /** A dataset of a task, as its document names it in the lineage and inherits from it. */
-export interface Eo3Input {
-  id: string;
-  collection: string;
-  platform?: string;
-  instruments?: string[];
-  /** Its STAC item's properties. */
-  properties?: Record<string, unknown>;
-  /** Present for a fused dataset: the datasets it was fused from. */
-  sources?: ReadonlyArray<{ id: string; collection: string }>;
-}
+export type Eo3Input = Pick<TaskDatasetRef, 'id' | 'collection' | 'platform' | 'instruments' | 'properties' | 'sources'>;
 
 export interface Eo3DocumentRequest {
   /** The dataset's id: the task's STAC item's id, so both documents name one dataset. */

@@ -11,6 +11,7 @@
  * `odc:region_code`. The inputs are STAC items, so a property is looked for under its EO3 name
  * and then under the name eodatasets3 gives it in STAC (`gsd` for `eo:gsd`, …).
  */
+import type { TaskDatasetRef } from '../../shared/task-messages.js';
 
 const INHERITED = [
   'eo:cloud_cover',
@@ -77,15 +78,8 @@ const STAC_NAMES: Readonly<Record<string, string>> = {
   'eo:sun_elevation': 'view:sun_elevation',
 };
 
-export interface InheritingInput {
-  /** Its STAC item's properties. */
-  properties?: Readonly<Record<string, unknown>>;
-  /** Present for a fused input: the datasets it was fused from. */
-  sources?: readonly unknown[];
-}
-
 /** The properties the inputs (in the task's order) pass on, by EO3 name. */
-export function inheritedProperties(inputs: readonly InheritingInput[], skip: readonly string[]): Record<string, unknown> {
+export function inheritedProperties(inputs: ReadonlyArray<Pick<TaskDatasetRef, 'properties' | 'sources'>>, skip: readonly string[]): Record<string, unknown> {
   const inherited: Record<string, unknown> = {};
   const skipped = new Set(skip);
   for (const { properties, sources } of inputs) {
