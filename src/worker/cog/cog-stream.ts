@@ -99,6 +99,12 @@ export class CogStream {
   private rowsClosed = false;
   /** The room one tile has in the rows file. */
   private readonly tileBytes: number;
+  /**
+   * Where a tile's rows are put together on their way into or out of the rows file, reused: each
+   * use ends before the next begins (`predictedTile` copies the samples read back before they go
+   * to compression).
+   */
+  private tileScratch: SampleArray;
   /** Full-resolution rows from `heldFrom` on, that overviews still need. */
   private held: SampleArray;
   private heldFrom = 0;
@@ -146,6 +152,7 @@ export class CogStream {
       return level;
     });
     this.held = newSampleArray(image.type, 0);
+    this.tileScratch = newSampleArray(image.type, 0);
     this.slots = options.slots ?? new CompressionSlots();
     this.fd = openSync(options.scratchPath, 'w+');
     this.rowsFd = openSync(rowsPath(options.scratchPath), 'w+');
@@ -242,7 +249,7 @@ export class CogStream {
     const { across } = tileCounts(level.width, level.height, tileSize);
     for (let column = 0; column < across; column++) {
       const tileWidth = Math.min(tileSize, level.width - column * tileSize);
-      const block = newSampleArray(this.image.type, count * tileWidth * spp);
+      const block = this.scratchSamples(count * tileWidth * spp);
       for (let r = 0; r < count; r++) {
         const from = (r * level.width + column * tileSize) * spp;
         block.set(rows.subarray(from, from + tileWidth * spp), r * tileWidth * spp);
@@ -269,8 +276,8 @@ export class CogStream {
         return;
       }
       const width = Math.min(tileSize, level.width - column * tileSize);
-      const data = newSampleArray(this.image.type, width * height * spp);
-      readFully(this.rowsFd, new Uint8Array(data.buffer), level.gatheredAt + column * this.tileBytes);
+      const data = this.scratchSamples(width * height * spp);
+      readFully(this.rowsFd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), level.gatheredAt + column * this.tileBytes);
       const index = level.tiles.length;
       level.tiles.push(undefined);
       const done = encodeTileInPool(predictedTile({ width, height, samplesPerPixel: spp, data }, 0, 0, this.encoding), this.encoding)
@@ -286,6 +293,12 @@ export class CogStream {
         });
       this.compressing.add(done);
     }
+  }
+
+  /** The first `length` samples of the tile scratch, grown when too small. */
+  private scratchSamples(length: number): SampleArray {
+    if (this.tileScratch.length < length) this.tileScratch = newSampleArray(this.image.type, length);
+    return this.tileScratch.subarray(0, length);
   }
 
   private landTile(level: StreamLevel, index: number, tile: EncodedTile): void {
@@ -323,6 +336,7 @@ export class CogStream {
     while (this.compressing.size > 0) await Promise.all(this.compressing);
     if (this.failure) throw this.failure.error;
     this.held = newSampleArray(this.image.type, 0);
+    this.tileScratch = newSampleArray(this.image.type, 0);
     this.closeRows();
     for (const level of this.levels) {
       const { across, down } = tileCounts(level.width, level.height, this.resolved.tileSize);

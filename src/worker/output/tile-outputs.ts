@@ -1,10 +1,12 @@
 /**
- * A task's output bands as its chunks finish, streamed into COGs in bounded memory: chunks are
- * gathered into stripes (full tile width, one chunk high), and each finished stripe goes, in
- * order, to every band's `CogStream`. Nothing of the tile is held whole but the low-resolution
- * copies the quicklooks are drawn from; for a true-colour quicklook the three bands' rows also
- * go to raw scratch files, read back stripe by stripe to render the RGBA COG once the bands'
- * COGs are written.
+ * A task's output bands as its chunks finish, streamed into COGs in bounded memory: the pieces
+ * put (chunks, or rows of them) are gathered by stripe (full tile width, one chunk high), and
+ * each finished stripe goes, in order, to every band's `CogStream`. A stripe holds only the
+ * plugin's results put into it, by reference, and lays out one band's full-width rows at a time
+ * as it is written, so a mostly empty tile costs little more than its data. Nothing of the tile
+ * is held whole but the low-resolution copies the quicklooks are drawn from; for a true-colour
+ * quicklook the three bands' rows also go to raw scratch files, read back stripe by stripe to
+ * render the RGBA COG once the bands' COGs are written.
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -21,11 +23,20 @@ import { newSampleArray, type Raster, type SampleArray } from '../raster.js';
 /** Rows of the RGBA quicklook rendered at once. */
 const RGBA_STRIPE_ROWS = 512;
 
+/** The plugin's results over a window of the tile: `result` covers it grown by `halo` on every side, `sourceWidth` wide. */
+interface Piece {
+  window: PixelWindow;
+  result: Record<string, SampleArray>;
+  sourceWidth: number;
+  halo: number;
+}
 
 interface Stripe {
-  bands: Record<string, SampleArray>;
+  row: number;
   height: number;
-  chunksLeft: number;
+  /** The pieces with data; the rest of the stripe is nodata. */
+  pieces: Piece[];
+  pixelsLeft: number;
 }
 
 /** A finished COG, to write and then `close`. */
@@ -46,7 +57,6 @@ export class TileOutputs {
   private readonly stripes = new Map<number, Stripe>();
   private nextStripe = 0;
   private readonly stripeCount: number;
-  private readonly chunksPerStripe: number;
   /** Raw full-resolution rows of the true-colour bands, by band name (file descriptor). */
   private readonly raw = new Map<string, number>();
   private readonly slots = new CompressionSlots();
@@ -60,7 +70,6 @@ export class TileOutputs {
     private readonly chunkSize: number,
   ) {
     this.stripeCount = Math.ceil(tile.height / chunkSize);
-    this.chunksPerStripe = Math.ceil(tile.width / chunkSize);
     const kept = new Set(quicklookBands(plugin));
     for (const band of plugin.measurements) {
       const stream = CogStream.band(tile, band.dtype, band.nodata, bandOptions(band), {
@@ -77,27 +86,29 @@ export class TileOutputs {
   }
 
   /**
-   * A chunk's outputs: `result` holds the plugin's bands over the chunk grown by `halo` pixels
-   * on every side (`sourceWidth` wide); null for a chunk left nodata. Chunks may come in any
-   * order; the next must wait until this resolves (the stripes it completes are on their way
-   * into the COGs).
+   * The outputs of a window of the tile lying in one stripe (a chunk, or some rows of one):
+   * `result` holds the plugin's bands over the window grown by `halo` pixels on every side
+   * (`sourceWidth` wide), kept until its stripe is written; null for a window left nodata.
+   * Windows may come in any order, each pixel once; the next must wait until this resolves (the
+   * stripes it completes are on their way into the COGs).
    */
   async put(c: PixelWindow, result: Record<string, SampleArray> | null, sourceWidth = c.width, halo = 0): Promise<void> {
     const index = Math.floor(c.row / this.chunkSize);
+    const stripeEnd = Math.min(this.tile.height, (index + 1) * this.chunkSize);
+    if (c.width <= 0 || c.height <= 0 || c.col < 0 || c.row < 0 || c.col + c.width > this.tile.width || c.row + c.height > stripeEnd) {
+      throw new Error(`tile outputs: window ${c.width}×${c.height} at (${c.col}, ${c.row}) does not lie in one stripe of the ${this.tile.width}×${this.tile.height} tile`);
+    }
     const stripe = this.stripeAt(index);
+    const pixels = c.width * c.height;
+    if (pixels > stripe.pixelsLeft) throw new Error(`tile outputs: window at (${c.col}, ${c.row}) puts more pixels than stripe ${index} has left: a pixel put twice`);
     if (result) {
       for (const band of this.plugin.measurements) {
-        const source = result[band.name];
-        if (!source) throw new Error(`plugin ${this.plugin.name} returned no '${band.name}' band`);
-        const target = stripe.bands[band.name]!;
-        for (let r = 0; r < c.height; r++) {
-          const from = (r + halo) * sourceWidth + halo;
-          target.set(source.subarray(from, from + c.width), r * this.tile.width + c.col);
-        }
+        if (!result[band.name]) throw new Error(`plugin ${this.plugin.name} returned no '${band.name}' band`);
       }
+      stripe.pieces.push({ window: c, result, sourceWidth, halo });
     }
-    stripe.chunksLeft--;
-    while (this.stripes.get(this.nextStripe)?.chunksLeft === 0) {
+    stripe.pixelsLeft -= pixels;
+    while (this.stripes.get(this.nextStripe)?.pixelsLeft === 0) {
       await this.flush(this.stripes.get(this.nextStripe)!);
       this.stripes.delete(this.nextStripe);
       this.nextStripe++;
@@ -107,28 +118,34 @@ export class TileOutputs {
   private stripeAt(index: number): Stripe {
     let stripe = this.stripes.get(index);
     if (!stripe) {
-      const height = Math.min(this.chunkSize, this.tile.height - index * this.chunkSize);
-      const bands: Record<string, SampleArray> = {};
-      for (const band of this.plugin.measurements) {
-        const data = newSampleArray(band.dtype, this.tile.width * height);
-        if (band.nodata !== null && band.nodata !== 0) data.fill(band.nodata);
-        bands[band.name] = data;
-      }
-      stripe = { bands, height, chunksLeft: this.chunksPerStripe };
+      const row = index * this.chunkSize;
+      const height = Math.min(this.chunkSize, this.tile.height - row);
+      stripe = { row, height, pieces: [], pixelsLeft: this.tile.width * height };
       this.stripes.set(index, stripe);
     }
     return stripe;
   }
 
+  /** Writes the stripe into every band's COG (and raw file), laying out one band's rows at a time. */
   private async flush(stripe: Stripe): Promise<void> {
-    for (const [name, stream] of this.streams) await stream.writeRows(stripe.bands[name]!);
-    for (const [name, fd] of this.raw) {
-      const data = stripe.bands[name]!;
-      writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    const width = this.tile.width;
+    for (const band of this.plugin.measurements) {
+      const rows = newSampleArray(band.dtype, width * stripe.height);
+      if (band.nodata !== null && band.nodata !== 0) rows.fill(band.nodata);
+      for (const { window, result, sourceWidth, halo } of stripe.pieces) {
+        const source = result[band.name]!;
+        for (let r = 0; r < window.height; r++) {
+          const from = (r + halo) * sourceWidth + halo;
+          rows.set(source.subarray(from, from + window.width), (window.row - stripe.row + r) * width + window.col);
+        }
+      }
+      await this.streams.get(band.name)!.writeRows(rows);
+      const fd = this.raw.get(band.name);
+      if (fd !== undefined) writeSync(fd, new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
     }
   }
 
-  /** Every band's COG, once every chunk is in, by band name. */
+  /** Every band's COG, once every pixel is in, by band name. */
   async finishBands(): Promise<Map<string, FinishedCog>> {
     if (this.nextStripe !== this.stripeCount) throw new Error(`tile outputs: ${this.nextStripe} stripes of ${this.stripeCount} written`);
     const finished = new Map<string, FinishedCog>();
