@@ -32,11 +32,11 @@ describe('work estimate', () => {
     const stripes = 2 * 9600 * 512 * (10 * 2 + 3 * 4 + 2);
     // One thread loads and reduces each chunk in turn.
     expect(largestTaskMemory(9600, 24, 11, 22, { reduceThreads: 1 })).toBe(TASK_PROCESS_BYTES + chunk + stack + stripes);
-    // Two reduce threads: two chunks being reduced and the next being loaded, and the threads' own heaps.
-    expect(largestTaskMemory(9600, 24, 11, 22, { reduceThreads: 2 })).toBe(TASK_PROCESS_BYTES + 2 * 40 * 2 ** 20 + 3 * chunk + 2 * stack + stripes);
-    // A tile of one chunk of 256² px: one chunk alive whatever the threads, a stack of one batch (half its pixels), one stripe.
+    // Two reduce threads: the chunk they share and the next being loaded, each thread's heap and stack.
+    expect(largestTaskMemory(9600, 24, 11, 22, { reduceThreads: 2 })).toBe(TASK_PROCESS_BYTES + 2 * 40 * 2 ** 20 + 2 * chunk + 2 * stack + stripes);
+    // A tile of one chunk of 256² px: one chunk alive whatever the threads, a stack of one batch (half its pixels) per thread, one stripe.
     expect(largestTaskMemory(256, 24, 11, 22, { reduceThreads: 4 })).toBe(
-      TASK_PROCESS_BYTES + 4 * 40 * 2 ** 20 + 256 * 256 * 24 * 22 + stack + 256 * 256 * 34,
+      TASK_PROCESS_BYTES + 4 * 40 * 2 ** 20 + 256 * 256 * 24 * 22 + 4 * stack + 256 * 256 * 34,
     );
   });
 

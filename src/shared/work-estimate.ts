@@ -82,10 +82,10 @@ const SAMPLE_BYTES: Record<string, number> = {
  * The memory model of a task process, for the task engine of `src/worker/run-task.ts` as it is:
  * - the process itself (Node, its modules, the WebAssembly kernel): TASK_PROCESS_BYTES, and
  *   REDUCE_THREAD_BYTES more for each reduce thread (its own V8 heap and kernel);
- * - the chunks alive: the one being loaded and, with reduce threads, one more for each thread
- *   reducing one (as far as the tile has chunks), each every input band of every observation
- *   as decoded;
- * - for each chunk being reduced, the reduction's float32 stack of a batch of pixels
+ * - the chunks alive: the one being reduced and, with reduce threads (which share it, each a
+ *   run of its rows), the next one being loaded (as far as the tile has chunks), each every
+ *   input band of every observation as decoded;
+ * - for each thread reducing, the reduction's float32 stack of a batch of pixels
  *   (REDUCE_BATCH_PIXELS, the geomedian's) twice: the plugin's and the kernel's copy in its
  *   WebAssembly memory, which never shrinks;
  * - the outputs gathered into stripes of the tile's width and a chunk's height, two at once as
@@ -130,12 +130,11 @@ export function largestTaskMemory(tileShape: number, days: number, bands: number
   const side = Math.min(engine.chunkSide ?? DEFAULT_CHUNK_SIDE, tileShape);
   const chunks = Math.ceil(tileShape / side) ** 2;
   const threads = engine.reduceThreads > 1 ? engine.reduceThreads : 0;
-  const reducing = Math.min(chunks, Math.max(1, threads));
-  const loading = threads > 0 && chunks > reducing ? 1 : 0;
+  const loading = threads > 0 && chunks > 1 ? 1 : 0;
   const chunkInputs = side * side * days * sampleBytes;
   const stack = Math.min(side * side, REDUCE_BATCH_PIXELS) * days * bands * STACK_BYTES;
   const stripes = Math.min(STRIPES, Math.ceil(tileShape / side)) * tileShape * side * OUTPUT_BYTES;
-  return TASK_PROCESS_BYTES + threads * REDUCE_THREAD_BYTES + (reducing + loading) * chunkInputs + reducing * stack + stripes;
+  return TASK_PROCESS_BYTES + threads * REDUCE_THREAD_BYTES + (1 + loading) * chunkInputs + Math.max(1, threads) * stack + stripes;
 }
 
 /**

@@ -37,7 +37,7 @@ export async function viewObservation(task: WorkerTask, day: string): Promise<Ob
     if (!entry) throw new UserError(`task ${formatTaskId(task.id)} has no observation on ${day}`);
     const tile = tileGeobox(taskGrid(task), task.id);
     const { geobox, coordinates } = mercatorBox(task, tile);
-    const chunk = await loadObservations(task, plugin, [entry], geobox, 0, () => true, undefined, 'once');
+    const chunk = await loadObservations(task, plugin, [entry], geobox, 0, () => true, undefined, { reading: 'once' });
     const rgb = trueColour(plugin, chunk);
     const mask = plugin.observationMask;
     return {
@@ -71,7 +71,7 @@ export async function viewLatestClear(task: WorkerTask): Promise<ObservationView
     const days = groupByDay(task.datasets);
     for (const entry of [...days].reverse()) {
       if (left === 0) break;
-      const chunk = await loadObservations(task, plugin, [entry], geobox, 0, () => true, undefined, 'once');
+      const chunk = await loadObservations(task, plugin, [entry], geobox, 0, () => true, undefined, { reading: 'once' });
       daysRead++;
       const rgba = trueColourRgba(plugin, chunk)!;
       const usable = plugin.observationMask ? usableObservations(chunk, 0, plugin.observationMask) : undefined;

@@ -29,7 +29,7 @@ export async function tellPixelStory(task: WorkerTask, lon: number, lat: number,
     const reaches = (d: TaskDatasetRef) => footprintTouches(tile, footprintInCrs(d.footprint, tile.crs), window);
     const days = groupByDay(task.datasets);
     const geobox = subGeobox(tile, window.col, window.row, window.width, window.height);
-    const chunk = await loadObservations(task, plugin, days, geobox, halo, reaches, signal, 'once');
+    const chunk = await loadObservations(task, plugin, days, geobox, halo, reaches, signal, { reading: 'once' });
     const pixel = halo * window.width + halo;
     const verdicts = plugin.explain?.(chunk, pixel);
     const observations = chunk.days.map((day, t): PixelObservation => {

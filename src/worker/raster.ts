@@ -12,25 +12,30 @@ export interface Raster<T extends SampleArray = SampleArray> {
   nodata: number | null;
 }
 
+interface SampleArrayConstructor {
+  new (length: number): SampleArray;
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): SampleArray;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+const ARRAYS: Record<SampleType, SampleArrayConstructor> = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  uint32: Uint32Array,
+  int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
+
 export function newSampleArray(type: SampleType, length: number): SampleArray {
-  switch (type) {
-    case 'uint8':
-      return new Uint8Array(length);
-    case 'int8':
-      return new Int8Array(length);
-    case 'uint16':
-      return new Uint16Array(length);
-    case 'int16':
-      return new Int16Array(length);
-    case 'uint32':
-      return new Uint32Array(length);
-    case 'int32':
-      return new Int32Array(length);
-    case 'float32':
-      return new Float32Array(length);
-    case 'float64':
-      return new Float64Array(length);
-  }
+  return new ARRAYS[type](length);
+}
+
+/** `length` samples of `type` in `buffer` from `byteOffset` on (a multiple of the type's size). */
+export function sampleArrayOn(type: SampleType, buffer: ArrayBufferLike, byteOffset: number, length: number): SampleArray {
+  return new ARRAYS[type](buffer, byteOffset, length);
 }
 
 export function sampleTypeOf(a: SampleArray): SampleType {

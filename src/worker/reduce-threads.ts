@@ -1,11 +1,13 @@
 /**
  * A task's reductions spread over worker threads: the task's thread loads each chunk (its reads
- * and inflates already run on libuv's pool) while up to `count` earlier chunks are reduced, each
- * on a thread of its own with the task's plugin. Chunks and output bands move between threads
- * without a copy (their buffers are transferred).
+ * and inflates already run on libuv's pool) while the threads reduce the chunk before it, each
+ * thread a run of its rows. The chunk's arrays are on SharedArrayBuffers, so a task holds two
+ * chunks whatever its thread count (the one loading, the one reducing), and each thread reads its
+ * rows without a copy; output bands come back moved, not copied (their buffers are transferred).
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../io/source-entry.js';
+import { subGeobox } from '../shared/geobox.js';
 import { UserError } from '../shared/errors.js';
 import { reduceChunk, type ObservationChunk, type StatsPlugin } from './plugins/plugin.js';
 import type { SampleArray } from './raster.js';
@@ -17,12 +19,22 @@ export interface ReduceThreadData {
 
 export type ReduceReply = { id: number; bands: Record<string, SampleArray> } | { id: number; error: { message: string; user: boolean } };
 
-/** Reduces chunks with a task's plugin: on this thread, or spread over worker threads. */
+/**
+ * The output bands of a run of a chunk's rows: rows `from`…`to` of the chunk less its halo,
+ * the bands covering those rows grown by the halo on every side (as the plugin reduces a chunk).
+ */
+export interface ReducedRows {
+  from: number;
+  to: number;
+  bands: Record<string, SampleArray>;
+}
+
+/** Reduces a task's chunks with its plugin, one chunk at a time: on this thread, or spread over worker threads. */
 export interface Reducer {
-  /** How many chunks may be reduced at once. */
-  readonly capacity: number;
-  /** The chunk's output bands. The chunk's arrays may be handed to another thread: do not use them after. */
-  reduce(chunk: ObservationChunk): Promise<Record<string, SampleArray>>;
+  /** Where the chunks' arrays must be: 'shared' (on SharedArrayBuffers) for threads that each read a part. */
+  readonly chunkMemory: 'own' | 'shared';
+  /** The chunk's output bands, by runs of rows. The chunk must not change until this settles. */
+  reduce(chunk: ObservationChunk): Promise<ReducedRows[]>;
   /** Stops the threads (a task that failed or was cancelled may leave reductions running). */
   close(): Promise<void>;
 }
@@ -36,13 +48,33 @@ export function ownBuffers(arrays: Iterable<SampleArray>): ArrayBuffer[] {
   return [...buffers];
 }
 
-/** Reduces on this thread, one chunk at a time. */
+/** Reduces on this thread. */
 function inlineReducer(plugin: StatsPlugin): Reducer {
+  const halo = plugin.halo ?? 0;
   return {
-    capacity: 1,
-    reduce: (chunk) => Promise.resolve().then(() => reduceChunk(plugin, chunk)),
+    chunkMemory: 'own',
+    reduce: async (chunk) => [{ from: 0, to: chunk.geobox.height - 2 * halo, bands: await reduceChunk(plugin, chunk) }],
     close: () => Promise.resolve(),
   };
+}
+
+/** Runs of rows a chunk is cut into per thread, so that a thread done early takes another. */
+const RUNS_PER_THREAD = 2;
+/** The fewest rows of a run: each run also reads the halo above and below it. */
+const MIN_RUN_ROWS = 16;
+
+/** Rows 0…`rows` cut into at most `count` runs of nearly equal length, none shorter than MIN_RUN_ROWS unless there are fewer rows. */
+export function rowRuns(rows: number, count: number): Array<[number, number]> {
+  const runs = Math.max(1, Math.min(count, Math.floor(rows / MIN_RUN_ROWS)));
+  return Array.from({ length: runs }, (_, i) => [Math.round((i * rows) / runs), Math.round(((i + 1) * rows) / runs)]);
+}
+
+/** Rows `from`…`to` of the chunk less its halo, with the halo around them: views of the chunk's arrays, no copy. */
+export function chunkRows(chunk: ObservationChunk, halo: number, from: number, to: number): ObservationChunk {
+  const { width } = chunk.geobox;
+  const bands: Record<string, SampleArray[]> = {};
+  for (const [name, days] of Object.entries(chunk.bands)) bands[name] = days.map((a) => a.subarray(from * width, (to + 2 * halo) * width));
+  return { ...chunk, geobox: subGeobox(chunk.geobox, 0, from, width, to - from + 2 * halo), bands };
 }
 
 const THREAD_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './reduce-thread.ts' : './reduce-thread.js', import.meta.url);
@@ -60,11 +92,12 @@ export async function reducerFor(plugin: StatsPlugin, data: ReduceThreadData, co
   const key = JSON.stringify([data.plugin, data.pluginConfig, count]);
   if (kept?.key === key && kept.reducer.usable()) return kept.reducer;
   await kept?.reducer.close();
-  kept = { key, reducer: new ThreadReducer(data, count) };
+  kept = { key, reducer: new ThreadReducer(data, count, plugin.halo ?? 0) };
   return kept.reducer;
 }
 
 class ThreadReducer implements Reducer {
+  readonly chunkMemory = 'shared';
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
   private readonly waiting = new Map<number, { resolve: (bands: Record<string, SampleArray>) => void; reject: (e: Error) => void; worker: Worker }>();
@@ -74,9 +107,10 @@ class ThreadReducer implements Reducer {
 
   constructor(
     data: ReduceThreadData,
-    readonly capacity: number,
+    private readonly count: number,
+    private readonly halo: number,
   ) {
-    for (let i = 0; i < capacity; i++) {
+    for (let i = 0; i < count; i++) {
       const worker = startWorker(THREAD_ENTRY, { workerData: data });
       worker.on('message', (reply: ReduceReply) => this.settle(worker, reply));
       worker.on('error', (e) => this.fail(worker, e));
@@ -90,15 +124,39 @@ class ThreadReducer implements Reducer {
     }
   }
 
-  reduce(chunk: ObservationChunk): Promise<Record<string, SampleArray>> {
+  async reduce(chunk: ObservationChunk): Promise<ReducedRows[]> {
+    const runs = rowRuns(chunk.geobox.height - 2 * this.halo, this.count * RUNS_PER_THREAD);
+    const reduced: ReducedRows[] = [];
+    let next = 0;
+    let failed = false;
+    // One lane per thread, each taking the next run of rows as its thread comes free.
+    const lane = async () => {
+      while (!failed && next < runs.length) {
+        const [from, to] = runs[next++]!;
+        try {
+          reduced.push({ from, to, bands: await this.onThread(chunkRows(chunk, this.halo, from, to)) });
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
+      }
+    };
+    const ends = await Promise.allSettled(Array.from({ length: Math.min(this.count, runs.length) }, lane));
+    const failure = ends.find((end) => end.status === 'rejected');
+    if (failure) throw failure.reason;
+    return reduced;
+  }
+
+  /** The part's output bands from an idle thread. Its arrays are on SharedArrayBuffers: the thread reads them where they are. */
+  private onThread(part: ObservationChunk): Promise<Record<string, SampleArray>> {
     const worker = this.idle.pop();
-    if (!worker) return Promise.reject(new Error(`reduce threads: more than ${this.capacity} chunks at once`));
+    if (!worker) return Promise.reject(new Error(`reduce threads: more than ${this.count} parts at once`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, worker });
-      // A thread at work keeps the process alive until its chunk is back.
+      // A thread at work keeps the process alive until its part is back.
       worker.ref();
-      worker.postMessage({ id, chunk }, ownBuffers(Object.values(chunk.bands).flat()));
+      worker.postMessage({ id, chunk: part });
     });
   }
 
@@ -123,7 +181,7 @@ class ThreadReducer implements Reducer {
 
   /** Whether every thread is alive and idle: what a next task needs. */
   usable(): boolean {
-    return !this.closed && !this.dead && this.idle.length === this.capacity;
+    return !this.closed && !this.dead && this.idle.length === this.count;
   }
 
   async close(): Promise<void> {

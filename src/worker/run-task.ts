@@ -38,6 +38,7 @@ import type { OutputBand, StatsPlugin } from './plugins/plugin.js';
 import { TileOutputs, type FinishedCog } from './output/tile-outputs.js';
 import { chunksCovered, footprintInCrs, footprintTouches, tileChunks } from './chunk-coverage.js';
 import { reducerFor } from './reduce-threads.js';
+import { SampleArena } from './sample-arena.js';
 import { groupByDay, loadObservations, taskGrid, taskPlugin } from './task-observations.js';
 
 const DEFAULT_CHUNK = 512;
@@ -259,8 +260,8 @@ function textFile(uri: string, text: string, contentType: string): OutputFile {
 
 /**
  * The plugin's output bands over the whole tile, computed chunk by chunk, each chunk handed to
- * `outputs` as it finishes. With reduce threads (`task.reduceThreads`), chunks are loaded here
- * while earlier ones are reduced there, as many at once as there are threads.
+ * `outputs` as it finishes. With reduce threads (`task.reduceThreads`), each chunk is loaded here
+ * while the one before it is reduced there.
  */
 async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBox, chunkSize: number, outputs: TileOutputs, control: RunTaskControl): Promise<void> {
   const days = groupByDay(task.datasets);
@@ -270,9 +271,14 @@ async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBo
   const windows = chunks.map((c) => ({ col: c.col - halo, row: c.row - halo, width: c.width + 2 * halo, height: c.height + 2 * halo }));
   const covered = chunksCovered(tile, [...footprints.values()], windows);
   const reducer = await reducerFor(plugin, { plugin: task.plugin, pluginConfig: task.pluginConfig }, task.reduceThreads ?? 1);
-  const reducing = new Set<Promise<void>>();
+  // The chunk being reduced, while the next one loads (with reduce threads; on this thread a
+  // chunk is reduced before the next loads). Each chunk's arrays are in an arena, used again for
+  // a later chunk once the one it held is reduced.
+  let reducing: Promise<void> | undefined;
+  const arenas = Array.from({ length: reducer.chunkMemory === 'shared' ? 2 : 1 }, () => ({ arena: new SampleArena(reducer.chunkMemory), reduced: Promise.resolve() }));
+  let loaded = 0;
   let failure: { error: unknown } | undefined;
-  // Outputs take one chunk at a time, in whatever order the reductions end.
+  // Outputs take one part of a chunk at a time, in whatever order they come.
   let outputsFree = Promise.resolve();
   const put = (...args: Parameters<TileOutputs['put']>) => (outputsFree = outputsFree.then(() => outputs.put(...args)));
   let done = 0;
@@ -294,29 +300,31 @@ async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBo
       const window = windows[i]!;
       const reaches = (d: TaskDatasetRef) => footprintTouches(tile, footprints.get(d) ?? null, window);
       const padded = subGeobox(tile, window.col, window.row, window.width, window.height);
-      const observations = await loadObservations(task, plugin, days, padded, halo, reaches, control.signal, 'chunks');
-      while (reducing.size >= reducer.capacity) await Promise.race(reducing);
+      const slot = arenas[loaded++ % arenas.length]!;
+      await slot.reduced;
+      slot.arena.reset();
+      const observations = await loadObservations(task, plugin, days, padded, halo, reaches, control.signal, { reading: 'chunks', arena: slot.arena });
+      await reducing;
       if (failure) break;
-      const job: Promise<void> = reducer
+      reducing = reducer
         .reduce(observations)
-        .then((bands) => put(c, bands, padded.width, halo))
-        .then(() => {
+        .then(async (runs) => {
+          for (const { from, to, bands } of runs) await put({ col: c.col, row: c.row + from, width: c.width, height: to - from }, bands, padded.width, halo);
           done++;
           progress();
         })
         .catch((error: unknown) => {
           failure ??= { error };
-        })
-        .finally(() => reducing.delete(job));
-      reducing.add(job);
+        });
+      slot.reduced = reducing;
     }
-    await Promise.all(reducing);
+    await reducing;
     if (failure) throw failure.error;
     await outputsFree;
   } catch (e) {
     // Nothing of the task may go on after it: reductions stop, and no chunk is put after this.
     await reducer.close();
-    await Promise.allSettled(reducing);
+    await reducing;
     throw e;
   }
   progress();

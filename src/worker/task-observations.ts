@@ -14,6 +14,7 @@ import { fuseSameDay } from './load/fuse.js';
 import type { InputType, ObservationChunk, StatsPlugin } from './plugins/plugin.js';
 import { loadPlugin } from './plugins/registry.js';
 import { newSampleArray, sampleTypeOf, type Raster, type SampleArray } from './raster.js';
+import type { SampleArena } from './sample-arena.js';
 
 const LOADS_AT_ONCE = 8;
 
@@ -61,11 +62,19 @@ function atResolution(grid: GridSpec, resolution: number | undefined): GridSpec 
 
 
 /**
+ * How a window is read: 'chunks' when it is one of a task's chunks, read row after row (decoded
+ * blocks the next chunks will not read are not kept); 'once' for a window read on its own.
+ * `arena`: where the arrays go (a task's chunks); arrays of their own without.
+ */
+export interface ObservationReading {
+  reading: 'chunks' | 'once';
+  arena?: SampleArena;
+}
+
+/**
  * The chunk's observations, one per day. Datasets whose footprint does not reach the chunk
  * (`reaches`) are not read: a day none of whose datasets reaches it is all nodata, of the type
  * and nodata the other days' bands have (read after all where a band has no nodata).
- * `reading`: 'chunks' when the chunk is one of a task's, read row after row (decoded blocks the
- * next chunks will not read are not kept); 'once' for a window read on its own.
  */
 export async function loadObservations(
   task: WorkerTask,
@@ -75,7 +84,7 @@ export async function loadObservations(
   halo: number,
   reaches: (dataset: TaskDatasetRef) => boolean,
   signal: AbortSignal | undefined,
-  reading: 'chunks' | 'once',
+  { reading, arena }: ObservationReading,
 ): Promise<ObservationChunk> {
   const bands: Record<string, SampleArray[]> = {};
   const nodata: Record<string, number | null> = {};
@@ -95,12 +104,18 @@ export async function loadObservations(
           unsigned: task.unsigned,
           ...(withoutHalo && { margin: halo }),
           ...(chunkOverlap !== undefined && { chunkOverlap }),
+          ...(arena && { arena }),
           ...(operation && { operation }),
           ...(signal && { signal }),
         }),
       );
     }
-    return rasters.length === 1 ? rasters[0]! : fuseSameDay(rasters);
+    if (rasters.length === 1) return rasters[0]!;
+    const fused = fuseSameDay(rasters);
+    if (!arena) return fused;
+    const data = arena.allocate(sampleTypeOf(fused.data), fused.data.length);
+    data.set(fused.data);
+    return { ...fused, data };
   };
   const loads: Array<() => Promise<void>> = [];
   const unread: Array<{ input: StatsPlugin['inputs'][number]; day: number }> = [];
@@ -127,7 +142,7 @@ export async function loadObservations(
     const like = perDay.find((a) => a !== undefined);
     const missing = nodata[input.name];
     if (like !== undefined && missing !== null && missing !== undefined) {
-      perDay[day] = newSampleArray(sampleTypeOf(like), like.length).fill(missing);
+      perDay[day] = (arena ? arena.allocate(sampleTypeOf(like), like.length) : newSampleArray(sampleTypeOf(like), like.length)).fill(missing);
     } else {
       rest.push(async () => {
         const fused = await load(input, days[day]![1]);

@@ -35,8 +35,8 @@ export async function prepareRun(given: RunConfig): Promise<RunSetup> {
 export function workerTaskFor(cache: TaskCacheReader, meta: TaskCacheMeta, row: TaskRow, setup: RunSetup): WorkerTask {
   const { config } = setup;
   const reduceThreads = reduceThreadCount(config.threads_per_task, config.threads);
-  // A task holds the chunk it loads and, with reduce threads, one more per thread being reduced.
-  const chunksAlive = reduceThreads > 1 ? reduceThreads + 1 : 1;
+  // A task holds the chunk it loads and, with reduce threads, the one they reduce.
+  const chunksAlive = reduceThreads > 1 ? 2 : 1;
   const taskMemory = config.memory_limit ? config.memory_limit / Math.max(1, taskProcessCount(config.threads)) : undefined;
   return {
     id: { period: row.period, x: row.x, y: row.y },

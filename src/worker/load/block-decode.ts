@@ -15,7 +15,7 @@
  */
 import { endianness } from 'node:os';
 import { inflate } from 'node:zlib';
-import type { SampleArray, SampleType } from '../raster.js';
+import { sampleArrayOn, type SampleArray, type SampleType } from '../raster.js';
 import { lzwDecompress } from './lzw.js';
 
 /** How the blocks of one image are stored. */
@@ -62,10 +62,14 @@ export async function decodeBlock(stored: Uint8Array, format: BlockFormat, width
   const length = width * rows;
   const raw = await decompress(stored, format.compression, length * size);
   const predictor = format.compression === 1 ? 1 : format.predictor;
-  if (predictor === 3) return typed(format.sampleType, undoFloatingPoint(raw, width, rows, size, format.littleEndian), length);
+  if (predictor === 3) return onBytes(format.sampleType, undoFloatingPoint(raw, width, rows, size, format.littleEndian), length);
   if (size > 1 && format.littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(raw, size, length);
   if (predictor === 2) undoHorizontal(raw, width, rows, size);
-  return typed(format.sampleType, raw, length);
+  return onBytes(format.sampleType, raw, length);
+}
+
+function onBytes(type: SampleType, bytes: Uint8Array, length: number): SampleArray {
+  return sampleArrayOn(type, bytes.buffer, bytes.byteOffset, length);
 }
 
 /** The block's bytes decompressed into memory of its own, aligned for any sample type. */
@@ -214,26 +218,4 @@ function undoFloatingPoint(raw: Uint8Array, width: number, rows: number, size: n
     }
   }
   return out;
-}
-
-function typed(type: SampleType, bytes: Uint8Array, length: number): SampleArray {
-  const { buffer, byteOffset } = bytes;
-  switch (type) {
-    case 'uint8':
-      return new Uint8Array(buffer, byteOffset, length);
-    case 'int8':
-      return new Int8Array(buffer, byteOffset, length);
-    case 'uint16':
-      return new Uint16Array(buffer, byteOffset, length);
-    case 'int16':
-      return new Int16Array(buffer, byteOffset, length);
-    case 'uint32':
-      return new Uint32Array(buffer, byteOffset, length);
-    case 'int32':
-      return new Int32Array(buffer, byteOffset, length);
-    case 'float32':
-      return new Float32Array(buffer, byteOffset, length);
-    case 'float64':
-      return new Float64Array(buffer, byteOffset, length);
-  }
 }

@@ -8,6 +8,7 @@ import { normaliseCrs } from '../../shared/crs.js';
 import { UserError } from '../../shared/errors.js';
 import { subGeobox, type Affine, type GeoBox } from '../../shared/geobox.js';
 import { newSampleArray, type Raster, type SampleArray, type SampleType } from '../raster.js';
+import type { SampleArena } from '../sample-arena.js';
 import type { CogLevel } from './cog-metadata.js';
 import { openCachedCog } from './cog-cache.js';
 import type { OpenCog } from './open-cog.js';
@@ -48,6 +49,8 @@ export interface LoadOptions {
    * is read (a band a task reads without its chunks' halo, placed in the halo'd chunk).
    */
   margin?: number;
+  /** Where the result's samples go: a chunk's arena (see ../sample-arena.ts); an array of its own without. */
+  arena?: SampleArena;
 }
 
 /** Source pixels of margin around the window the destination maps to, for bilinear's neighbours. */
@@ -67,7 +70,7 @@ export async function loadBand(href: string, dst: GeoBox, options: LoadOptions =
     const fill = nodata ?? (isFloatType(dtype) ? Number.NaN : 0);
     const margin = options.margin ?? 0;
     const result = margin === 0 ? dst : subGeobox(dst, -margin, -margin, dst.width + 2 * margin, dst.height + 2 * margin);
-    const data = newSampleArray(dtype, result.width * result.height);
+    const data = options.arena ? options.arena.allocate(dtype, result.width * result.height) : newSampleArray(dtype, result.width * result.height);
     if (fill !== 0) data.fill(fill);
     const target = { data, dtype, fill, width: dst.width, stride: result.width, col: margin, row: margin };
     const full = cog.levels[0]!;
