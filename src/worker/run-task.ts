@@ -26,7 +26,7 @@ import { rgbClamp } from './plugins/plugin-config.js';
 import { firstLine } from '../shared/first-line.js';
 import { UserError } from '../shared/errors.js';
 import { closeCachedCogs } from './load/load-band.js';
-import { setDecodedBlockBudget } from './load/read-window.js';
+import { setDecodedBlockBudget, TASK_BLOCK_CACHE_BYTES } from './load/read-window.js';
 import { renderStacItem } from './output/stac-item.js';
 import { eo3TaskMetadata } from './eo3/task-metadata.js';
 import { encodeJpeg } from './quicklook/jpeg.js';
@@ -67,7 +67,7 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
   }
   // A planned task has datasets; only the run's dataset_filters can leave it none (odc-stats fails loading nothing too).
   if (task.datasets.length === 0) throw new UserError('no dataset of the task passes dataset_filters: nothing to compute');
-  setDecodedBlockBudget(task.blockCacheBytes);
+  setDecodedBlockBudget(task.blockCacheBytes ?? TASK_BLOCK_CACHE_BYTES);
   const plugin = await taskPlugin(task);
   const grid = taskGrid(task);
   const tile = tileGeobox(grid, task.id);
@@ -91,6 +91,7 @@ export async function runTask(task: WorkerTask, control: RunTaskControl = {}): P
     outputs.discard();
     await fs.rm(scratchDir, { recursive: true, force: true });
     await closeCachedCogs();
+    setDecodedBlockBudget(undefined);
   }
 }
 

@@ -56,9 +56,9 @@ export function workerTaskFor(cache: TaskCacheReader, meta: TaskCacheMeta, row: 
     ...(typeof config.plugin_config['transform_code'] === 'string' && { coordinateOperation: config.plugin_config['transform_code'] }),
     reduceThreads,
     ...(taskMemory !== undefined && {
-      // A quarter for decoded blocks; of the rest, a share for each chunk alive.
-      blockCacheBytes: Math.floor(taskMemory / 4),
-      chunkSize: chunkSizeFor((taskMemory * 3) / 4 / chunksAlive, setup.plugin.inputs.length, row.days),
+      // An eighth for decoded blocks (see read-window.ts: more barely pays); of the rest, a share for each chunk alive.
+      blockCacheBytes: Math.floor(taskMemory / 8),
+      chunkSize: chunkSizeFor((taskMemory * 7) / 8 / chunksAlive, setup.plugin.inputs.length, row.days),
     }),
   };
 }

@@ -32,12 +32,19 @@ export interface Sweep {
   margin: number;
 }
 
-/** Decoded blocks kept per process unless a task says otherwise: about 500 uint16 blocks of 512². */
+/** Decoded blocks kept for windows read on their own (previews, a pixel's story): about 500 uint16 blocks of 512². */
 const DEFAULT_BLOCK_CACHE_BYTES = 256 * 2 ** 20;
+/**
+ * Decoded blocks kept while a task sweeps its chunks, where memory_limit gives it no share. It
+ * keeps only blocks its next chunks read again (halos, the edges of reprojected windows), and
+ * more room barely pays: on a reprojected 9600 px tile (docs/benchmarks.md, case 3) 256 MiB
+ * spared 18 % of the blocks' decoding, no time, for about 300 MiB more memory.
+ */
+export const TASK_BLOCK_CACHE_BYTES = 64 * 2 ** 20;
 
 const blocks = new BlockCache<SampleArray>(DEFAULT_BLOCK_CACHE_BYTES);
 
-/** Bounds the decoded blocks kept by `bytes` (a task's share of memory_limit), or the default. */
+/** Bounds the decoded blocks kept by `bytes` (a task's), or the default for windows read on their own. */
 export function setDecodedBlockBudget(bytes: number | undefined): void {
   blocks.resize(bytes ?? DEFAULT_BLOCK_CACHE_BYTES);
 }
