@@ -15,23 +15,19 @@
  *    that scene and tile S × 9600 px across (e.g. 0.25: 2400²); it is long: 24 × 11 COGs of
  *    9600² px are generated first.
  *
- * The CLI runs from the sources (`node --import tsx src/main/cli/main.ts`, as
- * src/main/test-support/spawn-cli.ts does), so it always measures the tree as it is; startup
- * (tsx compiling the sources) is part of each figure. Scenes are generated once into
+ * The CLI is the one users run (`node bin/odc-stats.js`, on dist/), built first (`npm run
+ * build`) so that it is the tree as it is; its startup is part of each figure. Scenes are generated once into
  * benchmarks/out/ (gitignored) and reused. Needs `gdal-bin python3-gdal` for the floor
  * (skipped with a message without them).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { writeSampleCatalog, type SampleLayout } from '../src/main/sample/sample-catalog.js';
 import { S2_TEN_BANDS } from '../src/main/sample/sample-scene.js';
 
 const OUT = path.resolve('benchmarks/out/tasks');
-const CLI = path.resolve('src/main/cli/main.ts');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const CLI = path.resolve('bin/odc-stats.js');
 const DATES = 24;
 const GiB = 2 ** 30;
 
@@ -126,11 +122,11 @@ function treeRss(root: number): number {
   return total;
 }
 
-/** Runs `odc-stats ARGS…` from the sources, sampling its process tree's memory every 100 ms. */
+/** Runs `odc-stats ARGS…`, sampling its process tree's memory every 100 ms. */
 function cli(args: string[]): Promise<Measured> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -282,6 +278,7 @@ function table(rows: Row[]): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) throw new Error('npm run build failed');
   mkdirSync(OUT, { recursive: true });
   const python = pythonWithGdal();
   if (!python) process.stderr.write('GDAL (python3-gdal) not found: the read floor is skipped (apt-get install -y gdal-bin python3-gdal)\n');
