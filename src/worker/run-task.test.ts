@@ -275,6 +275,24 @@ describe('runTask', () => {
     }
   });
 
+  it('writes a plugin\'s band that is a view of its inputs as it was, though later chunks load into the same memory', async () => {
+    // An external plugin returning its input band itself: the outputs keep it until its stripe
+    // (the tile's width) is complete, while the next chunks are loaded into the same arenas.
+    const module = path.join(dir, 'passthrough-plugin.mjs');
+    writeFileSync(
+      module,
+      "export default () => ({ name: 'passthrough', inputs: [{ name: 'SCL', resampling: 'nearest' }], measurements: [{ name: 'scl', dtype: 'uint8', nodata: 0 }], reduce(chunk) { return { scl: chunk.bands.SCL[0] }; } });",
+    );
+    const scl = Uint8Array.from({ length: SIZE * SIZE }, (_, i) => 1 + ((7 * Math.floor(i / SIZE) + 3 * (i % SIZE)) % 250));
+    const datasets = [dataset('p-0', '2021-01-05', { SCL: scl })];
+    for (const reduceThreads of [1, 2]) {
+      const location = path.join(dir, `out-passthrough-${reduceThreads}`);
+      await runTask({ ...task(datasets, module, {}, location), chunkSize: 20, reduceThreads });
+      const written = await readTif(`${path.join(location, 'x250', 'y9900', '2021--P1Y', 'test_pq_x250y9900_2021--P1Y')}_scl.tif`);
+      expect(Array.from(written.data), `${reduceThreads} threads`).toEqual(Array.from(scl));
+    }
+  });
+
   it('fails with the reduce thread\'s error, and leaves nothing, when a plugin fails on a thread', async () => {
     const module = path.join(dir, 'failing-plugin.mjs');
     writeFileSync(

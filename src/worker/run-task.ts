@@ -38,6 +38,7 @@ import type { OutputBand, StatsPlugin } from './plugins/plugin.js';
 import { TileOutputs, type FinishedCog } from './output/tile-outputs.js';
 import { chunksCovered, footprintInCrs, footprintTouches, tileChunks } from './chunk-coverage.js';
 import { reducerFor } from './reduce-threads.js';
+import type { SampleArray } from './raster.js';
 import { SampleArena } from './sample-arena.js';
 import { groupByDay, loadObservations, taskGrid, taskPlugin } from './task-observations.js';
 
@@ -254,6 +255,15 @@ function checksumsFile(task: WorkerTask, files: OutputFile[]): OutputFile {
   return textFile(sha1Path(task.location, task.product, task.id), `${sums}\n`, 'text/plain');
 }
 
+/**
+ * A band the outputs may keep until its stripe is written: one that is a view of the chunk's
+ * inputs (an external plugin may return one; from a thread it comes on their SharedArrayBuffer)
+ * is copied, since their memory holds a later chunk by then.
+ */
+function keepable(band: SampleArray, arena: SampleArena): SampleArray {
+  return arena.holds(band) || band.buffer instanceof SharedArrayBuffer ? band.slice() : band;
+}
+
 /** A text file, named in the checksums by the last part of its URI. */
 function textFile(uri: string, text: string, contentType: string): OutputFile {
   return { name: uri.slice(uri.lastIndexOf('/') + 1), uri, body: new TextEncoder().encode(text), contentType };
@@ -310,7 +320,10 @@ async function computeOutputs(task: WorkerTask, plugin: StatsPlugin, tile: GeoBo
       reducing = reducer
         .reduce(observations)
         .then(async (runs) => {
-          for (const { from, to, bands } of runs) await put({ col: c.col, row: c.row + from, width: c.width, height: to - from }, bands, padded.width, halo);
+          for (const { from, to, bands } of runs) {
+            const kept = Object.fromEntries(Object.entries(bands).map(([name, band]) => [name, keepable(band, slot.arena)]));
+            await put({ col: c.col, row: c.row + from, width: c.width, height: to - from }, kept, padded.width, halo);
+          }
           done++;
           progress();
         })

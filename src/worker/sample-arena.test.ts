@@ -28,6 +28,14 @@ describe('SampleArena', () => {
     expect([...again]).toEqual(new Array(10).fill(0));
   });
 
+  it('says which arrays are views of its memory', () => {
+    const arena = new SampleArena('shared');
+    const band = arena.allocate('uint16', 8);
+    expect(arena.holds(band.subarray(2, 4))).toBe(true);
+    expect(arena.holds(band.slice())).toBe(false);
+    expect(arena.holds(new Uint16Array(8))).toBe(false);
+  });
+
   it('puts threads\' arrays on SharedArrayBuffers, and an array larger than a segment in one of its own', () => {
     const arena = new SampleArena('shared');
     const small = arena.allocate('float32', 4);

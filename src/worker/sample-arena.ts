@@ -39,6 +39,11 @@ export class SampleArena {
     }
   }
 
+  /** Whether the array's memory is the arena's (and will be handed out again). */
+  holds(array: SampleArray): boolean {
+    return this.segments.includes(array.buffer);
+  }
+
   /** Every array handed out so far is given up: their memory is handed out again. */
   reset(): void {
     this.segment = 0;
