@@ -59,7 +59,7 @@ export function runCommand(io: CliIo, drainQueue: DrainQueue): Command {
     .option('--cog-config <FILE|URL|YAML>', 'cog_opts as a file, URL or YAML text; replaces the config')
     .option('--location <URI>', 'output location (path, file:// or s3://); {product} and {version} are filled in')
     .option('--threads <N>', 'worker processes (default: one per CPU)')
-    .option('--threads-per-task <N>', 'threads each task reduces its chunks on (default: the CPUs shared out among the worker processes)')
+    .option('--threads-per-task <N>', 'threads each task reduces its chunks on (default: the CPUs shared out among the worker processes, less one for the task\'s own thread; at least 1)')
     .option('--memory-limit <SIZE>', 'memory for all workers, e.g. 8Gi')
     .option('--max-processing-time <SECONDS>', 'a task running longer fails')
     .option('--heartbeat-filepath <FILE>', 'file rewritten with the time while tasks run')

@@ -64,18 +64,21 @@ export function workerTaskFor(cache: TaskCacheReader, meta: TaskCacheMeta, row: 
 }
 
 /** How many task processes a run uses, by odc-stats' rule: absent, zero or negative threads means one per CPU. */
-export function taskProcessCount(threads: number | undefined, tasks = Infinity): number {
-  const wanted = threads === undefined || threads <= 0 ? os.availableParallelism() : threads;
+export function taskProcessCount(threads: number | undefined, tasks = Infinity, cpus = os.availableParallelism()): number {
+  const wanted = threads === undefined || threads <= 0 ? cpus : threads;
   return Math.max(1, Math.min(wanted, tasks));
 }
 
 /**
- * Threads each task reduces on: `threadsPerTask` where given (positive), else the CPUs shared
- * out among the task processes `threads` makes, at least one.
+ * Threads each task reduces on (1: its own thread, between loading its chunks): `threadsPerTask`
+ * where given (positive), else the CPUs shared out among the task processes `threads` makes, less
+ * the one the task's own thread keeps busy loading chunks and writing outputs (with zlib on
+ * libuv's pool), at least one. On 2 CPUs a second reduce thread bought 0–8 % of speed for
+ * 0.3 GiB more memory (docs/benchmarks.md).
  */
-function reduceThreadCount(threadsPerTask: number | undefined, threads: number | undefined): number {
+export function reduceThreadCount(threadsPerTask: number | undefined, threads: number | undefined, cpus = os.availableParallelism()): number {
   if (threadsPerTask !== undefined && threadsPerTask > 0) return threadsPerTask;
-  return Math.max(1, Math.floor(os.availableParallelism() / taskProcessCount(threads)));
+  return Math.max(1, Math.floor(cpus / taskProcessCount(threads, Infinity, cpus)) - 1);
 }
 
 function datasetRefs(cache: TaskCacheReader, row: TaskRow, filters: DatasetFilter[] | undefined, withProperties: boolean): TaskDatasetRef[] {
