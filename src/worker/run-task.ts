@@ -59,7 +59,7 @@ export interface RunTaskControl {
  */
 export async function runTask(task: WorkerTask, control: RunTaskControl = {}): Promise<TaskOutcome> {
   const started = performance.now();
-  const sink = sinkFor(task.location, { ...(task.s3Acl && { s3Acl: task.s3Acl }), unsigned: task.unsigned });
+  const sink = await sinkFor(task.location, { ...(task.s3Acl && { s3Acl: task.s3Acl }), unsigned: task.unsigned });
   const itemPath = stacItemPath(task.location, task.product, task.id);
   const seconds = () => (performance.now() - started) / 1000;
   control.signal?.throwIfAborted();

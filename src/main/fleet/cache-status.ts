@@ -69,7 +69,7 @@ export async function finishedTasks(
     }
     present = items.map((item) => found.has(item));
   } else {
-    const sink = sinkFor(location);
+    const sink = await sinkFor(location);
     present = new Array<boolean>(items.length);
     let next = 0;
     const lane = async () => {

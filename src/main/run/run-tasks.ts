@@ -61,7 +61,7 @@ export async function runTasks(
   }
 
   if (request.dryrun) {
-    const sink = sinkFor(location, { unsigned: config.aws_unsigned ?? false });
+    const sink = await sinkFor(location, { unsigned: config.aws_unsigned ?? false });
     const lines: DryRunLine[] = [];
     for (const t of tasks) {
       const output = stacItemPath(location, product, t.id);

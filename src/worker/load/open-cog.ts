@@ -7,7 +7,6 @@ import { DatasetReadError, isAbortError } from './dataset-read-error.js';
 import { FileRangeReader } from './file-source.js';
 import { HttpRangeReader } from './http-source.js';
 import type { RangeReader } from './range-reader.js';
-import { S3RangeReader } from './s3-source.js';
 import { TiffByteSource } from './tiff-byte-source.js';
 
 export interface OpenCog extends CogMetadata {
@@ -15,8 +14,12 @@ export interface OpenCog extends CogMetadata {
   close(): Promise<void>;
 }
 
-function rangeReaderFor(href: string, options: { unsigned?: boolean } = {}): RangeReader {
-  if (href.startsWith('s3://')) return new S3RangeReader(href, { unsigned: options.unsigned });
+/** The reader of `href`'s bytes. The AWS SDK (~20 MiB a process) is loaded only for an s3:// href. */
+async function rangeReaderFor(href: string, options: { unsigned?: boolean } = {}): Promise<RangeReader> {
+  if (href.startsWith('s3://')) {
+    const { S3RangeReader } = await import('./s3-source.js');
+    return new S3RangeReader(href, { unsigned: options.unsigned });
+  }
   if (/^https?:\/\//i.test(href)) return new HttpRangeReader(href);
   if (href.startsWith('file://')) return new FileRangeReader(href, fileURLToPath(href));
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(href)) throw new DatasetReadError(href, 'unsupported URL scheme');
@@ -25,7 +28,7 @@ function rangeReaderFor(href: string, options: { unsigned?: boolean } = {}): Ran
 
 /** Opens `href` and reads its header; errors are DatasetReadErrors naming the file, or aborts. */
 export async function openCog(href: string, options: { unsigned?: boolean } = {}): Promise<OpenCog> {
-  const source = new TiffByteSource(rangeReaderFor(href, options));
+  const source = new TiffByteSource(await rangeReaderFor(href, options));
   try {
     let tiff: GeoTIFF;
     try {

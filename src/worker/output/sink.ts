@@ -1,11 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { localPath } from '../../io/local-path.js';
-import { DeleteObjectCommand, HeadBucketCommand, HeadObjectCommand, type ObjectCannedACL } from '@aws-sdk/client-s3';
 import { commitTemporary, discardTemporary, temporaryPathFor, writeFileAtomic } from '../../io/atomic-file.js';
-import { s3Client } from '../../io/s3-client.js';
-import { uploadObject } from '../../io/s3-upload.js';
-import { s3LocationOf } from '../../io/s3-uri.js';
 import { UserError } from '../../shared/errors.js';
 import { firstLine } from '../../shared/first-line.js';
 
@@ -39,8 +35,9 @@ export interface SinkOptions {
   unsigned?: boolean;
 }
 
-export function sinkFor(uri: string, options: SinkOptions = {}): OutputSink {
-  return uri.startsWith('s3://') ? s3Sink(options) : fileSink;
+/** The sink of `uri`'s location. The AWS SDK (~20 MiB a process) is loaded only for an s3:// one. */
+export async function sinkFor(uri: string, options: SinkOptions = {}): Promise<OutputSink> {
+  return uri.startsWith('s3://') ? (await import('./s3-sink.js')).s3Sink(options) : fileSink;
 }
 
 /**
@@ -49,7 +46,7 @@ export function sinkFor(uri: string, options: SinkOptions = {}): OutputSink {
  */
 export async function checkOutputLocation(location: string, options: SinkOptions = {}): Promise<void> {
   try {
-    await sinkFor(location, options).probe(location);
+    await (await sinkFor(location, options)).probe(location);
   } catch (e) {
     throw new UserError(`cannot write to the output location ${location}: ${firstLine(e)}`);
   }
@@ -143,51 +140,4 @@ async function createFolders(folder: string): Promise<string[]> {
 function errnoText(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
   return /^[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? firstLine(e);
-}
-
-function s3Sink(options: SinkOptions): OutputSink {
-  const client = s3Client({ unsigned: options.unsigned ?? false });
-  const acl = options.s3Acl as ObjectCannedACL | undefined;
-  const objectAt = (uri: string) => {
-    const location = s3LocationOf(uri);
-    if (!location?.key) throw new Error(`not an s3:// URI: ${uri}`);
-    return location;
-  };
-  return {
-    async exists(uri) {
-      try {
-        const { bucket, key } = objectAt(uri);
-        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-        return true;
-      } catch (e) {
-        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (status === 404 || (e as Error).name === 'NotFound' || (e as Error).name === 'NoSuchKey') return false;
-        throw e;
-      }
-    },
-    async remove(uri) {
-      const { bucket, key } = objectAt(uri);
-      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-    },
-    async probe(location) {
-      const Bucket = s3LocationOf(location)?.bucket;
-      if (!Bucket) throw new Error('not an s3://BUCKET/PATH location');
-      try {
-        await client.send(new HeadBucketCommand({ Bucket }));
-      } catch (e) {
-        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        // Writing may be allowed where looking at the bucket is not: the writes will tell.
-        if (status === 403) return;
-        if (status === 404 || (e as Error).name === 'NotFound' || (e as Error).name === 'NoSuchBucket') throw new Error(`no bucket ${Bucket}`);
-        throw e;
-      }
-    },
-    async write(uri, body, contentType) {
-      const target = { ...objectAt(uri), contentType, ...(acl && { acl }) };
-      await uploadObject(client, target, { size: body.byteLength, read: async (offset, length) => body.subarray(offset, offset + length) });
-    },
-    async writeFrom(uri, body, contentType) {
-      await uploadObject(client, { ...objectAt(uri), contentType, ...(acl && { acl }) }, body);
-    },
-  };
 }
