@@ -29,6 +29,10 @@ const ARRAYS: Record<SampleType, SampleArrayConstructor> = {
   float64: Float64Array,
 };
 
+export function bytesPerSample(type: SampleType): number {
+  return ARRAYS[type].BYTES_PER_ELEMENT;
+}
+
 export function newSampleArray(type: SampleType, length: number): SampleArray {
   return new ARRAYS[type](length);
 }

@@ -5,7 +5,7 @@
  * fragmented and the process holding far more than it uses. Buffers of SEGMENT_BYTES are mapped
  * on their own by the allocator, and only their pages that are written take memory.
  */
-import { newSampleArray, sampleArrayOn, type SampleArray, type SampleType } from './raster.js';
+import { bytesPerSample, sampleArrayOn, type SampleArray, type SampleType } from './raster.js';
 
 const SEGMENT_BYTES = 64 * 2 ** 20;
 /** Arrays start on multiples of 8 bytes, as any sample type needs. */
@@ -21,7 +21,7 @@ export class SampleArena {
 
   /** `length` zeroed samples of `type`, valid until the next `reset`. */
   allocate(type: SampleType, length: number): SampleArray {
-    const bytes = length * newSampleArray(type, 0).BYTES_PER_ELEMENT;
+    const bytes = length * bytesPerSample(type);
     for (;;) {
       let segment = this.segments[this.segment];
       if (!segment) {

@@ -14,7 +14,7 @@
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import type { GeoBox } from '../../shared/geobox.js';
-import { newSampleArray, type Raster, type SampleArray, type SampleType } from '../raster.js';
+import { bytesPerSample, newSampleArray, type Raster, type SampleArray, type SampleType } from '../raster.js';
 import {
   bandImage,
   layOutCog,
@@ -134,7 +134,7 @@ export class CogStream {
       });
     }
     this.keptIndex = keptIndex;
-    const tileBytes = resolved.tileSize * resolved.tileSize * spp * newSampleArray(image.type, 0).BYTES_PER_ELEMENT;
+    const tileBytes = resolved.tileSize * resolved.tileSize * spp * bytesPerSample(image.type);
     this.tileBytes = tileBytes;
     let gatheredAt = 0;
     this.levels = sizes.map((size, index) => {

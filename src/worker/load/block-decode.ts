@@ -15,7 +15,7 @@
  */
 import { endianness } from 'node:os';
 import { inflate } from 'node:zlib';
-import { sampleArrayOn, type SampleArray, type SampleType } from '../raster.js';
+import { bytesPerSample, sampleArrayOn, type SampleArray, type SampleType } from '../raster.js';
 import { lzwDecompress } from './lzw.js';
 
 /** How the blocks of one image are stored. */
@@ -29,27 +29,13 @@ export interface BlockFormat {
 }
 
 const COMPRESSIONS = new Set([1, 5, 8, 32946]);
-const BYTES: Record<SampleType, number> = {
-  uint8: 1,
-  int8: 1,
-  uint16: 2,
-  int16: 2,
-  uint32: 4,
-  int32: 4,
-  float32: 4,
-  float64: 8,
-};
 const HOST_LITTLE_ENDIAN = endianness() === 'LE';
-
-export function bytesPerSample(type: SampleType): number {
-  return BYTES[type];
-}
 
 /** Whether decodeBlock handles blocks of this format (else geotiff.js decodes them). */
 export function decodable(format: BlockFormat): boolean {
   if (!COMPRESSIONS.has(format.compression)) return false;
   if (format.compression === 1 || format.predictor === 1) return true;
-  if (format.predictor === 2) return BYTES[format.sampleType] <= 4 || HOST_LITTLE_ENDIAN;
+  if (format.predictor === 2) return bytesPerSample(format.sampleType) <= 4 || HOST_LITTLE_ENDIAN;
   return format.predictor === 3 && (format.sampleType === 'float32' || format.sampleType === 'float64');
 }
 
@@ -58,7 +44,7 @@ export function decodable(format: BlockFormat): boolean {
  * corrupt or decodes to fewer bytes than the block holds.
  */
 export async function decodeBlock(stored: Uint8Array, format: BlockFormat, width: number, rows: number): Promise<SampleArray> {
-  const size = BYTES[format.sampleType];
+  const size = bytesPerSample(format.sampleType);
   const length = width * rows;
   const raw = await decompress(stored, format.compression, length * size);
   const predictor = format.compression === 1 ? 1 : format.predictor;

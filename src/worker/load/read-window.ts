@@ -10,9 +10,9 @@
  */
 import type { GeoTIFFImage } from 'geotiff';
 import { raceAbort } from '../../shared/race-abort.js';
-import { newSampleArray, type SampleArray } from '../raster.js';
+import { bytesPerSample, newSampleArray, type SampleArray } from '../raster.js';
 import { BlockCache, type BlockCacheStats } from './block-cache.js';
-import { bytesPerSample, decodable, decodeBlock, type BlockFormat } from './block-decode.js';
+import { decodable, decodeBlock, type BlockFormat } from './block-decode.js';
 import { storedSampleType, type CogLevel } from './cog-metadata.js';
 import { asDatasetReadError, type OpenCog } from './open-cog.js';
 import { isRepresentable } from './sample-cast.js';
