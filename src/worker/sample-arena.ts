@@ -5,7 +5,7 @@
  * fragmented and the process holding far more than it uses. Buffers of SEGMENT_BYTES are mapped
  * on their own by the allocator, and only their pages that are written take memory.
  */
-import { bytesPerSample, sampleArrayOn, type SampleArray, type SampleType } from './raster.js';
+import { bytesPerSample, newSampleArray, sampleArrayOn, type SampleArray, type SampleType } from './raster.js';
 
 const SEGMENT_BYTES = 64 * 2 ** 20;
 /** Arrays start on multiples of 8 bytes, as any sample type needs. */
@@ -49,4 +49,9 @@ export class SampleArena {
     this.segment = 0;
     this.offset = 0;
   }
+}
+
+/** `length` zeroed samples of `type`: from `arena` where there is one, else an array of their own. */
+export function newSampleArrayIn(arena: SampleArena | undefined, type: SampleType, length: number): SampleArray {
+  return arena ? arena.allocate(type, length) : newSampleArray(type, length);
 }

@@ -13,8 +13,8 @@ import { openCachedCog } from './load/cog-cache.js';
 import { fuseSameDay } from './load/fuse.js';
 import type { InputType, ObservationChunk, StatsPlugin } from './plugins/plugin.js';
 import { loadPlugin } from './plugins/registry.js';
-import { newSampleArray, sampleTypeOf, type Raster, type SampleArray } from './raster.js';
-import type { SampleArena } from './sample-arena.js';
+import { sampleTypeOf, type Raster, type SampleArray } from './raster.js';
+import { newSampleArrayIn, type SampleArena } from './sample-arena.js';
 
 const LOADS_AT_ONCE = 8;
 
@@ -142,7 +142,7 @@ export async function loadObservations(
     const like = perDay.find((a) => a !== undefined);
     const missing = nodata[input.name];
     if (like !== undefined && missing !== null && missing !== undefined) {
-      perDay[day] = (arena ? arena.allocate(sampleTypeOf(like), like.length) : newSampleArray(sampleTypeOf(like), like.length)).fill(missing);
+      perDay[day] = newSampleArrayIn(arena, sampleTypeOf(like), like.length).fill(missing);
     } else {
       rest.push(async () => {
         const fused = await load(input, days[day]![1]);

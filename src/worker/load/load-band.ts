@@ -7,8 +7,8 @@ import type { CoordinateOperation } from '../../shared/coordinate-operations.js'
 import { normaliseCrs } from '../../shared/crs.js';
 import { UserError } from '../../shared/errors.js';
 import { subGeobox, type Affine, type GeoBox } from '../../shared/geobox.js';
-import { newSampleArray, type Raster, type SampleArray, type SampleType } from '../raster.js';
-import type { SampleArena } from '../sample-arena.js';
+import { type Raster, type SampleArray, type SampleType } from '../raster.js';
+import { newSampleArrayIn, type SampleArena } from '../sample-arena.js';
 import type { CogLevel } from './cog-metadata.js';
 import { openCachedCog } from './cog-cache.js';
 import type { OpenCog } from './open-cog.js';
@@ -70,7 +70,7 @@ export async function loadBand(href: string, dst: GeoBox, options: LoadOptions =
     const fill = nodata ?? (isFloatType(dtype) ? Number.NaN : 0);
     const margin = options.margin ?? 0;
     const result = margin === 0 ? dst : subGeobox(dst, -margin, -margin, dst.width + 2 * margin, dst.height + 2 * margin);
-    const data = options.arena ? options.arena.allocate(dtype, result.width * result.height) : newSampleArray(dtype, result.width * result.height);
+    const data = newSampleArrayIn(options.arena, dtype, result.width * result.height);
     if (fill !== 0) data.fill(fill);
     const target = { data, dtype, fill, width: dst.width, stride: result.width, col: margin, row: margin };
     const full = cog.levels[0]!;
