@@ -16,9 +16,9 @@
  *    9600² px are generated first.
  *
  * The CLI is the one users run (`node bin/odc-stats.js`, on dist/), built first (`npm run
- * build`) so that it is the tree as it is; its startup is part of each figure. Scenes are generated once into
- * benchmarks/out/ (gitignored) and reused. Needs `gdal-bin python3-gdal` for the floor
- * (skipped with a message without them).
+ * build`) so that it is the tree as it is; its startup is part of each figure. Scenes are
+ * generated once into benchmarks/out/ (gitignored) and reused. Needs `gdal-bin python3-gdal`
+ * for the floor (skipped with a message without them).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
