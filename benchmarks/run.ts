@@ -22,6 +22,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { writeSampleCatalog, type SampleLayout } from '../src/main/sample/sample-catalog.js';
 import { S2_TEN_BANDS } from '../src/main/sample/sample-scene.js';
@@ -66,6 +67,7 @@ async function scene(name: string, l: SampleLayout): Promise<string> {
   await writeSampleCatalog(root, {
     dates: DATES,
     layout: l,
+    threads: availableParallelism(),
     onItem: (done, total) => process.stderr.write(`\r${name}: ${done}/${total} dates written`),
   });
   process.stderr.write(` (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);

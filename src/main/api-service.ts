@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { type Api, type ApiError, type ApiEvent, type PlanTasksRequest, type SampleCatalogInfo, type TaskList } from '../shared/api.js';
 import { cleanAwsConnection, type AwsConnection } from '../shared/aws-connection.js';
@@ -214,7 +215,7 @@ function sampleCatalogPath(workspace: string): string {
 
 async function writeSample(workspace: string): Promise<SampleCatalogInfo> {
   const catalogPath = sampleCatalogPath(workspace);
-  if (!existsSync(catalogPath)) await writeSampleCatalog(path.dirname(catalogPath));
+  if (!existsSync(catalogPath)) await writeSampleCatalog(path.dirname(catalogPath), { threads: availableParallelism() });
   const boxes = sampleItems().map((i) => i.bbox!);
   const bbox: SampleCatalogInfo['bbox'] = [
     Math.min(...boxes.map((b) => b[0]!)),

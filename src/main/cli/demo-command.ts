@@ -47,7 +47,7 @@ export function demoCommand(io: CliIo): Command {
       'The whole workflow on the embedded sample (no cloud account): generate a synthetic Sentinel-2 catalogue, plan it on africa-10, run pq and gm-s2; then synthetic DEA Landsat collections: WOfS summary, FC and tasselled-cap percentiles, and mangrove cover from the last two',
     )
     .argument('[FOLDER]', 'where to write the sample catalogue and outputs', 'demo-output')
-    .option('--threads <N>', 'worker processes', '2')
+    .option('--threads <N>', 'worker processes (and threads writing the sample)', '2')
     .action(async (folder: string, flags: { threads: string }) => {
       const { threads } = parseRunSettings({ threads: numberIfNumeric(flags.threads) }, () => '--threads');
       const root = path.resolve(folder);
@@ -55,7 +55,7 @@ export function demoCommand(io: CliIo): Command {
       let catalogPath = path.join(catalogRoot, 'catalog.json');
       if (existsSync(catalogPath)) io.out(`Sample catalogue: ${catalogPath} (already there)`);
       else {
-        const sample = await writeSampleCatalog(catalogRoot, { onItem: (done, total) => io.progress(`writing sample COGs: ${done}/${total} items`) });
+        const sample = await writeSampleCatalog(catalogRoot, { threads, onItem: (done, total) => io.progress(`writing sample COGs: ${done}/${total} items`) });
         io.progress('');
         catalogPath = sample.catalogPath;
         io.out(`Sample catalogue: ${catalogPath} (${sample.items.length} items of ${SAMPLE_COLLECTION}, COGs of 120 m pixels)`);

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { StacItem } from '../../shared/stac.js';
+import { startWorker } from '../../io/source-entry.js';
 import { landsatItems, writeLandsatCollection, type LandsatChoice, type LandsatCollection } from './landsat-sample.js';
 import { lonLatFootprint, writeSampleCollection, writeSampleItem, writeSampleRoot, type SampleBandRaster } from './sample-stac.js';
 import {
@@ -10,8 +11,8 @@ import {
   dnOf,
   observedReflectance,
   sclOf,
-  skyAt,
-  surfaceReflectance,
+  coverReflectance,
+  skyOn,
   textureAt,
   type Cover,
 } from './sample-scene.js';
@@ -103,6 +104,8 @@ export interface SampleChoice {
   collections?: readonly SampleCollection[];
   /** Dates, scenes and layout of the Landsat-like collections. */
   landsat?: LandsatChoice;
+  /** Threads rendering and encoding Sentinel-2's passes (default 1: this one). */
+  threads?: number;
 }
 
 export function samplePasses(choice: SampleChoice = {}): SamplePass[] {
@@ -187,17 +190,20 @@ function renderPass(pass: SamplePass, ground: TileGround, layout: SampleLayout):
   const scl = new Uint8Array(n);
   const bands = layout.bands.map(() => new Uint16Array(n));
   const dayOfYear = Math.floor((pass.time.getTime() - Date.UTC(pass.time.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
+  const skyHere = skyOn(pass.date);
+  // Each cover's reflectance in each band on this day: a pixel's is its cover's times its texture.
+  const spectra = COVERS.map((cover) => layout.bands.map((band) => coverReflectance(band, cover, dayOfYear)));
   const firstCol = pass.partial ? swathEdgeColumn(layout) : 0;
   for (let row = 0; row < side; row++) {
     for (let col = firstCol; col < side; col++) {
       const p = row * side + col;
       const [x, y] = pixelCentre(layout, pass.tile, col, row);
-      const cover = ground.cover[p]!;
-      const sky = skyAt(pass.date, x, y);
-      scl[p] = sclOf(sky, cover);
-      layout.bands.forEach((band, b) => {
-        bands[b]![p] = dnOf(observedReflectance(surfaceReflectance(band, cover, ground.texture[p]!, dayOfYear), sky));
-      });
+      const coverIndex = ground.cover[p]!;
+      const spectrum = spectra[coverIndex]!;
+      const texture = ground.texture[p]!;
+      const sky = skyHere(x, y);
+      scl[p] = sclOf(sky, COVERS[coverIndex]!);
+      for (let b = 0; b < bands.length; b++) bands[b]![p] = dnOf(observedReflectance(spectrum[b]! * texture, sky));
     }
   }
   const out: Record<string, SampleBandRaster> = {};
@@ -206,20 +212,22 @@ function renderPass(pass: SamplePass, ground: TileGround, layout: SampleLayout):
   return out;
 }
 
-/** What does not change from date to date in a tile: its cover and texture. */
+const COVERS: readonly Cover[] = ['water', 'bare', 'vegetation'];
+
+/** What does not change from date to date in a tile: its cover (an index into COVERS) and texture. */
 interface TileGround {
-  cover: Cover[];
+  cover: Uint8Array;
   texture: Float32Array;
 }
 
 function tileGround(tile: string, layout: SampleLayout): TileGround {
   const side = layout.pixels;
-  const cover = new Array<Cover>(side * side);
+  const cover = new Uint8Array(side * side);
   const texture = new Float32Array(side * side);
   for (let row = 0; row < side; row++) {
     for (let col = 0; col < side; col++) {
       const [x, y] = pixelCentre(layout, tile, col, row);
-      cover[row * side + col] = coverAt(x, y);
+      cover[row * side + col] = COVERS.indexOf(coverAt(x, y));
       texture[row * side + col] = textureAt(x, y);
     }
   }
@@ -237,7 +245,7 @@ export async function writeSampleCatalog(
   const total = passes.length + landsat.reduce((sum, c) => sum + landsatItems(c, options.landsat).length, 0);
   let done = 0;
   const onItem = () => options.onItem?.(++done, total);
-  const items = await writeSentinel2Collection(root, passes, options.layout ?? DEFAULT_LAYOUT, onItem);
+  const items = await writeSentinel2Collection(root, passes, options.layout ?? DEFAULT_LAYOUT, options.threads ?? 1, onItem);
   for (const collection of landsat) items.push(...(await writeLandsatCollection(root, collection, options.landsat, onItem)));
   const description =
     landsat.length === 0 ? 'Synthetic Sentinel-2 L2A sample for odc-stats desktop' : `Synthetic satellite data for odc-stats desktop: ${collections.join(', ')}`;
@@ -245,12 +253,30 @@ export async function writeSampleCatalog(
   return { root, catalogPath: path.join(root, 'catalog.json'), items };
 }
 
-/** The Sentinel-2 collection's items and COGs under ROOT/s2_l2a. */
-async function writeSentinel2Collection(root: string, passes: SamplePass[], layout: SampleLayout, onItem: () => void): Promise<StacItem[]> {
+/** The Sentinel-2 collection's items and COGs under ROOT/s2_l2a, its passes shared out among `threads` threads. */
+async function writeSentinel2Collection(root: string, passes: SamplePass[], layout: SampleLayout, threads: number, onItem: () => void): Promise<StacItem[]> {
   if (passes.length === 0) return [];
-  const items = passes.map((pass) => sampleItem(pass, layout));
   const collectionDir = path.join(root, SAMPLE_COLLECTION);
   await fs.mkdir(collectionDir, { recursive: true });
+  const shares = Array.from({ length: Math.max(1, Math.min(threads, passes.length)) }, (_, t) => passes.filter((_, i) => i % threads === t));
+  const written =
+    shares.length === 1
+      ? await writeSentinel2Passes(collectionDir, passes, layout, onItem)
+      : (await Promise.all(shares.map((share) => writePassesOnThread({ collectionDir, passes: share, layout }, onItem)))).flat();
+  const byId = new Map(written.map((item) => [item.id, item]));
+  const items = passes.map((pass) => byId.get(pass.id)!);
+  await writeSampleCollection(root, SAMPLE_COLLECTION, 'Synthetic Sentinel-2 Level-2A surface reflectance (two tiles, 2021, 120 m)', items);
+  return items;
+}
+
+/** Renders and writes the items of `passes` (COGs, then the item), in order; returns them with their files' sizes. */
+export async function writeSentinel2Passes(
+  collectionDir: string,
+  passes: SamplePass[],
+  layout: SampleLayout,
+  onItem: (item: StacItem) => void,
+): Promise<StacItem[]> {
+  const items = passes.map((pass) => sampleItem(pass, layout));
   const grounds = new Map([...new Set(passes.map((p) => p.tile))].map((t) => [t, tileGround(t, layout)]));
   for (const [i, pass] of passes.entries()) {
     const { west, north } = layout.tiles[pass.tile]!;
@@ -261,8 +287,33 @@ async function writeSentinel2Collection(root: string, passes: SamplePass[], layo
       height: layout.pixels,
     };
     await writeSampleItem(collectionDir, items[i]!, geobox, renderPass(pass, grounds.get(pass.tile)!, layout), layout.blocksize);
-    onItem();
+    onItem(items[i]!);
   }
-  await writeSampleCollection(root, SAMPLE_COLLECTION, 'Synthetic Sentinel-2 Level-2A surface reflectance (two tiles, 2021, 120 m)', items);
   return items;
+}
+
+/** What a sample thread (sample-passes-thread.ts) is given to write. */
+export interface SamplePassesWork {
+  collectionDir: string;
+  passes: SamplePass[];
+  layout: SampleLayout;
+}
+
+/** A message from a sample thread: an item written, or the error that stopped it. */
+export type SamplePassesMessage = { item: StacItem } | { error: string };
+
+const PASSES_THREAD_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './sample-passes-thread.ts' : './sample-passes-thread.js', import.meta.url);
+
+function writePassesOnThread(work: SamplePassesWork, onItem: () => void): Promise<StacItem[]> {
+  return new Promise((resolve, reject) => {
+    const items: StacItem[] = [];
+    const worker = startWorker(PASSES_THREAD_ENTRY, { workerData: work });
+    worker.on('message', (message: SamplePassesMessage) => {
+      if ('error' in message) return reject(new Error(message.error));
+      items.push(message.item);
+      onItem();
+    });
+    worker.on('error', reject);
+    worker.on('exit', () => (items.length === work.passes.length ? resolve(items) : reject(new Error('a sample thread stopped before writing its items'))));
+  });
 }

@@ -85,13 +85,18 @@ export function greenness(dayOfYear: number): number {
  * April, and the pixel's texture (no temporal noise, so clear days are predictable).
  */
 export function surfaceReflectance(band: SampleBand, cover: Cover, texture: number, dayOfYear: number): number {
+  return coverReflectance(band, cover, dayOfYear) * texture;
+}
+
+/** A cover's clear-sky reflectance on a day of the year, before the pixel's texture. */
+export function coverReflectance(band: SampleBand, cover: Cover, dayOfYear: number): number {
   let r = SPECTRA[cover][band];
   if (cover === 'vegetation') {
     const green = greenness(dayOfYear);
     if (band === 'B08' || band === 'B8A' || band === 'B07') r *= 0.75 + 0.5 * green;
     if (band === 'B04') r *= 1.3 - 0.6 * green;
   }
-  return r * texture;
+  return r;
 }
 
 /** How cloudy date `d` is overall, 0–0.45. */
@@ -104,13 +109,20 @@ function cloudField(d: number, x: number, y: number): number {
 }
 
 export function skyAt(d: number, x: number, y: number): Sky {
+  return skyOn(d)(x, y);
+}
+
+/** The sky of date `d` as a function of position, its cloudiness worked out once (skyAt for many pixels). */
+export function skyOn(d: number): (x: number, y: number) => Sky {
   const threshold = 1 - cloudiness(d) * 1.2;
-  const here = cloudField(d, x, y);
-  if (here > threshold + 0.08) return 'cloud-high';
-  if (here > threshold + 0.03) return 'cloud-medium';
-  if (here > threshold) return 'cirrus';
-  if (cloudField(d, x - SHADOW_OFFSET[0], y - SHADOW_OFFSET[1]) > threshold + 0.03) return 'shadow';
-  return 'clear';
+  return (x, y) => {
+    const here = cloudField(d, x, y);
+    if (here > threshold + 0.08) return 'cloud-high';
+    if (here > threshold + 0.03) return 'cloud-medium';
+    if (here > threshold) return 'cirrus';
+    if (cloudField(d, x - SHADOW_OFFSET[0], y - SHADOW_OFFSET[1]) > threshold + 0.03) return 'shadow';
+    return 'clear';
+  };
 }
 
 /** The Sentinel-2 L2A scene classification (SCL) of a pixel. */
