@@ -6,14 +6,12 @@
  * decide for a pod. The worker's command-line options win over both, as they win over its YAML.
  */
 import { promises as fs } from 'node:fs';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '../../io/s3-client.js';
 import { parseS3Uri } from '../../io/s3-uri.js';
 import type { AwsConnection } from '../../shared/aws-connection.js';
 import { formatConfigIssue } from '../../shared/config-issue.js';
 import { UserError } from '../../shared/errors.js';
 import { mergeRunConfig, readRunConfig, type RunConfig } from '../../shared/run-config.js';
-import { s3ReadError } from '../io/s3.js';
+import { getS3Object } from '../io/s3.js';
 
 /** The keys of a published run config that decide what a task computes and where it writes. */
 const TASK_KEYS = [
@@ -53,14 +51,10 @@ export async function readPublishedConfig(uri: string, options: { unsigned?: boo
 
 /** The text of a run config on S3 (`odc-stats worker --config s3://…`, or a message's). */
 export async function readS3Text(uri: string, unsigned: boolean, connection?: AwsConnection): Promise<string> {
-  const { bucket, key } = parseS3Uri(uri);
+  const { key } = parseS3Uri(uri);
   if (!key || key.endsWith('/')) throw new UserError(`not a run config URI: ${uri} (expected s3://bucket/path/NAME.yaml)`);
-  try {
-    const response = await s3Client({ unsigned, ...(connection && { connection }) }).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return (await response.Body?.transformToString('utf8')) ?? '';
-  } catch (e) {
-    throw s3ReadError(e, uri, 'run config');
-  }
+  const body = await getS3Object(uri, { unsigned, ...(connection && { connection }) }, 'run config');
+  return body.transformToString('utf8');
 }
 
 async function readFileText(file: string): Promise<string> {

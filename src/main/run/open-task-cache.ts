@@ -3,12 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { AwsConnection } from '../../shared/aws-connection.js';
 import { UserError } from '../../shared/errors.js';
-import { s3Client } from '../../io/s3-client.js';
 import { parseS3Uri } from '../../io/s3-uri.js';
-import { s3ReadError } from '../io/s3.js';
+import { getS3Object, s3ReadError } from '../io/s3.js';
 import { DscacheTaskCache, isLmdb } from '../taskcache/dscache-task-cache.js';
 import { TaskCache } from '../taskcache/task-cache.js';
 
@@ -31,13 +29,12 @@ export async function openTaskCache(uri: string, options: { unsigned?: boolean; 
   if (!uri.startsWith('s3://')) return openLocalTaskCache(uri);
   let local = downloaded.get(uri);
   if (!local) {
-    const { bucket, key } = parseS3Uri(uri);
+    const { key } = parseS3Uri(uri);
     if (!key || key.endsWith('/')) throw new UserError(`not a task cache URI: ${uri} (expected s3://bucket/path/NAME.db)`);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'odc-stats-cache-'));
     local = path.join(dir, path.basename(key));
     try {
-      const response = await s3Client(options).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      await pipeline(response.Body as Readable, createWriteStream(local));
+      await pipeline((await getS3Object(uri, options, 'task cache')) as Readable, createWriteStream(local));
     } catch (e) {
       await fs.rm(dir, { recursive: true, force: true });
       throw s3ReadError(e, uri, 'task cache');
