@@ -249,7 +249,7 @@ async function runCase(c: Case, python: string | undefined): Promise<Row> {
   process.stderr.write(`case ${c.id}: running…\n`);
   const run = await cli(['run', db, '--config', config]);
   if (run.code !== 0) throw new Error(`run failed (${run.code}): ${run.stderr.slice(-2000)}`);
-  process.stderr.write(`case ${c.id}: ${run.seconds.toFixed(1)} s, peak ${(run.peakBytes / GiB).toFixed(2)} GiB; read floor…\n`);
+  process.stderr.write(`case ${c.id}: ${run.seconds.toFixed(1)} s, peak ${(run.peakBytes / GiB).toFixed(2)} GiB (${(run.peakBytes / 2 ** 20).toFixed(0)} MiB); read floor…\n`);
   const floor = python ? readFloor(python, sceneFiles(c.catalog, c.floorBands)) : undefined;
   const written = python ? writeFloor(python, outputBands(path.join(dir, 'out'))) : undefined;
   return { c, plan, run, floor, writeFloor: written };
