@@ -1,7 +1,6 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fromArrayBuffer } from 'geotiff';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { transformer } from '../shared/crs.js';
 import { parseTemporalRange } from '../shared/daterange.js';
@@ -10,6 +9,7 @@ import type { TaskDatasetRef, WorkerTask } from '../shared/task-messages.js';
 import { encodeCog } from './cog/cog-writer.js';
 import { tellPixelStory } from './pixel-story.js';
 import { runTask } from './run-task.js';
+import { cogPixel } from './test-support/cog-pixel.js';
 
 /** 1 km tiles of 10 m pixels in UTM 37S: the datasets below align with the tile pixel for pixel. */
 const GRID = 'EPSG:32737;10;100';
@@ -62,13 +62,6 @@ function task(datasets: TaskDatasetRef[], location: string): WorkerTask {
   };
 }
 
-async function valueAt(file: string, col: number, row: number): Promise<number> {
-  const buf = readFileSync(file);
-  const image = await (await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength))).getImage();
-  const [data] = (await image.readRasters({ window: [col, row, col + 1, row + 1] })) as unknown as [ArrayLike<number>];
-  return data[0]!;
-}
-
 describe('tellPixelStory', () => {
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'pixel-story-'));
@@ -116,7 +109,7 @@ describe('tellPixelStory', () => {
     const outcome = await runTask(t);
     const file = (name: string) => outcome.outputs.find((o) => o.endsWith(`_${name}.tif`))!;
     for (const name of ['B04', 'B08', 'COUNT', 'SMAD']) {
-      const written = await valueAt(file(name), COL, ROW);
+      const written = await cogPixel(file(name), COL, ROW);
       expect(story.outputs[name] ?? Number.NaN, name).toBe(written);
     }
   });

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fromArrayBuffer } from 'geotiff';
 import { describe, expect, it } from 'vitest';
+import { cogPixel } from '../../worker/test-support/cog-pixel.js';
 import { writeSampleCatalog, type SampleLayout } from './sample-catalog.js';
 import { coverAt, dnOf, observedReflectance, sclOf, skyAt, surfaceReflectance, textureAt } from './sample-scene.js';
 
@@ -21,13 +21,6 @@ function tifs(root: string): string[] {
   return readdirSync(root, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.tif'))
     .sort();
-}
-
-async function pixel(file: string, col: number, row: number): Promise<number> {
-  const bytes = readFileSync(file);
-  const image = await (await fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))).getImage();
-  const [band] = (await image.readRasters({ window: [col, row, col + 1, row + 1] })) as unknown as [ArrayLike<number>];
-  return band[0]!;
 }
 
 describe('writeSampleCatalog', () => {
@@ -52,11 +45,11 @@ describe('writeSampleCatalog', () => {
       const dayOfYear = Math.floor((time.getTime() - Date.UTC(2021, 0, 1)) / 86_400_000) + 1;
       const folder = path.join(dir, 'two', 's2_l2a', item.id);
       const sky = skyAt(date, x, y);
-      expect(await pixel(path.join(folder, 'SCL.tif'), 40, 7)).toBe(sclOf(sky, coverAt(x, y)));
+      expect(await cogPixel(path.join(folder, 'SCL.tif'), 40, 7)).toBe(sclOf(sky, coverAt(x, y)));
       const red = dnOf(observedReflectance(surfaceReflectance('B04', coverAt(x, y), Math.fround(textureAt(x, y)), dayOfYear), sky));
-      expect(await pixel(path.join(folder, 'B04.tif'), 40, 7)).toBe(red);
+      expect(await cogPixel(path.join(folder, 'B04.tif'), 40, 7)).toBe(red);
       // West of the swath edge, a partial pass has no data.
-      const west = await pixel(path.join(folder, 'B04.tif'), 2, 7);
+      const west = await cogPixel(path.join(folder, 'B04.tif'), 2, 7);
       if (date % 2 === 1) expect(west).toBe(0);
       else expect(west).toBeGreaterThan(0);
     }
