@@ -258,9 +258,10 @@ async function writeSentinel2Collection(root: string, passes: SamplePass[], layo
   if (passes.length === 0) return [];
   const collectionDir = path.join(root, SAMPLE_COLLECTION);
   await fs.mkdir(collectionDir, { recursive: true });
-  const shares = Array.from({ length: Math.max(1, Math.min(threads, passes.length)) }, (_, t) => passes.filter((_, i) => i % threads === t));
+  const count = Math.max(1, Math.min(threads, passes.length));
+  const shares = Array.from({ length: count }, (_, t) => passes.filter((_, i) => i % count === t));
   const written =
-    shares.length === 1
+    count === 1
       ? await writeSentinel2Passes(collectionDir, passes, layout, onItem)
       : (await Promise.all(shares.map((share) => writePassesOnThread({ collectionDir, passes: share, layout }, onItem)))).flat();
   const byId = new Map(written.map((item) => [item.id, item]));
