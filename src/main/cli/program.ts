@@ -6,8 +6,8 @@ import { CommandFailed, EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK } 
 
 /**
  * Each command by name, its module imported when it is asked for: a command loads only what it
- * uses (`run` on local files, for one, not the AWS SDK), which is less
- * startup time and memory for every process the CLI starts. In the order help lists them.
+ * uses (`run` on local files, for one, not the AWS SDK), so every process the CLI starts starts
+ * sooner and smaller. In the order help lists them.
  */
 const COMMANDS: Record<string, (io: CliIo) => Promise<Command>> = {
   'save-tasks': async (io) => (await import('./save-tasks-command.js')).saveTasksCommand(io),
