@@ -7,6 +7,7 @@ import { parseS3Uri } from '../../io/s3-uri.js';
 import type { AwsConnection } from '../../shared/aws-connection.js';
 import { UserError } from '../../shared/errors.js';
 import { firstLine } from '../../shared/first-line.js';
+import { httpStatusOf } from '../../io/s3-error-status.js';
 
 export interface S3ReadOptions {
   /** Send requests unsigned, as public buckets allow, without looking for credentials. */
@@ -64,8 +65,7 @@ export async function* listS3Keys(
 export function s3ReadError(error: unknown, uri: string, what = 'catalogue'): unknown {
   if (error instanceof UserError || (error instanceof Error && error.name === 'AbortError')) return error;
   const name = error instanceof Error ? error.name : '';
-  // An S3ServiceException's HTTP status, told by its shape so that the SDK need not be loaded to ask.
-  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  const status = httpStatusOf(error);
   const code = (error as { code?: unknown }).code;
   if (name === 'NoSuchKey' || (name === 'NotFound' && status === 404)) return new UserError(`${what} not found: ${uri}`);
   if (name === 'NoSuchBucket') return new UserError(`cannot read ${uri}: the bucket '${parseS3Uri(uri).bucket}' does not exist`);

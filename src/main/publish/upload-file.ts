@@ -4,6 +4,7 @@ import { UserError } from '../../shared/errors.js';
 import { s3Client } from '../../io/s3-client.js';
 import { uploadObject, type UploadOptions } from '../../io/s3-upload.js';
 import { parseS3Uri } from '../../io/s3-uri.js';
+import { httpStatusOf } from '../../io/s3-error-status.js';
 
 /**
  * Uploads a local file to S3, part by part from disk for a big one (a task cache of a million
@@ -50,7 +51,7 @@ export async function uploadText(text: string, uri: string, contentType: string,
 function uploadError(e: unknown, uri: string): unknown {
   if (e instanceof UserError || (e instanceof Error && e.name === 'AbortError')) return e;
   const name = e instanceof Error ? e.name : '';
-  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const status = httpStatusOf(e);
   if (name === 'NoSuchBucket') return new UserError(`cannot upload to ${uri}: the bucket '${parseS3Uri(uri).bucket}' does not exist`);
   if (name === 'AccessDenied' || status === 403) return new UserError(`cannot upload to ${uri}: access denied`);
   if (name === 'CredentialsProviderError') return new UserError(`cannot upload to ${uri}: no AWS credentials found`);

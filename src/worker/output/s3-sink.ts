@@ -4,6 +4,7 @@ import { s3Client } from '../../io/s3-client.js';
 import { uploadObject } from '../../io/s3-upload.js';
 import { s3LocationOf } from '../../io/s3-uri.js';
 import type { OutputSink, SinkOptions } from './sink.js';
+import { httpStatusOf } from '../../io/s3-error-status.js';
 
 export function s3Sink(options: SinkOptions): OutputSink {
   const client = s3Client({ unsigned: options.unsigned ?? false });
@@ -20,7 +21,7 @@ export function s3Sink(options: SinkOptions): OutputSink {
         await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
         return true;
       } catch (e) {
-        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        const status = httpStatusOf(e);
         if (status === 404 || (e as Error).name === 'NotFound' || (e as Error).name === 'NoSuchKey') return false;
         throw e;
       }
@@ -35,7 +36,7 @@ export function s3Sink(options: SinkOptions): OutputSink {
       try {
         await client.send(new HeadBucketCommand({ Bucket }));
       } catch (e) {
-        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        const status = httpStatusOf(e);
         // Writing may be allowed where looking at the bucket is not: the writes will tell.
         if (status === 403) return;
         if (status === 404 || (e as Error).name === 'NotFound' || (e as Error).name === 'NoSuchBucket') throw new Error(`no bucket ${Bucket}`);
