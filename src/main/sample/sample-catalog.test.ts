@@ -62,6 +62,9 @@ describe('writeSampleCatalog', () => {
     const [, second] = (await writeSampleCatalog(path.join(dir, 'probe'), { dates: 2, layout: LAYOUT })).items;
     mkdirSync(path.join(root, 's2_l2a'), { recursive: true });
     writeFileSync(path.join(root, 's2_l2a', second!.id), 'not a folder');
-    await expect(writeSampleCatalog(root, { dates: DATES, layout: LAYOUT, threads: 2 })).rejects.toThrow(/EEXIST|ENOTDIR/);
+    const failure = writeSampleCatalog(root, { dates: DATES, layout: LAYOUT, threads: 2 });
+    await expect(failure).rejects.toThrow(/EEXIST|ENOTDIR/);
+    // With its code and path, as the CLI needs to tell a user's one line from a bug.
+    await expect(failure).rejects.toMatchObject({ code: expect.stringMatching(/^(EEXIST|ENOTDIR)$/), path: expect.stringContaining(second!.id) });
   }, 60_000);
 });

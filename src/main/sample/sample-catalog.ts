@@ -300,8 +300,11 @@ export interface SamplePassesWork {
   layout: SampleLayout;
 }
 
-/** A message from a sample thread: an item written, or the error that stopped it. */
-export type SamplePassesMessage = { item: StacItem } | { error: string };
+/**
+ * A message from a sample thread: an item written, or the error that stopped it, with the system
+ * error's code and path (a full disk stays a one-line user error, not a bug).
+ */
+export type SamplePassesMessage = { item: StacItem } | { error: { message: string; code?: string; path?: string } };
 
 const PASSES_THREAD_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './sample-passes-thread.ts' : './sample-passes-thread.js', import.meta.url);
 
@@ -310,7 +313,7 @@ function writePassesOnThread(work: SamplePassesWork, onItem: () => void): Promis
     const items: StacItem[] = [];
     const worker = startWorker(PASSES_THREAD_ENTRY, { workerData: work });
     worker.on('message', (message: SamplePassesMessage) => {
-      if ('error' in message) return reject(new Error(message.error));
+      if ('error' in message) return reject(Object.assign(new Error(message.error.message), message.error));
       items.push(message.item);
       onItem();
     });

@@ -9,4 +9,7 @@ import { writeSentinel2Passes, type SamplePassesMessage, type SamplePassesWork }
 const port = parentPort!;
 const send = (message: SamplePassesMessage) => port.postMessage(message);
 const { collectionDir, passes, layout } = workerData as SamplePassesWork;
-await writeSentinel2Passes(collectionDir, passes, layout, (item) => send({ item })).catch((e: unknown) => send({ error: firstLine(e) }));
+await writeSentinel2Passes(collectionDir, passes, layout, (item) => send({ item })).catch((e: unknown) => {
+  const { code, path } = e as NodeJS.ErrnoException;
+  send({ error: { message: firstLine(e), ...(code !== undefined && { code }), ...(path !== undefined && { path }) } });
+});
